@@ -1,0 +1,187 @@
+"""Load and validate a site's YAML config (site.yaml). Every error names the file, the line and the fix."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from auditor.yamlsrc import Located, load_located
+
+EXAMPLE = """school: 示例职业技术学院
+start_urls: [http://www.example.edu.cn/]
+allowed_domains: [example.edu.cn]
+profile: {type: vocational, graduate_programs: false, province: 湖南, double_first_class: true}
+exemptions: {moe-17: 学校无校办企业}"""
+
+PROFILE_TYPES = ("vocational", "undergraduate")
+ITEM_ID = re.compile(r"^(moe-(0[1-9]|[1-4][0-9]|50)|[a-z][a-z0-9-]*[a-z0-9])$")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What kind of school this is; decides which checklist items apply."""
+
+    type: str = "undergraduate"
+    graduate_programs: bool = False
+    province: str = ""
+    double_first_class: bool = False
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    """Politeness and bounds. Defaults suit a nightly crawl of one school's site family."""
+
+    obey_robots: bool = True
+    max_pages: int = 20000
+    max_depth: int = 12
+    max_seconds: int = 3600
+    max_response_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 8
+    concurrency_per_host: int = 2
+    delay: float = 0.25
+    autothrottle: bool = True
+    trap_chain: int = 30
+    retries: int = 2
+    timeout: int = 30
+    user_agent: str = ""
+    resolve: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    path: str
+    school: str
+    start_urls: tuple[str, ...]
+    allowed_domains: tuple[str, ...]
+    profile: Profile
+    exemptions: dict[str, str]
+    crawl: CrawlSettings
+    store: Path
+    fingerprint: str
+
+
+TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store"}
+REQUIRED = ("school", "start_urls", "allowed_domains")
+
+
+def _unknown(doc: Located, key: tuple[Any, ...], name: str, known: set[str] | tuple[str, ...]) -> None:
+    close = difflib.get_close_matches(str(name), list(known), n=1)
+    hint = f"did you mean '{close[0]}'?" if close else "known keys: " + ", ".join(sorted(known))
+    raise doc.error(key, f"unknown key '{name}'", hint)
+
+
+def _typed(doc: Located, key: tuple[Any, ...], value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if kind in (int, float) and isinstance(value, bool):
+        raise doc.error(key, f"'{key[-1]}' must be {what}, not {value!r}", f"write for example: {key[-1]}: 10")
+    if kind is float and isinstance(value, int):
+        return float(value)
+    if not isinstance(value, kind):
+        raise doc.error(key, f"'{key[-1]}' must be {what}, not {value!r}", f"see the example in the README:\n{EXAMPLE}")
+    return value
+
+
+def _string_list(doc: Located, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise doc.error((key,), f"'{key}' must be a non-empty list of strings",
+                        f"write for example: {key}: [{'http://www.example.edu.cn/' if key == 'start_urls' else 'example.edu.cn'}]")
+    return tuple(v.strip() for v in value)
+
+
+def _profile(doc: Located, raw: Any) -> Profile:
+    if raw is None:
+        return Profile()
+    if not isinstance(raw, dict):
+        raise doc.error(("profile",), "'profile' must be a mapping",
+                        "write for example: profile: {type: vocational, graduate_programs: false, province: 湖南}")
+    kinds = {"type": (str, "vocational or undergraduate"), "graduate_programs": (bool, "true or false"),
+             "province": (str, "a province name such as 湖南"), "double_first_class": (bool, "true or false")}
+    values: dict[str, Any] = {}
+    for k, v in raw.items():
+        if k not in kinds:
+            _unknown(doc, ("profile", k), k, tuple(kinds))
+        values[k] = _typed(doc, ("profile", k), v, kinds[k][0], kinds[k][1])
+    if values.get("type", "undergraduate") not in PROFILE_TYPES:
+        raise doc.error(("profile", "type"), f"profile type '{values['type']}' is not known",
+                        "write type: vocational (高职/专科) or type: undergraduate (本科)")
+    return Profile(**values)
+
+
+def _crawl(doc: Located, raw: Any) -> CrawlSettings:
+    if raw is None:
+        return CrawlSettings()
+    if not isinstance(raw, dict):
+        raise doc.error(("crawl",), "'crawl' must be a mapping", "write for example: crawl: {max_pages: 5000}")
+    defaults = CrawlSettings()
+    values: dict[str, Any] = {}
+    for k, v in raw.items():
+        if not hasattr(defaults, k):
+            _unknown(doc, ("crawl", k), k, tuple(CrawlSettings.__dataclass_fields__))
+        default = getattr(defaults, k)
+        if k == "resolve":
+            if not isinstance(v, dict) or not all(isinstance(h, str) and isinstance(ip, str) for h, ip in v.items()):
+                raise doc.error(("crawl", k), "'resolve' maps host names to IP addresses",
+                                "write for example: resolve: {www.example.edu.cn: 127.0.0.1}")
+            values[k] = dict(v)
+            continue
+        kind = type(default)
+        what = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}[kind]
+        values[k] = _typed(doc, ("crawl", k), v, kind, what)
+        if kind in (int, float) and values[k] < 0:
+            raise doc.error(("crawl", k), f"'{k}' must not be negative", f"write a value ≥ 0 (default {default})")
+    return CrawlSettings(**values)
+
+
+def load_config(path: str | Path) -> SiteConfig:
+    """Read and validate `path`. Raises InputError (file, line, what, fix) on anything wrong."""
+    doc = load_located(path)
+    raw = doc.data
+    if not isinstance(raw, dict):
+        raise doc.error((), "the config must be a YAML mapping", f"start from this example:\n{EXAMPLE}")
+    for k in raw:
+        if k not in TOP_KEYS:
+            _unknown(doc, (k,), k, TOP_KEYS)
+    for k in REQUIRED:
+        if raw.get(k) in (None, "", []):
+            raise doc.error((), f"missing required key '{k}'", f"add it, as in:\n{EXAMPLE}")
+    school = _typed(doc, ("school",), raw["school"], str, "the school's name")
+    start_urls = _string_list(doc, "start_urls", raw["start_urls"])
+    domains = tuple(d.lower().lstrip(".") for d in _string_list(doc, "allowed_domains", raw["allowed_domains"]))
+    for i, url in enumerate(start_urls):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise doc.error(("start_urls", i), f"'{url}' is not an http(s) URL", "write a full URL such as http://www.example.edu.cn/")
+        if not any(parts.hostname == d or parts.hostname.endswith("." + d) for d in domains):
+            raise doc.error(("start_urls", i), f"start URL host '{parts.hostname}' is outside allowed_domains {list(domains)}",
+                            f"add '{parts.hostname}' (or its parent domain) to allowed_domains")
+    for i, d in enumerate(domains):
+        if "/" in d or ":" in d or " " in d:
+            raise doc.error(("allowed_domains", i), f"'{d}' is not a domain name", "write a bare domain such as example.edu.cn (no scheme, port or path)")
+    exemptions_raw = raw.get("exemptions") or {}
+    if not isinstance(exemptions_raw, dict):
+        raise doc.error(("exemptions",), "'exemptions' must map item ids to reasons", "write for example: exemptions: {moe-17: 学校无校办企业}")
+    exemptions: dict[str, str] = {}
+    for item, reason in exemptions_raw.items():
+        if not isinstance(item, str) or not ITEM_ID.match(item):
+            raise doc.error(("exemptions", item), f"'{item}' is not a checklist item id",
+                            "use ids such as moe-17 (see `auditor checklist`)")
+        if not isinstance(reason, str) or not reason.strip():
+            raise doc.error(("exemptions", item), f"exemption of {item} has no reason",
+                            f"write the reason shown in reports, e.g. {item}: 暂未涉及（学校无校办企业）")
+        exemptions[item] = reason.strip()
+    store_raw = raw.get("store", "auditor.sqlite")
+    store_raw = _typed(doc, ("store",), store_raw, str, "a file path")
+    store = Path(store_raw)
+    if not store.is_absolute():
+        store = Path(doc.path).resolve().parent / store
+    fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
+    return SiteConfig(path=doc.path, school=school.strip(), start_urls=start_urls, allowed_domains=domains,
+                      profile=_profile(doc, raw.get("profile")), exemptions=exemptions,
+                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint)

@@ -1,0 +1,137 @@
+"""Run one crawl of a configured site into the store: Scrapy settings from site.yaml, run bookkeeping,
+live progress and the end-of-crawl summary. The only auditor module besides spiders/ that imports Scrapy.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.live import Live
+from rich.table import Table
+
+from auditor import __version__
+from auditor.config import SiteConfig
+from auditor.store import Store
+
+USER_AGENT = f"auditor/{__version__} (college information-disclosure compliance audit; obeys robots.txt)"
+
+
+@dataclass
+class CrawlResult:
+    run_id: int
+    status: str  # complete | partial | failed
+    reason: str
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    store: Path = Path()
+
+
+def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, Any]:
+    c = cfg.crawl
+    return {
+        "ROBOTSTXT_OBEY": c.obey_robots,
+        "USER_AGENT": c.user_agent or USER_AGENT,
+        "CONCURRENT_REQUESTS": c.concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrency_per_host,
+        "DOWNLOAD_DELAY": c.delay,
+        "AUTOTHROTTLE_ENABLED": c.autothrottle,
+        "AUTOTHROTTLE_START_DELAY": max(c.delay, 0.1),
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c.concurrency_per_host),
+        "DEPTH_LIMIT": c.max_depth,
+        "CLOSESPIDER_PAGECOUNT": c.max_pages,
+        "CLOSESPIDER_TIMEOUT": c.max_seconds,
+        "DOWNLOAD_MAXSIZE": c.max_response_bytes,
+        "DOWNLOAD_WARNSIZE": 0,
+        "DOWNLOAD_TIMEOUT": c.timeout,
+        "RETRY_TIMES": c.retries,
+        "AUDITOR_RESOLVE": c.resolve,
+        "AUDITOR_STORE": str(cfg.store),
+        "AUDITOR_RUN_ID": run_id,
+        "LOG_FILE": str(log_file),
+        "LOG_LEVEL": "INFO",
+    }
+
+
+def _status(reason: str, start_reached: bool) -> str:
+    if not start_reached:
+        return "failed"
+    return "complete" if reason == "finished" else "partial"
+
+
+def _progress_table(spider: Any, started: float) -> Table:
+    t = Table.grid(padding=(0, 2))
+    counts = spider.counts if spider else {}
+    errors = sum(spider.errors.values()) if spider else 0
+    t.add_row("[bold]crawling[/]", f"pages {counts.get('pages', 0)}", f"attachments {counts.get('attachments', 0)}",
+              f"errors {errors}", f"{time.monotonic() - started:.0f}s")
+    return t
+
+
+def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
+    """Crawl `cfg` once. Always closes the run in the store, whatever happens to the crawl."""
+    from scrapy.crawler import CrawlerProcess  # imported here so `auditor --help` stays fast
+    from twisted.internet import task
+
+    from spiders import settings as base_settings
+    from spiders.college import CollegeSpider
+
+    console = console or Console(stderr=True)
+    with Store(cfg.store) as store:
+        run_id = store.start_run(cfg.school, cfg.path, cfg.fingerprint, __version__, list(cfg.start_urls))
+    log_file = cfg.store.parent / "logs" / f"crawl-{run_id}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    settings = {k: getattr(base_settings, k) for k in dir(base_settings) if k.isupper()}
+    settings.update(scrapy_settings(cfg, run_id, log_file))
+    started = time.monotonic()
+    settings["LOG_INSTALL_ROOT_HANDLER"] = True
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(CollegeSpider)
+    process.crawl(crawler, start_urls=list(cfg.start_urls), allowed_domains=list(cfg.allowed_domains),
+                  trap_chain=cfg.crawl.trap_chain)
+    live = Live(_progress_table(None, started), console=console, refresh_per_second=4, transient=True)
+    ticker = task.LoopingCall(lambda: live.update(_progress_table(crawler.spider, started)))
+    reason = "finished"
+    try:
+        with live:
+            ticker.start(0.25, now=False)
+            process.start()
+        reason = str(crawler.stats.get_value("finish_reason") or "finished") if crawler.stats else "finished"
+    except BaseException as exc:  # the run must be closed even if the crawl blows up
+        reason = f"crashed: {type(exc).__name__}: {exc}"
+        raise
+    finally:
+        if ticker.running:
+            ticker.stop()
+        spider = crawler.spider
+        start_reached = bool(spider and spider.start_reached)
+        status = "failed" if reason.startswith("crashed") else _status(reason, start_reached)
+        if not start_reached and not reason.startswith("crashed"):
+            reason = "start page unreachable" + (f" ({', '.join(sorted(spider.errors))})" if spider and spider.errors else "")
+        counts = dict(spider.counts) if spider else {}
+        errors = dict(spider.errors) if spider else {}
+        seconds = time.monotonic() - started
+        with Store(cfg.store) as store:
+            store.finish_run(run_id, status, reason, {"counts": counts, "errors": errors, "seconds": round(seconds, 1),
+                                                      "log": str(log_file)})
+    return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store)
+
+
+def print_summary(result: CrawlResult, console: Console) -> None:
+    colour = {"complete": "green", "partial": "yellow", "failed": "red"}[result.status]
+    t = Table(title=f"抓取结果 crawl #{result.run_id}", show_header=False, title_justify="left")
+    t.add_row("状态 status", f"[{colour}]{result.status}[/] ({result.reason})")
+    t.add_row("页面 pages", str(result.counts.get("pages", 0)))
+    t.add_row("附件 attachments", str(result.counts.get("attachments", 0)))
+    errors = ", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])) or "none"
+    t.add_row("错误 errors", errors)
+    skipped = {k: v for k, v in result.counts.items() if k in ("offsite_links", "trap_skipped", "head_refused")}
+    if skipped:
+        t.add_row("跳过 skipped", ", ".join(f"{k} {v}" for k, v in skipped.items()))
+    t.add_row("用时 time", f"{result.seconds:.1f}s")
+    t.add_row("存储 store", str(result.store))
+    console.print(t)

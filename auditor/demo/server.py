@@ -1,0 +1,98 @@
+"""Serve the demo college on 127.0.0.1: one threaded server that routes by Host.
+
+It also answers as a plain HTTP proxy (absolute-form request lines), so the crawl can be tested
+both directly (with `crawl.resolve` pinning the demo host names to 127.0.0.1) and through a proxy
+(`http_proxy=http://127.0.0.1:PORT`). A proxied request for any other host is refused and logged:
+a test can prove nothing outside the demo was fetched.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from auditor.demo.site import Site, build_site, calendar_page
+
+
+@dataclass(frozen=True)
+class Hit:
+    method: str
+    host: str
+    path: str
+    status: int
+    via_proxy: bool
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: DemoHTTPServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the hit log is the record
+        pass
+
+    def do_GET(self) -> None:
+        self._serve(head=False)
+
+    def do_HEAD(self) -> None:
+        self._serve(head=True)
+
+    def _serve(self, head: bool) -> None:
+        site = self.server.site
+        via_proxy = self.path.startswith("http://")
+        if via_proxy:
+            parts = urlsplit(self.path)
+            host, path = (parts.hostname or ""), parts.path + ("?" + parts.query if parts.query else "")
+        else:
+            host, path = (self.headers.get("Host") or "").split(":")[0].lower(), self.path
+        status, headers, body = self._lookup(site, host, path, head)
+        self.server.record(Hit(self.command, host, path, status, via_proxy))
+        self.send_response(status)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Server", "VWebServer")
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    @staticmethod
+    def _lookup(site: Site, host: str, path: str, head: bool) -> tuple[int, list[tuple[str, str]], bytes]:
+        if host != site.domain and not host.endswith("." + site.domain):
+            return 403, [("Content-Type", "text/plain")], b"demo proxy: off-site request refused\n"
+        if head and host in site.head_refused:
+            return 405, [("Content-Type", "text/html"), ("Allow", "GET, POST")], b""
+        if path.startswith(site.trap_prefix) and host == site.host("www"):
+            ym = parse_qs(urlsplit(path).query).get("ym", ["2022-11"])[0]
+            return 200, [("Content-Type", "text/html; charset=utf-8")], calendar_page(ym)
+        res = site.resources.get((host, path))
+        if res is None:
+            return 404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404</h1><p>页面不存在</p>".encode()
+        return res.status, res.headers, res.body
+
+
+class DemoHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
+        self.site = build_site(self.server_address[1])
+        self.hits: list[Hit] = []
+        self._lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    def record(self, hit: Hit) -> None:
+        with self._lock:
+            self.hits.append(hit)
+
+    def start(self) -> DemoHTTPServer:
+        threading.Thread(target=self.serve_forever, name="demo-college", daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()

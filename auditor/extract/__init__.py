@@ -1,0 +1,8 @@
+"""Signals extracted from crawled pages: pure functions, no network, no checklist."""
+
+from auditor.extract.dates import Period, parse_date, title_period
+from auditor.extract.decode import decode_html
+from auditor.extract.html import PageSignals, clean_title, clean_url, extract_page, is_attachment_url
+
+__all__ = ["PageSignals", "Period", "clean_title", "clean_url", "decode_html", "extract_page",
+           "is_attachment_url", "parse_date", "title_period"]

@@ -1,0 +1,364 @@
+"""Pure functions from one HTML page to the signals the audit needs. No network, no checklist.
+
+Written against the layouts in shared/reference/real-site-patterns.md: 博达 VSB, WebPlus (Sudy),
+static 信息公开 sites, Drupal; tested on saved pages in tests/fixtures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from auditor.extract.dates import Period, labelled_date, parse_date, title_period
+
+ATTACHMENT_EXT = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "zip", "rar", "7z",
+                  "jpg", "jpeg", "png", "tif", "tiff", "txt", "csv", "ofd", "mp4"}
+ATTACHMENT_HINTS = ("download.jsp", "downloadattachurl", "/_upload/article/files/", "/__local/", "downloadfile",
+                    "/attach/file/", "/sites/default/files/")
+CONTENT_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", ".article-content", ".article_content",
+                     "#article", ".article", ".content-body", "#content", ".content", ".main-content", "article")
+TITLE_SELECTORS = (".arti_title", ".title_nei b", ".content-title h3", ".article-title", ".news-title", ".titlestyle",
+                   "#vsb_content h1", "h1")
+CRUMB_LABEL = re.compile(r"(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置|当前的位置)\s*(是)?\s*[:：]?")
+CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|=>|>|»|＞|→|›|/)\s*")
+CRUMB_SKIP = {"首页", "本站首页", "网站首页", "主页", "正文", "详情", "内容", "详细内容", "正文内容", "返回首页"}
+SITE_SUFFIX = re.compile(r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)$")
+TITLE_SEP = re.compile(r"\s*(?:--|——|-|_|\||｜|—)\s*")
+PLACEHOLDER = re.compile(r"暂无内容|暂无信息|暂无数据|暂无记录|正在建设中|栏目建设中|建设中，敬请期待|内容更新中")
+META_REFRESH = re.compile(r"^\s*\d*\s*;?\s*url\s*=\s*['\"]?([^'\"]+)", re.I)
+JS_LOCATION = re.compile(
+    r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]")
+JSON_ARRAY = re.compile(r"\[\s*\{.*?\}\s*\]", re.S)
+URL_KEYS = ("url", "href", "link", "path", "linkurl", "fileurl")
+TITLE_KEYS = ("title", "name", "text", "label", "showtitle")
+DATE_KEYS = ("date", "time", "pubdate", "publishtime", "publishdate", "releasetime", "createtime")
+SESSION_PARAM = re.compile(r";jsessionid=[^?#/]*|(?<=[?&])(jsessionid|phpsessid|sid|sessionid)=[^&#]*&?", re.I)
+
+
+@dataclass
+class Link:
+    url: str
+    text: str
+    context: str = "body"  # body | script | embed | refresh
+    is_attachment: bool = False
+
+
+@dataclass
+class ListEntry:
+    title: str
+    url: str
+    date: date | None
+
+
+@dataclass
+class DirectoryRow:
+    """One row of a 信息公开目录 table: the school's own claim of where an item lives."""
+
+    label: str
+    category: str
+    department: str
+    number: str
+    links: list[Link]
+
+
+@dataclass
+class PageSignals:
+    title: str
+    html_title: str
+    breadcrumb: list[str]
+    published: date | None
+    published_raw: str
+    period: Period | None
+    text: str
+    text_hash: str
+    placeholder: str | None
+    links: list[Link] = field(default_factory=list)
+    entries: list[ListEntry] = field(default_factory=list)
+    directory: list[DirectoryRow] = field(default_factory=list)
+    redirect_to: str | None = None
+    canonical: str | None = None
+
+    @property
+    def excerpt(self) -> str:
+        return self.text[:400]
+
+    @property
+    def attachments(self) -> list[Link]:
+        return [link for link in self.links if link.is_attachment]
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
+
+
+def clean_url(url: str) -> str:
+    """Drop fragments and session ids so one article is one URL (;jsessionid=…, ?sid=…)."""
+    url = SESSION_PARAM.sub("", url.strip()).split("#", 1)[0]
+    return url[:-1] if url.endswith(("?", "&")) else url
+
+
+def is_attachment_url(url: str) -> bool:
+    low = url.lower()
+    path = urlsplit(low).path
+    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+    return ext in ATTACHMENT_EXT or any(h in low for h in ATTACHMENT_HINTS)
+
+
+def clean_title(raw: str) -> str:
+    """Strip site suffixes: '信息公开年度报告-信息公开网' → '信息公开年度报告'."""
+    title = squash(raw)
+    while True:
+        parts = TITLE_SEP.split(title)
+        if len(parts) < 2:
+            return title
+        head, tail = title[: title.rfind(parts[-1])].rstrip(" -_|｜—"), parts[-1]
+        if len(tail) <= 24 and SITE_SUFFIX.search(tail) and len(head) >= 2 and not re.search(r"\d{4}", tail):
+            title = head
+        else:
+            return title
+
+
+def _main_node(soup: BeautifulSoup) -> Tag | None:
+    for sel in CONTENT_SELECTORS:
+        node = soup.select_one(sel)
+        if node is not None and len(node.get_text(strip=True)) > 0:
+            return node
+    return None
+
+
+def _title(soup: BeautifulSoup) -> tuple[str, str]:
+    html_title = squash(soup.title.get_text()) if soup.title else ""
+    for sel in TITLE_SELECTORS:
+        node = soup.select_one(sel)
+        if node is not None:
+            text = squash(node.get_text(" "))
+            if 2 <= len(text) <= 150 and not PLACEHOLDER.search(text):
+                return text, html_title
+    return clean_title(html_title), html_title
+
+
+def _breadcrumb(soup: BeautifulSoup) -> list[str]:
+    node = None
+    for el in soup.find_all(string=CRUMB_LABEL):
+        node = el.parent
+        for _ in range(3):
+            if node is None or len(node.find_all("a")) >= 1 or re.search(r">|»|＞|→", node.get_text()):
+                break
+            node = node.parent
+        break
+    if node is None:
+        node = soup.select_one(".breadcrumb, .position, .dqwz, .location, .crumb, .wz, .current-position")
+    if node is None:
+        return []
+    text = CRUMB_LABEL.sub(" ", squash(node.get_text(" ")))
+    parts = [p.strip(" :：") for p in CRUMB_SPLIT.split(text)]
+    return [p for p in parts if p and p not in CRUMB_SKIP and len(p) <= 40]
+
+
+def _published(soup: BeautifulSoup, main: Tag | None) -> tuple[date | None, str]:
+    for name in ("pubdate", "publishdate", "article:published_time", "dc.date", "date"):
+        meta = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or \
+            soup.find("meta", attrs={"property": re.compile(f"^{re.escape(name)}$", re.I)})
+        if meta and (d := parse_date(str(meta.get("content", "")), compact=True)):
+            return d, f"<meta {name}>"
+    # Labelled dates in the article header (the text before the main content, or the whole page).
+    head_parts: list[str] = []
+    if main is not None:
+        for el in main.find_all_previous(string=True):
+            if el.parent and el.parent.name in ("script", "style"):
+                continue
+            head_parts.append(str(el))
+            if len(head_parts) > 60:
+                break
+        head = squash(" ".join(reversed(head_parts)))
+    else:
+        head = squash(soup.get_text(" "))
+    if found := labelled_date(head):
+        return found
+    for node in soup.find_all(attrs={"class": re.compile(r"date|time|update|publish|arti_metas|info", re.I)}):
+        if main is not None and main in node.parents:
+            continue
+        text = squash(node.get_text(" "))
+        if len(text) <= 60 and (d := parse_date(text, compact=True)):
+            return d, text[:40]
+    return None, ""
+
+
+def _text(soup: BeautifulSoup, main: Tag | None) -> str:
+    node: Tag = main if main is not None else (soup.body or soup)
+    for junk in node.find_all(["script", "style", "noscript"]):
+        junk.extract()
+    if main is None:
+        for junk in node.find_all(["nav", "header", "footer"]):
+            junk.extract()
+    return squash(node.get_text(" "))
+
+
+def _anchor_text(a: Tag) -> str:
+    text = squash(a.get_text(" "))
+    title = squash(str(a.get("title", "")))
+    if title and (not text or len(title) > len(text) or text.endswith(("…", "...", ".."))):
+        return title
+    return text
+
+
+def _script_links(soup: BeautifulSoup, base: str) -> tuple[list[Link], list[ListEntry]]:
+    """Links that only exist inside <script> JSON (lists filled by JavaScript)."""
+    links: list[Link] = []
+    entries: list[ListEntry] = []
+    for script in soup.find_all("script"):
+        code = script.string or script.get_text()
+        if not code or "{" not in code:
+            continue
+        for m in JSON_ARRAY.finditer(code):
+            try:
+                rows = json.loads(m.group(0))
+            except ValueError:
+                continue
+            for row in rows if isinstance(rows, list) else []:
+                if not isinstance(row, dict):
+                    continue
+                low = {str(k).lower(): v for k, v in row.items()}
+                target = next((low[k] for k in URL_KEYS if isinstance(low.get(k), str)), None)
+                if not target:
+                    continue
+                title = squash(next((str(low[k]) for k in TITLE_KEYS if low.get(k)), ""))
+                when = next((parse_date(str(low[k]), compact=True) for k in DATE_KEYS if low.get(k)), None)
+                url = clean_url(urljoin(base, target))
+                links.append(Link(url, title, "script", is_attachment_url(url)))
+                if title:
+                    entries.append(ListEntry(title, url, when))
+    return links, entries
+
+
+def _entries(soup: BeautifulSoup, base: str) -> list[ListEntry]:
+    """List items: an <a> inside a <li>/<tr>/<dd> whose remaining text holds a date (VSB line_u*, WebPlus news_list)."""
+    out: list[ListEntry] = []
+    seen: set[str] = set()
+    for a in soup.find_all("a", href=True):
+        row = a.find_parent(["li", "tr", "dd", "p"])
+        if row is None or len(row.find_all("a")) > 3:
+            continue
+        rest = squash(row.get_text(" ").replace(a.get_text(" "), " ", 1))
+        when = parse_date(rest, compact=True)
+        if when is None:
+            continue
+        url = clean_url(urljoin(base, a["href"]))
+        title = _anchor_text(a)
+        if title and url not in seen:
+            seen.add(url)
+            out.append(ListEntry(title, url, when))
+    return out
+
+
+def _cell(cells: list[Tag], cols: dict[str, int], name: str, shift: int) -> str:
+    """Text of column `name`; `shift` accounts for a category cell spanning rows (absent from later rows)."""
+    j = cols.get(name)
+    if j is None:
+        return ""
+    j = j if name == "category" else j - shift
+    return squash(cells[j].get_text()) if 0 <= j < len(cells) else ""
+
+
+def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
+    """Rows of a 信息公开目录 table (序号 | 类别 | 公开事项 | 负责部门 …), each item label → its link(s)."""
+    rows_out: list[DirectoryRow] = []
+    for table in soup.find_all("table"):
+        rows = table.find_all("tr")
+        header_idx, cols = None, {}
+        for i, tr in enumerate(rows[:3]):
+            cells = [squash(c.get_text()) for c in tr.find_all(["th", "td"])]
+            if any(("事项" in c or "公开内容" in c) for c in cells):
+                header_idx = i
+                for j, c in enumerate(cells):
+                    if "序号" in c:
+                        cols["number"] = j
+                    elif "类别" in c or "类目" in c or "分类" in c:
+                        cols["category"] = j
+                    elif "事项" in c or "公开内容" in c:
+                        cols["label"] = j
+                    elif "部门" in c or "单位" in c:
+                        cols["department"] = j
+                break
+        if header_idx is None or "label" not in cols:
+            continue
+        width = len(rows[header_idx].find_all(["th", "td"]))
+        category = ""
+        for tr in rows[header_idx + 1:]:
+            cells = tr.find_all(["th", "td"])
+            if not cells:
+                continue
+            shift = width - len(cells)  # a category cell spanning rows is absent from the following rows
+            if shift <= 0 and "category" in cols:
+                category = _cell(cells, cols, "category", 0) or category
+            label = _cell(cells, cols, "label", shift)
+            if not label:
+                continue
+            links = [Link(clean_url(urljoin(base, a["href"])), _anchor_text(a) or label, "directory")
+                     for a in tr.find_all("a", href=True) if not a["href"].strip().lower().startswith(("javascript", "#"))]
+            rows_out.append(DirectoryRow(label, category, _cell(cells, cols, "department", shift),
+                                         _cell(cells, cols, "number", shift), links))
+    return rows_out
+
+
+def _redirect(soup: BeautifulSoup, base: str, text: str) -> str | None:
+    """Target of a meta-refresh or a JavaScript `location` redirect on a stub page (homepages do this)."""
+    meta = soup.find("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)})
+    if meta and (m := META_REFRESH.match(str(meta.get("content", "")))):
+        return clean_url(urljoin(base, m.group(1).strip()))
+    if len(text) < 200 and len(soup.find_all("a")) <= 2:
+        for script in soup.find_all("script"):
+            if m := JS_LOCATION.search(script.get_text()):
+                return clean_url(urljoin(base, (m.group(1) or m.group(2)).strip()))
+    return None
+
+
+def extract_page(url: str, html: str) -> PageSignals:
+    """All signals of one page. `url` is the final URL (after redirects), used to resolve links."""
+    soup = BeautifulSoup(html, "lxml")
+    base_tag = soup.find("base", href=True)
+    base = urljoin(url, base_tag["href"]) if base_tag else url
+    canonical_tag = soup.find("link", rel="canonical", href=True)
+    title, html_title = _title(soup)
+    breadcrumb = _breadcrumb(soup)
+    links: list[Link] = []
+    for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src")):
+        for el in soup.find_all(tag, attrs={attr: True}):
+            raw = str(el[attr]).strip().replace("\\", "/")
+            if not raw or raw.lower().startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
+                continue
+            u = clean_url(urljoin(base, raw))
+            links.append(Link(u, _anchor_text(el) if tag == "a" else "", "body", is_attachment_url(u)))
+    for el in soup.find_all(attrs={"pdfsrc": True}):  # WebPlus embedded PDF player: the document is the PDF
+        u = clean_url(urljoin(base, str(el["pdfsrc"]).strip()))
+        name = re.search(r"'title'\s*:\s*'([^']+)'", str(el.get("sudyfile-attr", "")))
+        links.append(Link(u, name.group(1) if name else title, "embed", True))
+    for el in soup.find_all(onclick=True):
+        if m := re.search(r"window\.open\(\s*['\"]([^'\"]+)", str(el["onclick"])):
+            u = clean_url(urljoin(base, m.group(1)))
+            links.append(Link(u, _anchor_text(el), "body", is_attachment_url(u)))
+    script_links, script_entries = _script_links(soup, base)
+    links.extend(script_links)
+    directory = _directory(soup, base)
+    entries = _entries(soup, base) + script_entries
+    main = _main_node(soup)
+    published, published_raw = _published(soup, main)
+    raw_text = squash(soup.get_text(" ")) if soup.body else ""
+    redirect_to = _redirect(soup, base, raw_text)  # before _text(), which strips the <script>s it reads
+    text = _text(soup, main)
+    placeholder = None
+    if (m := PLACEHOLDER.search(text)) and len(text) < 300 and not entries:
+        placeholder = m.group(0)
+    return PageSignals(
+        title=title, html_title=html_title, breadcrumb=breadcrumb, published=published, published_raw=published_raw,
+        period=title_period(title), text=text, text_hash=hashlib.sha1(text.encode()).hexdigest(),
+        placeholder=placeholder, links=links, entries=entries, directory=directory,
+        redirect_to=redirect_to,
+        canonical=clean_url(urljoin(base, canonical_tag["href"])) if canonical_tag else None,
+    )

@@ -1,0 +1,301 @@
+"""SQLite store: one file, no server. A crawl is a run; its pages, links and attachments belong to it.
+
+Writes are batched in transactions (WAL journal), so a crawl killed at any moment leaves a consistent
+database: committed batches are whole, the run row says 'running', and the next open marks such a
+run 'interrupted' once its process is gone. Nothing here knows Scrapy or the checklist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+  id INTEGER PRIMARY KEY,
+  school TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL,            -- running | complete | partial | failed | interrupted
+  stop_reason TEXT,
+  config_path TEXT,
+  config_fingerprint TEXT,
+  tool_version TEXT,
+  pid INTEGER,
+  host TEXT,
+  start_urls TEXT,                 -- JSON list
+  stats TEXT                       -- JSON: counts, errors by kind
+);
+CREATE TABLE IF NOT EXISTS pages (
+  run_id INTEGER NOT NULL REFERENCES runs(id),
+  url TEXT NOT NULL,               -- the URL requested (canonicalised)
+  final_url TEXT,
+  redirects TEXT,                  -- JSON list: the chain that led here, first hop first
+  status INTEGER,                  -- HTTP status; NULL when the request failed without one
+  error TEXT,                      -- error kind when it failed: dns, timeout, refused, http_404, …
+  content_type TEXT,
+  encoding TEXT,
+  size INTEGER,
+  title TEXT,
+  html_title TEXT,
+  breadcrumb TEXT,                 -- JSON list, root first
+  published TEXT,                  -- ISO date from the page itself, NULL when it shows none
+  published_raw TEXT,
+  period TEXT,                     -- JSON {kind,start,label} the title names
+  excerpt TEXT,
+  text_hash TEXT,
+  placeholder TEXT,                -- 暂无内容 / 正在建设中 … when the page is an empty column
+  canonical TEXT,
+  duplicate_of TEXT,               -- another URL of this run with the same main text
+  depth INTEGER,
+  referer TEXT,
+  fetched_at TEXT,
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS links (
+  run_id INTEGER NOT NULL,
+  src TEXT NOT NULL,
+  dst TEXT NOT NULL,
+  text TEXT,
+  context TEXT,                    -- body | script | embed | directory
+  is_attachment INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS links_dst ON links(run_id, dst);
+CREATE INDEX IF NOT EXISTS links_src ON links(run_id, src);
+CREATE TABLE IF NOT EXISTS attachments (
+  run_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  final_url TEXT,
+  status INTEGER,
+  error TEXT,
+  content_type TEXT,
+  size INTEGER,
+  filename TEXT,
+  method TEXT,                     -- HEAD, or GET stopped after the headers where HEAD is refused
+  fetched_at TEXT,
+  PRIMARY KEY (run_id, url)
+);
+CREATE TABLE IF NOT EXISTS entries (
+  run_id INTEGER NOT NULL,
+  page TEXT NOT NULL,              -- the list page
+  title TEXT,
+  target TEXT,
+  date TEXT
+);
+CREATE INDEX IF NOT EXISTS entries_target ON entries(run_id, target);
+CREATE TABLE IF NOT EXISTS directory (
+  run_id INTEGER NOT NULL,
+  page TEXT NOT NULL,              -- the 信息公开目录 page
+  number TEXT,
+  category TEXT,
+  label TEXT,
+  department TEXT,
+  target TEXT,
+  link_text TEXT
+);
+"""
+
+FINAL_STATUSES = ("complete", "partial", "failed", "interrupted")
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Run:
+    id: int
+    school: str
+    started_at: str
+    finished_at: str | None
+    status: str
+    stop_reason: str | None
+    config_fingerprint: str | None
+    tool_version: str | None
+    stats: dict[str, Any]
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Store:
+    """A handle on one SQLite file. Use as a context manager, or call close()."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.executescript(SCHEMA)
+        self.recover()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    # --- runs -------------------------------------------------------------------------------------
+
+    def recover(self) -> list[int]:
+        """Mark runs left 'running' by a process that no longer exists as 'interrupted'."""
+        host = socket.gethostname()
+        stale = [r["id"] for r in self.db.execute("SELECT id, pid, host FROM runs WHERE status='running'")
+                 if r["host"] != host or not _pid_alive(r["pid"])]
+        for run_id in stale:
+            self.db.execute("UPDATE runs SET status='interrupted', stop_reason='process ended before the crawl finished' "
+                            "WHERE id=?", (run_id,))
+        return stale
+
+    def start_run(self, school: str, config_path: str, fingerprint: str, version: str, start_urls: list[str]) -> int:
+        cur = self.db.execute(
+            "INSERT INTO runs(school, started_at, status, config_path, config_fingerprint, tool_version, pid, host, start_urls)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (school, now_iso(), "running", config_path, fingerprint, version, os.getpid(), socket.gethostname(),
+             json.dumps(start_urls)))
+        return int(cur.lastrowid or 0)
+
+    def finish_run(self, run_id: int, status: str, reason: str, stats: dict[str, Any]) -> None:
+        assert status in FINAL_STATUSES, status
+        with self.transaction() as db:
+            self._mark_duplicates(db, run_id)
+            db.execute("UPDATE runs SET status=?, stop_reason=?, finished_at=?, stats=? WHERE id=?",
+                       (status, reason, now_iso(), json.dumps(stats, ensure_ascii=False), run_id))
+
+    @staticmethod
+    def _mark_duplicates(db: sqlite3.Connection, run_id: int) -> None:
+        """The same article under several URLs: every copy points at the shortest URL with that text."""
+        db.execute("""
+            UPDATE pages SET duplicate_of = (
+              SELECT p2.url FROM pages p2 WHERE p2.run_id = pages.run_id AND p2.text_hash = pages.text_hash
+                AND p2.status BETWEEN 200 AND 299 ORDER BY length(p2.url), p2.url LIMIT 1)
+            WHERE run_id = ? AND text_hash IS NOT NULL AND status BETWEEN 200 AND 299
+              AND length(coalesce(excerpt, '')) >= 40""", (run_id,))
+        db.execute("UPDATE pages SET duplicate_of = NULL WHERE run_id = ? AND duplicate_of = url", (run_id,))
+
+    def _run(self, row: sqlite3.Row) -> Run:
+        return Run(id=row["id"], school=row["school"], started_at=row["started_at"], finished_at=row["finished_at"],
+                   status=row["status"], stop_reason=row["stop_reason"], config_fingerprint=row["config_fingerprint"],
+                   tool_version=row["tool_version"], stats=json.loads(row["stats"] or "{}"))
+
+    def run(self, run_id: int) -> Run | None:
+        row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
+        return self._run(row) if row else None
+
+    def runs(self) -> list[Run]:
+        return [self._run(r) for r in self.db.execute("SELECT * FROM runs ORDER BY id")]
+
+    def latest_run(self, status: str | None = "complete") -> Run | None:
+        sql, args = "SELECT * FROM runs", ()
+        if status:
+            sql, args = sql + " WHERE status=?", (status,)
+        row = self.db.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
+        return self._run(row) if row else None
+
+    # --- writes (called in batches from the crawl pipeline) -----------------------------------------
+
+    def write_batch(self, run_id: int, items: list[dict[str, Any]]) -> None:
+        """Write pages and attachments (with their links, list entries, directory rows) in one transaction."""
+        with self.transaction() as db:
+            for item in items:
+                if item["kind"] == "page":
+                    self._write_page(db, run_id, item)
+                else:
+                    self._write_attachment(db, run_id, item)
+
+    @staticmethod
+    def _write_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO pages(run_id, url, final_url, redirects, status, error, content_type, encoding, size,"
+            " title, html_title, breadcrumb, published, published_raw, period, excerpt, text_hash, placeholder, canonical,"
+            " depth, referer, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (run_id, p["url"], p.get("final_url"), json.dumps(p.get("redirects", []), ensure_ascii=False), p.get("status"),
+             p.get("error"), p.get("content_type"), p.get("encoding"), p.get("size"), p.get("title"), p.get("html_title"),
+             json.dumps(p.get("breadcrumb", []), ensure_ascii=False), p.get("published"), p.get("published_raw"),
+             json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None, p.get("excerpt"),
+             p.get("text_hash"), p.get("placeholder"), p.get("canonical"), p.get("depth"), p.get("referer"),
+             p.get("fetched_at") or now_iso()))
+        db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, p["url"]))
+        db.executemany("INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
+                       [(run_id, p["url"], link["url"], link["text"], link["context"], int(link["is_attachment"]))
+                        for link in p.get("links", [])])
+        db.executemany("INSERT INTO entries(run_id, page, title, target, date) VALUES (?,?,?,?,?)",
+                       [(run_id, p["url"], e["title"], e["url"], e["date"]) for e in p.get("entries", [])])
+        db.executemany(
+            "INSERT INTO directory(run_id, page, number, category, label, department, target, link_text)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(run_id, p["url"], r["number"], r["category"], r["label"], r["department"], link["url"], link["text"])
+             for r in p.get("directory", []) for link in (r["links"] or [{"url": None, "text": None}])])
+
+    @staticmethod
+    def _write_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO attachments(run_id, url, final_url, status, error, content_type, size, filename,"
+            " method, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (run_id, a["url"], a.get("final_url"), a.get("status"), a.get("error"), a.get("content_type"),
+             a.get("size"), a.get("filename"), a.get("method"), a.get("fetched_at") or now_iso()))
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def pages(self, run_id: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
+
+    def attachments(self, run_id: int) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM attachments WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
+
+    def count(self, table: str, run_id: int) -> int:
+        assert table in ("pages", "links", "attachments", "entries", "directory")
+        return int(self.db.execute(f"SELECT count(*) FROM {table} WHERE run_id=?", (run_id,)).fetchone()[0])
+
+
+class BatchWriter:
+    """Buffers crawl items and commits them every `size` items or `seconds`, whichever comes first."""
+
+    def __init__(self, store: Store, run_id: int, size: int = 200, seconds: float = 2.0) -> None:
+        self.store, self.run_id, self.size, self.seconds = store, run_id, size, seconds
+        self.buffer: list[dict[str, Any]] = []
+        self.last = time.monotonic()
+
+    def add(self, item: dict[str, Any]) -> None:
+        self.buffer.append(item)
+        if len(self.buffer) >= self.size or time.monotonic() - self.last >= self.seconds:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.store.write_batch(self.run_id, self.buffer)
+            self.buffer = []
+        self.last = time.monotonic()

@@ -1,0 +1,189 @@
+"""The college spider: every page and attachment link on the allowed domains, nothing beyond them."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy import signals
+from scrapy.exceptions import StopDownload
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from auditor.extract import decode_html, extract_page
+from auditor.extract.attachment import filename_from_disposition, filename_from_url
+from auditor.store import now_iso
+
+HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
+REPEATED_SEGMENTS = re.compile(r"(/[^/]+/[^/]+)\1\1")
+
+
+def error_kind(failure: Failure) -> str:
+    """A short, stable name for why a request failed (for 'errors by kind')."""
+    name = type(failure.value).__name__
+    text = str(failure.value).lower()
+    if "dns" in name.lower() or "lookup" in text:
+        return "dns"
+    if "refused" in name.lower() or "refused" in text:
+        return "refused"
+    if "timeout" in name.lower() or "timed out" in text:
+        return "timeout"
+    if "maxsize" in text or "cancelling download" in text or "larger than" in text:
+        return "too_large"
+    if "ignorerequest" in name.lower():
+        return "ignored"
+    return name
+
+
+class CollegeSpider(scrapy.Spider):
+    name = "college"
+
+    def __init__(self, start_urls: list[str], allowed_domains: list[str], trap_chain: int = 30, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.start_urls = list(start_urls)
+        self.allowed_domains = list(allowed_domains)
+        self.trap_chain = trap_chain
+        self.seen_attachments: set[str] = set()
+        self.counts: Counter[str] = Counter()
+        self.errors: Counter[str] = Counter()
+        self.start_reached = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> CollegeSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        return spider
+
+    # ------------------------------------------------------------------ requests
+    async def start(self) -> Any:
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, errback=self.on_error, meta={"start": True}, dont_filter=True)
+
+    def on_headers(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
+        """Stop after the headers for attachments fetched by GET, and for non-HTML bodies met as pages."""
+        if request.meta.get("headers_only"):
+            raise StopDownload(fail=False)
+        if request.meta.get("kind", "page") == "page":
+            ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
+            if not ctype.startswith(HTML_TYPES):
+                raise StopDownload(fail=False)
+
+    def in_scope(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
+    def chain_length(self, response: Response, url: str) -> int | None:
+        """Trap guard. Endless calendars link a path to itself with a new query string, month after month:
+        count such same-path hops in a row and stop past `trap_chain`. Paths that repeat their own
+        segments (/a/b/a/b/a/b, from relative-link loops) are refused outright. None means: skip it."""
+        here, there = urlsplit(response.url), urlsplit(url)
+        if REPEATED_SEGMENTS.search(there.path):
+            self.counts["trap_skipped"] += 1
+            return None
+        same = (here.hostname, here.path) == (there.hostname, there.path)
+        chain = response.meta.get("same_path_chain", 0) + 1 if same else 0
+        if chain > self.trap_chain:
+            self.counts["trap_skipped"] += 1
+            return None
+        return chain
+
+    def follow(self, response: Response, url: str, text: str, is_attachment: bool) -> Iterator[Request]:
+        if not self.in_scope(url):
+            self.counts["offsite_links"] += 1
+            return
+        if is_attachment:
+            if url not in self.seen_attachments:
+                self.seen_attachments.add(url)
+                yield Request(url, method="HEAD", callback=self.on_attachment, errback=self.on_error,
+                              meta={"kind": "attachment", "link_text": text, "referer_page": response.url})
+        elif (chain := self.chain_length(response, url)) is not None:
+            yield Request(url, callback=self.parse, errback=self.on_error,
+                          meta={"referer_page": response.url, "same_path_chain": chain})
+
+    # ------------------------------------------------------------------ responses
+    def parse(self, response: Response) -> Iterator[Any]:
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+        if response.meta.get("start") and response.status < 400:
+            self.start_reached = True
+        if not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
+            yield self.attachment_item(response, "GET")  # a link that turned out to be a file
+            return
+        text, encoding = decode_html(response.body, ctype)
+        sig = extract_page(response.url, text)
+        chain = [*response.meta.get("redirect_urls", [])]
+        if sig.redirect_to and response.status < 400 and sig.redirect_to != response.url:
+            self.counts["js_or_meta_redirects"] += 1
+            if self.in_scope(sig.redirect_to):
+                yield Request(sig.redirect_to, callback=self.parse, errback=self.on_error,
+                              meta={"redirect_urls": [*chain, response.url], "start": response.meta.get("start", False),
+                                    "referer_page": response.meta.get("referer_page")})
+            return
+        self.counts["pages"] += 1
+        if response.status >= 400:
+            self.errors[f"http_{response.status}"] += 1
+        yield {
+            "kind": "page", "url": response.url, "final_url": response.url, "redirects": chain,
+            "status": response.status, "error": f"http_{response.status}" if response.status >= 400 else None,
+            "content_type": ctype, "encoding": encoding, "size": len(response.body),
+            "title": sig.title, "html_title": sig.html_title, "breadcrumb": sig.breadcrumb,
+            "published": sig.published.isoformat() if sig.published else None, "published_raw": sig.published_raw,
+            "period": sig.period.as_dict() if sig.period else None, "excerpt": sig.excerpt, "text_hash": sig.text_hash,
+            "placeholder": sig.placeholder, "canonical": sig.canonical, "depth": response.meta.get("depth", 0),
+            "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
+            "links": [{"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment} for x in sig.links],
+            "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in sig.entries],
+            "directory": [{"label": r.label, "category": r.category, "department": r.department, "number": r.number,
+                           "links": [{"url": x.url, "text": x.text} for x in r.links]} for r in sig.directory],
+        }
+        if response.status >= 400:
+            return
+        for link in sig.links:
+            yield from self.follow(response, link.url, link.text, link.is_attachment)
+
+    def on_attachment(self, response: Response) -> Iterator[Any]:
+        method = response.request.method if response.request else "HEAD"
+        if method == "HEAD" and response.status in (405, 501, 400):
+            self.counts["head_refused"] += 1  # HEAD refused: GET, but stop as soon as the headers arrive
+            yield response.request.replace(method="GET", dont_filter=True,
+                                           meta={**response.meta, "headers_only": True})
+            return
+        yield self.attachment_item(response, "GET (headers only)" if response.meta.get("headers_only") else method)
+
+    def attachment_item(self, response: Response, method: str) -> dict[str, Any]:
+        self.counts["attachments"] += 1
+        if response.status >= 400:
+            self.errors[f"http_{response.status}"] += 1
+        headers = response.headers
+        length = headers.get(b"Content-Length")
+        size = int(length) if length and length.isdigit() else (len(response.body) or None)
+        original = (response.meta.get("redirect_urls") or [response.url])[0]
+        return {"kind": "attachment", "url": original, "final_url": response.url, "status": response.status,
+                "error": f"http_{response.status}" if response.status >= 400 else None,
+                "content_type": (headers.get(b"Content-Type") or b"").decode("latin-1"), "size": size,
+                "filename": filename_from_disposition(headers.get(b"Content-Disposition")) or filename_from_url(response.url),
+                "method": method, "fetched_at": now_iso()}
+
+    def on_error(self, failure: Failure) -> Iterator[Any]:
+        request: Request = failure.request  # type: ignore[attr-defined]
+        kind = error_kind(failure)
+        if kind == "ignored":
+            return
+        self.errors[kind] += 1
+        if request.meta.get("kind") == "attachment":
+            self.counts["attachments"] += 1
+            yield {"kind": "attachment", "url": request.url, "status": None, "error": kind, "method": request.method,
+                   "fetched_at": now_iso()}
+        else:
+            self.counts["pages"] += 1
+            yield {"kind": "page", "url": request.url, "status": None, "error": kind,
+                   "redirects": request.meta.get("redirect_urls", []), "depth": request.meta.get("depth", 0),
+                   "referer": request.meta.get("referer_page"), "fetched_at": now_iso()}
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None

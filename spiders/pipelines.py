@@ -1,0 +1,25 @@
+"""Write crawled items to the store in batched transactions (see auditor.store.BatchWriter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditor.store import BatchWriter, Store
+
+
+class StorePipeline:
+    def __init__(self, store_path: str, run_id: int) -> None:
+        self.store = Store(store_path)
+        self.writer = BatchWriter(self.store, run_id)
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> StorePipeline:
+        return cls(crawler.settings.get("AUDITOR_STORE"), crawler.settings.getint("AUDITOR_RUN_ID"))
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        self.writer.add(item)
+        return item
+
+    def close_spider(self) -> None:
+        self.writer.flush()
+        self.store.close()

@@ -1,0 +1,27 @@
+"""Pin host names to addresses (like curl --resolve), for auditing a staging copy or the demo college."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.resolver import CachingThreadedResolver
+from twisted.internet import defer
+
+
+class PinnedResolver(CachingThreadedResolver):
+    """A name matching a key of AUDITOR_RESOLVE (exactly, or as a subdomain) resolves to its value."""
+
+    pins: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any, reactor: Any) -> PinnedResolver:
+        resolver = super().from_crawler(crawler, reactor)
+        resolver.pins = {k.lower().lstrip("."): v for k, v in (crawler.settings.getdict("AUDITOR_RESOLVE") or {}).items()}
+        return resolver
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802 (Twisted's name)
+        host = name.lower()
+        for pinned, address in self.pins.items():
+            if host == pinned or host.endswith("." + pinned):
+                return defer.succeed(address)
+        return super().getHostByName(name, timeout)
