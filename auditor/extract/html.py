@@ -158,6 +158,11 @@ def _breadcrumb(soup: BeautifulSoup) -> list[str]:
         return []
     text = CRUMB_LABEL.sub(" ", squash(node.get_text(" ")))
     parts = [p.strip(" :：") for p in CRUMB_SPLIT.split(text)]
+    if len(parts) < 2:  # WebPlus separates crumbs with spans, not '>': take the links, then the trailing text
+        parts = [squash(a.get_text()) for a in node.find_all("a")]
+        tail = node.find_all(string=True)[-1:] if node.find_all("a") else []
+        if tail and tail[0].parent.name != "a":
+            parts.append(squash(str(tail[0])))
     return [p for p in parts if p and p not in CRUMB_SKIP and len(p) <= 40]
 
 
@@ -297,7 +302,7 @@ def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
             shift = width - len(cells)  # a category cell spanning rows is absent from the following rows
             if shift <= 0 and "category" in cols:
                 category = _cell(cells, cols, "category", 0) or category
-            label = _cell(cells, cols, "label", shift)
+            label = re.sub(r"\s*[（(]\d+[)）]", "", _cell(cells, cols, "label", shift))  # "（2）" marks a second link
             if not label:
                 continue
             links = [Link(clean_url(urljoin(base, a["href"])), _anchor_text(a) or label, "directory")

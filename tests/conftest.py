@@ -1,0 +1,35 @@
+"""Shared fixtures: the demo college served on 127.0.0.1, and a helper that runs `auditor crawl` for real."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from auditor.demo import demo_config
+from auditor.demo.server import DemoHTTPServer
+
+
+@pytest.fixture(scope="session")
+def demo_server() -> Iterator[DemoHTTPServer]:
+    server = DemoHTTPServer(0).start()
+    yield server
+    server.stop()
+
+
+def run_auditor(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in a fresh process (Twisted's reactor cannot restart inside one process)."""
+    full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    full_env.update(env or {})
+    return subprocess.run([sys.executable, "-m", "auditor.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, env=full_env)
+
+
+def crawl_demo(server: DemoHTTPServer, out: Path, env: dict[str, str] | None = None,
+               **crawl: object) -> tuple[subprocess.CompletedProcess[str], Path]:
+    config = demo_config(server, out, **crawl)
+    return run_auditor("crawl", "--config", str(config), env=env), out / "auditor.sqlite"

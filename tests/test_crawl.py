@@ -1,0 +1,196 @@
+"""End to end: `auditor crawl` on the demo college served on 127.0.0.1, directly and through a proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from auditor.demo import demo_config
+from auditor.demo.site import Builder
+from auditor.store import Store
+from tests.conftest import crawl_demo
+
+CAL = "/calendar.jsp"
+
+
+def hits_since(server, n0):
+    return server.hits[n0:]
+
+
+def pages(db_path):
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    return {r["url"]: r for r in db.execute("SELECT * FROM pages")}, {r["url"]: r for r in db.execute("SELECT * FROM attachments")}
+
+
+def check_complete(server, db_path):
+    got_pages, got_atts = pages(db_path)
+    expected = server.site.expected_pages()
+    calendar = {u for u in got_pages if CAL in u}
+    assert set(got_pages) - calendar == expected, "every page the demo serves, and nothing else"
+    assert 1 <= len(calendar) <= 61, "the endless calendar is cut off by the trap guard"
+    assert set(got_atts) == server.site.expected_attachments()
+    return got_pages, got_atts
+
+
+@pytest.fixture(scope="module")
+def direct(demo_server, tmp_path_factory):
+    n0 = len(demo_server.hits)
+    proc, db = crawl_demo(demo_server, tmp_path_factory.mktemp("direct"))
+    return proc, db, hits_since(demo_server, n0)
+
+
+def test_direct_crawl_reaches_everything(demo_server, direct):
+    proc, db, hits = direct
+    assert proc.returncode == 0, proc.stderr
+    got_pages, got_atts = check_complete(demo_server, db)
+    assert "complete" in proc.stdout
+    # nothing outside the demo: every request the server saw was for a demo host, none went through a proxy
+    assert hits and all(h.host.endswith(demo_server.site.domain) and not h.via_proxy for h in hits)
+    # robots.txt obeyed: the disallowed admin page was never requested
+    assert not any(h.path.startswith("/admin/") for h in hits)
+    with Store(db) as store:
+        run = store.latest_run()
+        assert run is not None and run.status == "complete" and run.finished_at
+        assert run.stats["counts"]["offsite_links"] >= 4  # WeChat and 91job links seen, not followed
+
+
+def test_redirect_chains_recorded(demo_server, direct):
+    got, _ = pages(direct[1])
+    port = demo_server.port
+    home = got[f"http://www.xyvtc.test:{port}/index.htm"]
+    # bare domain (HTTP 302) → www (JavaScript location) → index.htm
+    assert json.loads(home["redirects"]) == [f"http://xyvtc.test:{port}/", f"http://www.xyvtc.test:{port}/"]
+    xxgk = got[f"http://xxgk.xyvtc.test:{port}/index.htm"]
+    assert f"http://xxgk.xyvtc.test:{port}/" in json.loads(xxgk["redirects"])  # meta refresh
+
+
+def test_gbk_site_decoded_and_dated(demo_server, direct):
+    got, _ = pages(direct[1])
+    cwc = [r for u, r in got.items() if u.startswith(f"http://cwc.xyvtc.test:{demo_server.port}/gksx/cwys/2022")]
+    assert len(cwc) == 1
+    assert cwc[0]["title"] == "湘岳职业技术学院2022年部门预算" and cwc[0]["published"] == "2022-04-23"
+    assert cwc[0]["encoding"] in ("gb18030", "gbk")
+    assert json.loads(cwc[0]["breadcrumb"])[-1] == "部门预算"
+
+
+def test_attachments_without_downloading_bodies(demo_server, direct):
+    _, atts = pages(direct[1])
+    hits = direct[2]
+    big = [a for a in atts.values() if a["filename"] == "2022年高等职业教育质量年度报告.pdf"]
+    assert len(big) == 1 and big[0]["size"] == 5_200_000 and big[0]["method"] == "HEAD"  # GBK Content-Disposition
+    big_path = big[0]["url"].split(str(demo_server.port), 1)[1]
+    assert {h.method for h in hits if h.path == big_path} == {"HEAD"}
+    cwc = [a for a in atts.values() if "cwc." in a["url"]]
+    assert cwc and all(a["method"] == "GET (headers only)" for a in cwc)  # that server refuses HEAD
+    broken = [a for a in cwc if a["status"] == 404]
+    assert len(broken) == 1
+    db = sqlite3.connect(direct[1])
+    texts = {r[0] for r in db.execute("SELECT text FROM links WHERE is_attachment=1")}
+    assert {"2021年度部门决算公开表.pdf", "2022年招生章程.pdf", "家庭经济困难学生认定申请表.doc.doc"} <= texts
+
+
+def test_error_pages_and_placeholders_recorded(demo_server, direct):
+    got, _ = pages(direct[1])
+    port = demo_server.port
+    assert got[f"http://xxgk.xyvtc.test:{port}/xxgklm1/rsxx/rczp.htm"]["status"] == 412
+    assert got[f"http://xxgk.xyvtc.test:{port}/xxgklm1/cwzc/jzcc.htm"]["placeholder"] == "暂无内容"
+
+
+def test_same_article_under_several_urls(demo_server, direct):
+    got, _ = pages(direct[1])
+    legacy = [r for u, r in got.items() if "show.jsp" in u]
+    assert len(legacy) == 2 and all(r["duplicate_of"] and "/info/1016/" in r["duplicate_of"] for r in legacy)
+    assert not any("jsessionid" in u for u in got)
+
+
+def test_list_entries_and_directory_stored(demo_server, direct):
+    db = sqlite3.connect(direct[1])
+    n_dir = db.execute("SELECT count(DISTINCT label) FROM directory").fetchone()[0]
+    assert n_dir == len(Builder(0).data["directory"])
+    js = db.execute("SELECT title, date FROM entries WHERE page LIKE '%jy.%jyzl%'").fetchall()
+    assert js == [("湘岳职业技术学院2020届毕业生就业质量年度报告", "2020-12-28")]
+
+
+def test_proxy_crawl_reaches_the_same(demo_server, tmp_path):
+    n0 = len(demo_server.hits)
+    proxy = f"http://127.0.0.1:{demo_server.port}"
+    proc, db = crawl_demo(demo_server, tmp_path, env={"http_proxy": proxy, "no_proxy": "localhost"}, resolve={})
+    assert proc.returncode == 0, proc.stderr
+    check_complete(demo_server, db)
+    hits = hits_since(demo_server, n0)
+    assert hits and all(h.via_proxy for h in hits), "every request went through the proxy"
+    assert all(h.host.endswith(demo_server.site.domain) for h in hits)
+
+
+def test_school_may_ignore_robots_on_its_own_site(demo_server, tmp_path):
+    n0 = len(demo_server.hits)
+    proc, db = crawl_demo(demo_server, tmp_path, obey_robots=False)
+    assert proc.returncode == 0, proc.stderr
+    got, _ = pages(db)
+    assert any("/admin/login.jsp" in u for u in got)
+    assert not any(h.path == "/robots.txt" for h in hits_since(demo_server, n0))
+
+
+def test_unreachable_start_page_is_a_failed_run(tmp_path):
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text("school: 测试学院\nstart_urls: [http://www.down.test:9/]\nallowed_domains: [down.test]\n"
+                   "crawl: {resolve: {down.test: 127.0.0.1}, retries: 0, timeout: 5}\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(cfg)],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    with Store(tmp_path / "auditor.sqlite") as store:
+        run = store.latest_run(status=None)
+        assert run is not None and run.status == "failed" and "unreachable" in (run.stop_reason or "")
+
+
+def test_page_limit_cuts_the_crawl_short(demo_server, tmp_path):
+    proc, db = crawl_demo(demo_server, tmp_path, max_pages=40)
+    assert proc.returncode == 3
+    with Store(db) as store:
+        run = store.latest_run(status=None)
+        assert run is not None and run.status == "partial" and "pagecount" in (run.stop_reason or "")
+        assert store.latest_run() is None  # no complete run to audit
+
+
+def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server, tmp_path):
+    config = demo_config(demo_server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
+    db_path = tmp_path / "auditor.sqlite"
+    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    proc = subprocess.Popen([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    deadline = time.monotonic() + 60
+    stored = 0
+    while time.monotonic() < deadline and stored < 60:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    assert proc.poll() is None, "the crawl ended before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    status, finished = db.execute("SELECT status, finished_at FROM runs").fetchone()
+    assert status == "running" and finished is None  # unfinished, visibly
+    db.close()
+    with Store(db_path) as store:  # the next open notices the dead process
+        [run] = store.runs()
+        assert run.status == "interrupted"
+        assert 60 <= store.count("pages", run.id) < len(demo_server.site.expected_pages())
+    again = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+                           capture_output=True, text=True, timeout=300, env=env)
+    assert again.returncode == 0, again.stderr
+    with Store(db_path) as store:
+        runs = store.runs()
+        assert [r.status for r in runs] == ["interrupted", "complete"]
+        assert store.count("pages", runs[0].id) >= 60  # the earlier run's data is kept
