@@ -9,18 +9,112 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.table import Table
 
 from auditor import __version__
 from auditor.errors import InputError
+
+if TYPE_CHECKING:
+    from auditor.config import SiteConfig
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
 
 
 def _console() -> Console:
     return Console(stderr=False, highlight=False)
+
+
+def _as_of(text: str | None) -> date:
+    if not text:
+        return date.today()  # the CLI is the only place that reads the clock
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError("--as-of", None, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. --as-of 2022-11-15") from None
+
+
+def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console, as_json: bool = False) -> int:
+    from auditor.audit import run_audit
+    from auditor.checklist import check_exemptions, load_checklist
+    from auditor.report.json_out import write_json
+    from auditor.report.terminal import print_audit
+    from auditor.store import Store
+
+    checklist = load_checklist(extra=cfg.checklist_extra)
+    check_exemptions(checklist, cfg.exemptions, cfg.path)
+    with Store(cfg.store) as store:
+        result = run_audit(store, cfg, checklist, as_of)
+    path = write_json(result, out)
+    if as_json:
+        print(path.read_text(encoding="utf-8"))
+    else:
+        print_audit(result, console)
+        console.print(f"findings: {path}")
+    if result.status != "complete":
+        return EXIT_INCONCLUSIVE
+    return EXIT_GAPS if result.gaps() else EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+
+    cfg = load_config(args.config)
+    return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.crawl import print_summary, run_crawl
+
+    cfg = load_config(args.config)
+    as_of = _as_of(args.as_of)
+    console = _console()
+    result = run_crawl(cfg, Console(stderr=True))
+    print_summary(result, console)
+    return _audit_and_report(cfg, as_of, Path(args.out), console)
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    from auditor.checklist import load_checklist
+
+    console = _console()
+    if args.check:
+        base = load_checklist()
+        checked = load_checklist(extra=[args.check])
+        new = checked.ids() - base.ids()
+        console.print(f"[green]OK[/] {args.check}: {len(checked.items)} items after layering on the shipped checklist"
+                      f" ({len(new)} new{': ' + ', '.join(sorted(new)) if new else ''}).")
+        return EXIT_OK
+    profile, exemptions, extra = None, {}, ()
+    if args.config:
+        from auditor.config import load_config
+
+        cfg = load_config(args.config)
+        profile, exemptions, extra = cfg.profile, cfg.exemptions, cfg.checklist_extra
+    checklist = load_checklist(extra=extra)
+    t = Table(title="信息公开事项清单" + ("（按本校配置）" if profile else ""), title_justify="left")
+    for col in ("id", "类别", "事项", "责任部门", "更新要求", "适用"):
+        t.add_column(col)
+    shown = 0
+    for it in checklist.items:
+        na = it.applies_to(profile) if profile else None
+        if na and not args.all:
+            continue
+        applies = f"[dim]不适用：{na}[/]" if na else (f"豁免：{exemptions[it.id]}" if it.id in exemptions else "适用")
+        r = it.renewal
+        renewal = "长期" if r.period is None else f"{ {'year': '每年', 'academic_year': '每学年', 'cohort': '每届'}[r.period]}，" \
+            f"{'+' + str(r.lag) + '年 ' if r.lag > 0 else ('提前一年 ' if r.lag < 0 else '')}{r.due[0]}月{r.due[1]}日前" + \
+            ("（法定期限）" if r.hard else "")
+        t.add_row(it.id, it.category, it.short, it.owner, renewal, applies)
+        shown += 1
+    console.print(t)
+    console.print(f"{shown} items" + (" apply to this school" if profile else ""))
+    return EXIT_OK
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -48,8 +142,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
                       f"crawling {cfg.start_urls[0]}")
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console)
+        code = _audit_and_report(cfg, server.site.as_of, out, console)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
-        return EXIT_OK if result.status == "complete" else EXIT_INCONCLUSIVE
+        return EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code  # the demo has planted gaps: finding them is success
     finally:
         server.stop()
 
@@ -81,6 +176,25 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("crawl", help="crawl a site into the store")
     c.add_argument("--config", required=True, help="the site's YAML config (site.yaml)")
     c.set_defaults(func=cmd_crawl)
+
+    a = sub.add_parser("audit", help="audit the latest crawl in the store; write findings.json")
+    a.add_argument("--config", required=True)
+    a.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
+    a.add_argument("--out", default="reports", help="output directory (default: reports)")
+    a.add_argument("--json", action="store_true", help="print findings.json instead of the summary")
+    a.set_defaults(func=cmd_audit)
+
+    r = sub.add_parser("run", help="crawl, audit and write reports (the nightly job)")
+    r.add_argument("--config", required=True)
+    r.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
+    r.add_argument("--out", default="reports", help="output directory (default: reports)")
+    r.set_defaults(func=cmd_run)
+
+    k = sub.add_parser("checklist", help="list the checklist items (that apply to a config), or validate a checklist file")
+    k.add_argument("--config", help="show only the items that apply to this site's profile")
+    k.add_argument("--all", action="store_true", help="with --config: also show the items that do not apply")
+    k.add_argument("--check", metavar="FILE", help="validate a changed or extension checklist file")
+    k.set_defaults(func=cmd_checklist)
 
     d = sub.add_parser("demo", help="serve the bundled demo college, crawl and audit it, write reports")
     d.add_argument("--out", default="reports", help="output directory (default: reports)")

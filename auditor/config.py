@@ -64,9 +64,10 @@ class SiteConfig:
     crawl: CrawlSettings
     store: Path
     fingerprint: str
+    checklist_extra: tuple[Path, ...] = ()
 
 
-TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store"}
+TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store", "checklist_extra"}
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
 
@@ -181,7 +182,14 @@ def load_config(path: str | Path) -> SiteConfig:
     store = Path(store_raw)
     if not store.is_absolute():
         store = Path(doc.path).resolve().parent / store
+    extra_raw = raw.get("checklist_extra") or []
+    extra_raw = [extra_raw] if isinstance(extra_raw, str) else extra_raw
+    if not isinstance(extra_raw, list) or not all(isinstance(x, str) for x in extra_raw):
+        raise doc.error(("checklist_extra",), "'checklist_extra' must be a file path or a list of them",
+                        "write for example: checklist_extra: [hunan-extra.yaml]")
+    base = Path(doc.path).resolve().parent
+    extra = tuple(p if p.is_absolute() else base / p for p in map(Path, extra_raw))
     fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
     return SiteConfig(path=doc.path, school=school.strip(), start_urls=start_urls, allowed_domains=domains,
                       profile=_profile(doc, raw.get("profile")), exemptions=exemptions,
-                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint)
+                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint, checklist_extra=extra)

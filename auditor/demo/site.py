@@ -45,6 +45,7 @@ class Site:
     attachment_links: set[str] = field(default_factory=set)
     head_refused: set[str] = field(default_factory=set)
     trap_prefix: str = "/calendar.jsp"
+    as_of: date = date(2022, 11, 15)
 
     def host(self, sub: str) -> str:
         return f"{sub}.{self.domain}" if sub else self.domain
@@ -91,7 +92,7 @@ class Builder:
 
     def __init__(self, port: int, data: dict[str, Any] | None = None) -> None:
         self.data = data or yaml.safe_load(resources.files("auditor.demo").joinpath("college.yaml").read_text("utf-8"))
-        self.site = Site(self.data["domain"], port, self.data["hosts"])
+        self.site = Site(self.data["domain"], port, self.data["hosts"], as_of=self.data["site_as_of"])
         self.rng = random.Random(20221115)
         self.school: str = self.data["school"]
         self.columns = {f'{c["host"]}:{c["slug"]}': c for c in self.data["columns"]}

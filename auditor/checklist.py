@@ -1,0 +1,216 @@
+"""Load and validate the checklist (rules/checklist.yaml); decide which items apply to a school's profile.
+
+Errors name the file, line and item id. A school or province extends or overrides items with its own
+file (site.yaml `checklist_extra:`): an item with a known id replaces the fields it gives, a new id is added.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from auditor.config import Profile
+from auditor.errors import InputError
+from auditor.yamlsrc import Located, load_located
+
+PERIOD_KINDS = ("year", "academic_year", "cohort")
+ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
+DUE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+ITEM_KEYS = {"id", "category", "title", "short", "aliases", "decoys", "owner", "renewal", "applies", "basis",
+             "attachment", "publish"}
+APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """How often an item must be renewed. `period` None means standing (no editions)."""
+
+    period: str | None = None
+    due: tuple[int, int] = (12, 31)
+    lag: int = 0
+    hard: bool = False
+    editions: tuple[str, ...] = ()
+
+    def due_date(self, period_start: int) -> date:
+        return date(period_start + self.lag, *self.due)
+
+    def due_period(self, as_of: date) -> int | None:
+        """The newest period whose deadline has passed by `as_of` (publishing on the due day is on time)."""
+        if self.period is None:
+            return None
+        p = as_of.year - self.lag + 1
+        while self.due_date(p) >= as_of:
+            p -= 1
+        return p
+
+    def describe(self, start: int) -> str:
+        if self.period == "academic_year":
+            return f"{start}-{start + 1}学年"
+        if self.period == "cohort":
+            return f"{start}届"
+        return f"{start}年度"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    category: str
+    title: str
+    short: str
+    aliases: tuple[str, ...]
+    owner: str
+    basis: str
+    publish: str
+    renewal: Renewal = field(default_factory=Renewal)
+    decoys: tuple[str, ...] = ()
+    applies: dict[str, Any] = field(default_factory=dict)
+    attachment: bool = False
+    order: int = 0
+
+    def applies_to(self, profile: Profile) -> str | None:
+        """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
+        a = self.applies
+        if "type" in a and a["type"] != profile.type:
+            return {"undergraduate": "仅适用于本科高校", "vocational": "仅适用于高职院校"}.get(a["type"], f"仅适用于{a['type']}")
+        if a.get("graduate_programs") and not profile.graduate_programs:
+            return "学校无研究生培养"
+        if a.get("double_first_class") and not profile.double_first_class:
+            return "学校未获“双一流”建设专项资金"
+        if "province" in a and a["province"] != profile.province:
+            return f"仅适用于{a['province']}高校"
+        return None
+
+
+@dataclass(frozen=True)
+class Checklist:
+    items: tuple[Item, ...]
+    decoy_words: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    def get(self, item_id: str) -> Item | None:
+        return next((i for i in self.items if i.id == item_id), None)
+
+    def ids(self) -> set[str]:
+        return {i.id for i in self.items}
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("rules").joinpath("checklist.yaml")))
+
+
+def _str_list(doc: Located, key: tuple[Any, ...], value: Any, item_id: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise doc.error(key, f"item {item_id}: '{key[-1]}' must be a list of words", f"write for example: {key[-1]}: [招生章程, 招生计划]")
+    return tuple(v.strip() for v in value)
+
+
+def _renewal(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Renewal:
+    if raw in (None, "standing"):
+        return Renewal()
+    hint = "write renewal: standing, or renewal: {period: year, due: \"05-31\", lag: 0, hard: false}"
+    if not isinstance(raw, dict):
+        raise doc.error(key, f"item {item_id}: renewal must be 'standing' or a mapping", hint)
+    unknown = set(raw) - {"period", "due", "lag", "hard", "editions"}
+    if unknown:
+        raise doc.error(key + (sorted(unknown)[0],), f"item {item_id}: unknown renewal key '{sorted(unknown)[0]}'", hint)
+    if raw.get("period") not in PERIOD_KINDS:
+        raise doc.error(key + ("period",), f"item {item_id}: renewal period must be one of {', '.join(PERIOD_KINDS)}", hint)
+    due = str(raw.get("due", "12-31"))
+    if not DUE.match(due):
+        raise doc.error(key + ("due",), f"item {item_id}: due '{due}' is not MM-DD", "write due: \"10-31\" (quoted)")
+    lag = raw.get("lag", 0)
+    if not isinstance(lag, int) or isinstance(lag, bool) or not -1 <= lag <= 2:
+        raise doc.error(key + ("lag",), f"item {item_id}: lag must be a whole number from -1 to 2", hint)
+    if not isinstance(raw.get("hard", False), bool):
+        raise doc.error(key + ("hard",), f"item {item_id}: hard must be true or false", hint)
+    editions = _str_list(doc, key + ("editions",), raw["editions"], item_id) if "editions" in raw else ()
+    month, day = (int(x) for x in due.split("-"))
+    return Renewal(raw["period"], (month, day), lag, raw.get("hard", False), editions)
+
+
+def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Item:
+    key: tuple[Any, ...] = ("items", i)
+    if not isinstance(raw, dict):
+        raise doc.error(key, "each item must be a mapping", "start each item with '- id: …'")
+    item_id = raw.get("id")
+    if not isinstance(item_id, str) or not ID.match(item_id):
+        raise doc.error(key, f"item {item_id!r}: id must be lower-case words joined by '-'", "write for example: id: moe-07")
+    for k in raw:
+        if k not in ITEM_KEYS:
+            raise doc.error(key + (k,), f"item {item_id}: unknown key '{k}'", "known keys: " + ", ".join(sorted(ITEM_KEYS)))
+    values: dict[str, Any] = {}
+    for k in ("category", "title", "short", "owner", "basis", "publish"):
+        if k in raw:
+            if not isinstance(raw[k], str) or not raw[k].strip():
+                raise doc.error(key + (k,), f"item {item_id}: '{k}' must be non-empty text")
+            values[k] = raw[k].strip()
+    for k in ("aliases", "decoys"):
+        if k in raw:
+            values[k] = _str_list(doc, key + (k,), raw[k], item_id)
+    if "renewal" in raw:
+        values["renewal"] = _renewal(doc, key + ("renewal",), raw["renewal"], item_id)
+    if "attachment" in raw:
+        if not isinstance(raw["attachment"], bool):
+            raise doc.error(key + ("attachment",), f"item {item_id}: attachment must be true or false")
+        values["attachment"] = raw["attachment"]
+    if "applies" in raw:
+        applies = raw["applies"] or {}
+        if not isinstance(applies, dict):
+            raise doc.error(key + ("applies",), f"item {item_id}: applies must be a mapping", "write applies: {graduate_programs: true}")
+        for k, v in applies.items():
+            if k not in APPLIES_KEYS or not isinstance(v, APPLIES_KEYS[k]):
+                raise doc.error(key + ("applies", k), f"item {item_id}: applies.{k} = {v!r} is not understood",
+                                "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province")
+        values["applies"] = dict(applies)
+    if base is not None:
+        return replace(base, **values)
+    for k in ("category", "title", "aliases", "owner"):
+        if k not in values:
+            raise doc.error(key, f"item {item_id}: missing '{k}'", f"every new item needs {k}")
+    values.setdefault("short", values["title"])
+    values.setdefault("publish", values["title"])
+    basis = values.pop("basis", "")
+    number = f" 第{int(item_id[4:])}项" if item_id.startswith("moe-") else ""
+    values["basis"] = basis or f"{prefix}{number}"
+    if item_id.startswith("moe-") and basis:
+        values["basis"] = f"{prefix}{number}；{basis}"
+    return Item(id=item_id, **values)
+
+
+def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
+    raw = doc.data
+    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
+        raise doc.error((), "a checklist file is a mapping with an 'items:' list", "see rules/checklist.yaml for the format")
+    prefix = str(raw.get("basis_prefix", "")) or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
+    if "decoy_words" in raw:
+        decoys.extend(_str_list(doc, ("decoy_words",), raw["decoy_words"], "(file)"))
+    seen: set[str] = set()
+    for i, entry in enumerate(raw["items"]):
+        item_id = entry.get("id") if isinstance(entry, dict) else None
+        if item_id in seen:
+            raise doc.error(("items", i), f"item {item_id} appears twice in this file", "merge the two entries")
+        item = _item(doc, i, entry, prefix, items.get(item_id) if isinstance(item_id, str) else None)
+        seen.add(item.id)
+        items[item.id] = replace(item, order=items[item.id].order if item.id in items else len(items))
+
+
+def load_checklist(path: str | Path | None = None, extra: list[str | Path] | tuple[str | Path, ...] = ()) -> Checklist:
+    """The shipped checklist (or `path`), with each file of `extra` layered on top."""
+    items: dict[str, Item] = {}
+    decoys: list[str] = []
+    sources = [str(path or default_path()), *map(str, extra)]
+    for source in sources:
+        _load_into(load_located(source), items, decoys)
+    ordered = sorted(items.values(), key=lambda it: it.order)
+    return Checklist(tuple(ordered), tuple(dict.fromkeys(decoys)), tuple(sources))
+
+
+def check_exemptions(checklist: Checklist, exemptions: dict[str, str], config_path: str) -> None:
+    unknown = sorted(set(exemptions) - checklist.ids())
+    if unknown:
+        raise InputError(config_path, None, f"exemption for unknown item '{unknown[0]}'",
+                         "use an id listed by `auditor checklist`")

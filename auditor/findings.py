@@ -1,0 +1,113 @@
+"""The audit's result as data: evidence, findings and item statuses. Renderers read this; none decide gaps."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
+GAPS = ("missing", "stale", "late", "broken")
+# When several rules fire, the item's status is the first of these among them.
+PRECEDENCE = ("missing", "late", "broken", "stale", "inconclusive")
+FIELD_NAMES = {"title": "标题", "column": "栏目", "anchor": "链接文字", "entry": "列表条目", "directory": "信息公开目录",
+               "attachment": "附件名", "slug": "网址拼音缩写"}
+
+
+@dataclass
+class Evidence:
+    """One page (or an unfetched link) that may hold an item, and why it was matched."""
+
+    url: str
+    title: str
+    score: float
+    field: str  # which signal matched best: title, column, anchor, entry, directory, attachment, slug
+    matched: str  # the text of that signal
+    alias: str  # the checklist wording it matched
+    status: int | None = None
+    error: str | None = None
+    published: str | None = None
+    published_from: str | None = None  # page | list
+    period: str | None = None
+    period_start: int | None = None
+    period_kind: str | None = None
+    placeholder: str | None = None
+    is_list: bool = False
+    fetched: bool = True
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    also: list[str] = field(default_factory=list)  # other signals that agreed
+
+    @property
+    def usable(self) -> bool:
+        return self.fetched and self.status is not None and 200 <= self.status < 300 and not self.placeholder
+
+    def explain(self) -> str:
+        where = FIELD_NAMES.get(self.field, self.field)
+        return f"{where}“{self.matched}”与清单用语“{self.alias}”相似度 {self.score:.0f}"
+
+    def as_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["why"] = self.explain()
+        return d
+
+
+@dataclass
+class Finding:
+    rule: str
+    status: str
+    severity: str  # high | medium | info
+    message: str
+    basis: str
+    url: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: str
+    short: str
+    category: str
+    owner: str
+    owner_source: str  # checklist | 信息公开目录
+    status: str
+    evidence: list[Evidence] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    note: str = ""  # exemption or not-applicable reason
+    publish: str = ""
+    basis: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "short": self.short, "category": self.category, "owner": self.owner,
+                "owner_source": self.owner_source, "status": self.status, "note": self.note, "basis": self.basis,
+                "publish": self.publish, "evidence": [e.as_json() for e in self.evidence],
+                "findings": [f.as_json() for f in self.findings]}
+
+
+@dataclass
+class AuditResult:
+    school: str
+    as_of: str
+    status: str  # complete | inconclusive
+    reason: str
+    run: dict[str, Any]
+    checklist: list[str]
+    config_fingerprint: str
+    tool_version: str
+    items: list[ItemResult] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUSES, 0)
+        for it in self.items:
+            out[it.status] += 1
+        return out
+
+    def gaps(self) -> list[ItemResult]:
+        return [it for it in self.items if it.status in GAPS]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"schema": "auditor.findings/1", "school": self.school, "audit": {"status": self.status, "reason": self.reason},
+                "run": {**self.run, "as_of": self.as_of, "tool_version": self.tool_version,
+                        "config_fingerprint": self.config_fingerprint},
+                "checklist": self.checklist, "counts": self.counts(), "items": [it.as_json() for it in self.items]}
