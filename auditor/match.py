@@ -26,7 +26,8 @@ from auditor.store import Store
 WEIGHTS = {"title": 1.0, "entry": 0.97, "column": 0.93, "directory": 0.92, "anchor": 0.9, "attachment": 0.85, "slug": 0.82}
 TITLE_LIKE = ("title", "entry", "anchor", "attachment")  # fields a decoy word in the text discounts
 DECOY_FACTOR = 0.5
-THRESHOLD = 80.0
+THRESHOLD = 85.0
+RIVAL_GAP = 12.0  # a page matching one item at 100 is not evidence for another it matches at < 88
 AGREE = 85.0  # another signal at or above this adds AGREE_BONUS
 AGREE_BONUS = 2.0
 MIN_SLUG = 5
@@ -183,16 +184,20 @@ class Matcher:
                 cur = best[(url, i)].get(fld)
                 if cur is None or s > cur[0]:
                     best[(url, i)][fld] = (s, text, alias)
-        out: dict[str, list[Evidence]] = defaultdict(list)
+        scored: dict[tuple[str, int], tuple[float, str, str, str, list[str]]] = {}
+        page_best: dict[str, float] = defaultdict(float)
         for (url, i), fields in best.items():
             ranked = sorted(fields.items(), key=lambda kv: -kv[1][0])
             fld, (s, text, alias) = ranked[0]
             agree = [f for f, (v, _, _) in ranked[1:] if v >= AGREE]
             score = min(100.0, s + AGREE_BONUS * len(agree))
-            if score < THRESHOLD:
+            scored[(url, i)] = (score, fld, text, alias, agree)
+            page_best[url] = max(page_best[url], score)
+        out: dict[str, list[Evidence]] = defaultdict(list)
+        for (url, i), (score, fld, text, alias, agree) in scored.items():
+            if score < THRESHOLD or score < page_best[url] - RIVAL_GAP:
                 continue
-            p = pages[url]
-            out[self.items[i].id].append(_evidence(p, score, fld, text, alias, agree))
+            out[self.items[i].id].append(_evidence(pages[url], score, fld, text, alias, agree))
         for ev in out.values():
             ev.sort(key=lambda e: (-round(e.score, 1), not e.usable, e.is_list, -(e.period_start or 0), e.url))
         return out

@@ -100,7 +100,7 @@ def test_attachments_without_downloading_bodies(demo_server, direct):
 def test_error_pages_and_placeholders_recorded(demo_server, direct):
     got, _ = pages(direct[1])
     port = demo_server.port
-    assert got[f"http://xxgk.xyvtc.test:{port}/xxgklm1/rsxx/rczp.htm"]["status"] == 412
+    assert got[f"http://xxgk.xyvtc.test:{port}/xxgklm1/rsxx/zyjj.htm"]["status"] == 412
     assert got[f"http://xxgk.xyvtc.test:{port}/xxgklm1/cwzc/jzcc.htm"]["placeholder"] == "暂无内容"
 
 
@@ -114,7 +114,7 @@ def test_same_article_under_several_urls(demo_server, direct):
 def test_list_entries_and_directory_stored(demo_server, direct):
     db = sqlite3.connect(direct[1])
     n_dir = db.execute("SELECT count(DISTINCT label) FROM directory").fetchone()[0]
-    assert n_dir == len(Builder(0).data["directory"])
+    assert n_dir == len(Builder(0).data["directory"]["rows"])
     js = db.execute("SELECT title, date FROM entries WHERE page LIKE '%jy.%jyzl%'").fetchall()
     assert js == [("湘岳职业技术学院2020届毕业生就业质量年度报告", "2020-12-28")]
 

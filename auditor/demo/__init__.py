@@ -20,14 +20,13 @@ def start_server(port: int = DEMO_PORT) -> DemoHTTPServer:
 
 
 def demo_config(server: DemoHTTPServer, out_dir: Path, **crawl: object) -> Path:
-    """Write a site.yaml for the demo college, pinning its host names to 127.0.0.1."""
+    """Write a site.yaml for the served college, pinning its host names to 127.0.0.1."""
     site = server.site
     data = {
-        "school": "湘岳职业技术学院",
+        "school": server.school,
         "start_urls": [site.start_url],
         "allowed_domains": [site.domain],
-        "profile": {"type": "vocational", "graduate_programs": False, "province": "湖南", "double_first_class": True},
-        "exemptions": {"moe-17": "学校无校办企业", "moe-47": "暂未开展中外合作办学"},
+        **site.config,
         "store": "auditor.sqlite",
         "crawl": {"resolve": {site.domain: "127.0.0.1"}, "delay": 0, "autothrottle": False,
                   "concurrency": 16, "concurrency_per_host": 8, "max_depth": 40, **crawl},

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from auditor.demo.site import Site, build_site, calendar_page
@@ -63,7 +64,7 @@ class _Handler(BaseHTTPRequestHandler):
             return 403, [("Content-Type", "text/plain")], b"demo proxy: off-site request refused\n"
         if head and host in site.head_refused:
             return 405, [("Content-Type", "text/html"), ("Allow", "GET, POST")], b""
-        if path.startswith(site.trap_prefix) and host == site.host("www"):
+        if path.startswith(site.trap_prefix) and host == site.trap_host:
             ym = parse_qs(urlsplit(path).query).get("ym", ["2022-11"])[0]
             return 200, [("Content-Type", "text/html; charset=utf-8")], calendar_page(ym)
         res = site.resources.get((host, path))
@@ -75,11 +76,15 @@ class _Handler(BaseHTTPRequestHandler):
 class DemoHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port: int = 0) -> None:
+    def __init__(self, port: int = 0, data: dict[str, Any] | None = None) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
-        self.site = build_site(self.server_address[1])
+        self.site = build_site(self.server_address[1], data)
         self.hits: list[Hit] = []
         self._lock = threading.Lock()
+
+    @property
+    def school(self) -> str:
+        return self.site.school
 
     @property
     def port(self) -> int:

@@ -1,7 +1,10 @@
-"""Build the demo college in memory: every URL it serves, with the bytes real CMSs would send.
+"""Build a fixture college in memory: every URL it serves, with the bytes real CMSs would send.
 
-The builder also knows the truth about its own site (which URLs are pages, which are attachments,
-which are traps or robots-disallowed), so tests can check a crawl against it.
+A college is data (auditor/demo/college.yaml for the demo, bench/sites/*.yaml for the evaluation):
+hosts with a CMS layout and a role, columns of articles, news, the 信息公开目录. This module renders
+them the way 博达 VSB, WebPlus, 大汉 Hanweb, Drupal, static GBK sites and JS-filled lists really do.
+The builder also knows the truth about its own site (which URLs are pages, attachments, traps,
+robots-disallowed, and which URLs belong to which column), so tests and benchmarks can check a crawl.
 """
 
 from __future__ import annotations
@@ -11,19 +14,25 @@ import html
 import json
 import posixpath
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import yaml
 
-PAGE_SIZE = {"vsb": 15, "webplus": 14, "static_gbk": 20, "jslist": 50}
+PAGE_SIZE = {"vsb": 15, "webplus": 14, "static_gbk": 20, "jslist": 50, "hanweb": 15, "drupal": 10}
+HOME = {"vsb": "/index.htm", "webplus": "/main.htm", "static_gbk": "/index.htm", "jslist": "/index.html",
+        "hanweb": "/index.html", "drupal": "/"}
 CTYPES = {"pdf": "application/pdf", "xls": "application/vnd.ms-excel", "doc": "application/msword",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 NEWS_WORDS = ["学院", "开展", "主题教育", "实训基地", "校企合作", "技能竞赛", "党史学习", "志愿服务", "新生入学", "安全教育",
               "教学检查", "产教融合", "专业建设", "课程思政", "科技创新", "劳动教育", "心理健康", "疫情防控", "乡村振兴", "职业技能"]
+ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
 
 @dataclass
@@ -33,7 +42,6 @@ class Resource:
     headers: list[tuple[str, str]] = field(default_factory=list)
     kind: str = "page"  # page | attachment | redirect | robots
     robots_disallowed: bool = False
-    alias_of: str | None = None
 
 
 @dataclass
@@ -41,11 +49,15 @@ class Site:
     domain: str
     port: int
     hosts: dict[str, dict[str, Any]]
+    as_of: date
+    config: dict[str, Any]
+    school: str = ""
     resources: dict[tuple[str, str], Resource] = field(default_factory=dict)
     attachment_links: set[str] = field(default_factory=set)
     head_refused: set[str] = field(default_factory=set)
+    members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # column ref → its URLs
+    trap_host: str = ""
     trap_prefix: str = "/calendar.jsp"
-    as_of: date = date(2022, 11, 15)
 
     def host(self, sub: str) -> str:
         return f"{sub}.{self.domain}" if sub else self.domain
@@ -68,6 +80,15 @@ class Site:
     def expected_attachments(self) -> set[str]:
         return set(self.attachment_links)
 
+    def resolve_ref(self, ref: str) -> set[str]:
+        """'xxgk:jbxx/xxgkndbg' → the column's list pages, articles and attachments; 'www:/path' → that URL."""
+        sub, rest = ref.split(":", 1)
+        if rest.startswith("/"):
+            return {self.url(sub, rest)}
+        if ref not in self.members:
+            raise KeyError(f"no column {ref}")
+        return self.members[ref]
+
 
 def _hex(*parts: object, n: int = 32) -> str:
     return hashlib.md5("/".join(map(str, parts)).encode()).hexdigest()[:n]
@@ -87,137 +108,458 @@ def _page(title: str, body: str, charset: str = "UTF-8", head_extra: str = "") -
             f"<title>{html.escape(title)}</title>{head_extra}</head>\n<body>\n{body}\n</body></html>\n")
 
 
+def _e(text: str) -> str:
+    return html.escape(text or "")
+
+
+def load_college(path: str | Path | None = None) -> dict[str, Any]:
+    text = Path(path).read_text("utf-8") if path else resources.files("auditor.demo").joinpath("college.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
 class Builder:
-    """Renders college.yaml into a Site. Deterministic: the same port gives the same bytes."""
+    """Renders a college's data into a Site. Deterministic: the same port gives the same bytes."""
 
     def __init__(self, port: int, data: dict[str, Any] | None = None) -> None:
-        self.data = data or yaml.safe_load(resources.files("auditor.demo").joinpath("college.yaml").read_text("utf-8"))
-        self.site = Site(self.data["domain"], port, self.data["hosts"], as_of=self.data["site_as_of"])
+        self.data = data or load_college()
+        self.site = Site(self.data["domain"], port, self.data["hosts"], self.data["site_as_of"], self.data.get("config", {}),
+                         self.data["school"])
         self.rng = random.Random(20221115)
         self.school: str = self.data["school"]
-        self.columns = {f'{c["host"]}:{c["slug"]}': c for c in self.data["columns"]}
+        self.columns: dict[str, dict[str, Any]] = {f'{c["host"]}:{c["slug"]}': dict(c) for c in self.data["columns"]}
         self.col_urls: dict[str, str] = {}
         self.article_seq = 3000
+        self.portal = next((s for s, h in self.site.hosts.items() if h.get("role") == "portal"), "www")
+        self.xxgk = next((s for s, h in self.site.hosts.items() if h.get("role") == "xxgk"), None)
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ primitives
+    def layout(self, sub: str) -> str:
+        return str(self.site.hosts[sub]["layout"])
+
     def html(self, sub: str, path: str, text: str, status: int = 200, charset: str = "utf-8",
-             header_charset: bool = True, **kw: Any) -> None:
+             header_charset: bool = True, ref: str | None = None, **kw: Any) -> None:
         ctype = f"text/html; charset={charset}" if header_charset else "text/html"
         self.site.add(sub, path, Resource(status, text.encode(charset), [("Content-Type", ctype)], **kw))
+        if ref:
+            self.site.members[ref].add(self.site.url(sub, path))
+
+    def page(self, sub: str, path: str, title: str, crumbs: list[tuple[str, str]], inner: str, **kw: Any) -> None:
+        """A page in the host's own chrome (and charset)."""
+        gbk = self.layout(sub) == "static_gbk"
+        text = getattr(self, "frame_" + self.layout(sub))(sub, title, crumbs, inner)
+        self.html(sub, path, text, charset="gbk" if gbk else "utf-8", header_charset=not (gbk and kw.pop("meta_only", False)), **kw)
 
     def redirect(self, sub: str, path: str, target: str, status: int = 302) -> None:
         self.site.add(sub, path, Resource(status, b"", [("Location", target), ("Content-Type", "text/html")], kind="redirect"))
 
-    def attachment(self, sub: str, path: str, name: str, size: int, status: int = 200, disposition: str = "",
-                   gbk_filename: bool = False) -> str:
+    def attachment(self, sub: str, path: str, f: dict[str, Any], ref: str, disposition: str = "") -> str:
+        name, size, status = f["name"], f.get("size", 20000 + len(f["name"]) * 997), f.get("status", 200)
         url = self.site.url(sub, path)
         self.site.attachment_links.add(url)
+        self.site.members[ref].add(url)
         if status != 200:
             self.html(sub, path, _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的文件不存在或已被删除。</p>"),
                       status=status, kind="attachment")
             return url
         ext = name.rsplit(".", 1)[-1].lower()
         headers = [("Content-Type", CTYPES.get(ext, "application/octet-stream"))]
-        if disposition == "utf8":
-            headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}"))
-        elif disposition == "gbk" or gbk_filename:
+        if f.get("gbk_filename"):
             # What 博达 download.jsp really sends: raw GBK bytes in the header (latin-1 round-trips them).
             headers.append(("Content-Disposition", 'attachment; filename="' + name.encode("gbk").decode("latin-1") + '"'))
+        elif disposition == "utf8":
+            headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}"))
         self.site.add(sub, path, Resource(200, _file_bytes(name, size), headers, kind="attachment"))
         return url
 
-    def rel(self, from_path: str, to_path: str) -> str:
+    @staticmethod
+    def rel(from_path: str, to_path: str) -> str:
         return posixpath.relpath(to_path, posixpath.dirname(from_path) or "/")
 
     def link_for(self, ref: str) -> str:
         if ref.startswith("http"):
             return ref
         sub, slug = ref.split(":", 1)
-        return self.site.url(sub, self.col_urls[f"{sub}:{slug}"])
+        return self.site.url(sub, slug if slug.startswith("/") else self.col_urls[f"{sub}:{slug}"])
 
-    # ------------------------------------------------------------------ build
+    def host_columns(self, sub: str) -> list[dict[str, Any]]:
+        return [c for c in self.columns.values() if c["host"] == sub and not c.get("hidden")]
+
+    def articles(self, col: dict[str, Any]) -> list[dict[str, Any]]:
+        if "generated" in col:
+            return col["generated"]
+        out = []
+        for a in col.get("articles") or []:
+            self.article_seq += 1
+            a = dict(a, id=self.article_seq)
+            a["date"] = a["date"].isoformat() if isinstance(a.get("date"), date) else a.get("date")
+            out.append(a)
+        return out
+
+    # ------------------------------------------------------------------ the whole site
     def build(self) -> Site:
+        if self.data.get("news"):
+            news = self.make_news()
+            self.columns[f"{self.portal}:news"] = {"id": 1016, "host": self.portal, "slug": "news", "name": "学校新闻",
+                                                   "category": "新闻中心", "generated": news, "path": self.data["news"].get("path")}
         for key, col in self.columns.items():
-            layout = self.site.hosts[col["host"]]["layout"]
-            self.col_urls[key] = self.column_path(layout, col)
-        self.redirect("", "/", self.site.url("www", "/"), 302)
-        self.build_www()
-        self.build_xxgk()
-        self.build_zs()
-        self.build_cwc()
-        self.build_jy()
-        for col in self.columns.values():
-            getattr(self, "col_" + self.site.hosts[col["host"]]["layout"])(col)
+            self.col_urls[key] = col.get("path") or self.column_path(self.layout(col["host"]), col)
+        self.redirect("", "/", self.site.url(self.portal, "/"), 302)
+        for sub in self.site.hosts:
+            self.build_host(sub)
+        for key, col in self.columns.items():
+            self.column(key, col)
+        for p in self.data.get("pages", []):
+            self.page(p["host"], p["path"], p["title"], [(p.get("crumb", p["title"]), "")],
+                      self.article_inner(p["host"], {"title": p["title"], "date": p.get("date"), "body": p["body"], "id": 0}, ""))
+        if self.xxgk and self.data.get("directory"):
+            self.build_directory()
+        self.portal_extras()
         return self.site
+
+    def build_host(self, sub: str) -> None:
+        h = self.site.hosts[sub]
+        layout = self.layout(sub)
+        home = HOME[layout]
+        if h.get("refuse_head"):
+            self.site.head_refused.add(self.site.host(sub))
+        if h.get("role"):
+            self.site.add(sub, "/robots.txt", Resource(200, ROBOTS, [("Content-Type", "text/plain")], kind="robots"))
+        root = h.get("root", "page")
+        if home != "/":
+            if root == "js":
+                self.html(sub, "/", '<html><head><meta charset="utf-8"><title>' + _e(h["name"]) + '</title></head><body>'
+                          f'<script type="text/javascript">window.location.href="{home[1:]}";</script></body></html>', kind="redirect")
+            elif root == "meta":
+                self.html(sub, "/", f'<html><head><meta http-equiv="refresh" content="0; url={home}"></head><body></body></html>',
+                          kind="redirect")
+            else:
+                self.redirect(sub, "/", home)
+        self.page(sub, home, "首页", [], self.home_inner(sub))
+
+    def home_inner(self, sub: str) -> str:
+        h = self.site.hosts[sub]
+        blocks = []
+        cats: dict[str, list[dict[str, Any]]] = {}
+        for c in self.host_columns(sub):
+            cats.setdefault(c.get("category", ""), []).append(c)
+        for cat, cols in cats.items():
+            items = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>' for c in cols)
+            blocks.append(f'<div class="lm"><h3>{_e(cat)}</h3><ul>{items}</ul></div>')
+        pages = "".join(f'<li><a href="{p["path"]}">{_e(p["title"])}</a></li>' for p in self.data.get("pages", []) if p["host"] == sub)
+        if pages:
+            blocks.append(f'<div class="lm"><ul>{pages}</ul></div>')
+        if h.get("role") == "xxgk" and self.data.get("directory"):
+            d = self.data["directory"]
+            blocks.insert(0, f'<div class="gkml"><a href="{d["path"]}">信息公开目录</a></div>')
+        if h.get("role") == "portal":
+            others = "".join(f'<a href="{self.site.url(s, "/")}">{_e(o["name"])}</a> '
+                             for s, o in self.site.hosts.items() if s != sub)
+            blocks.append(f'<div class="links">{others}</div>')
+        for text, url in h.get("offsite", []):
+            blocks.append(f'<a href="{_e(url)}">{_e(text)}</a>')
+        back = "" if h.get("role") == "portal" else f'<a href="{self.site.url(self.portal, "/")}">学校主页</a>'
+        return "".join(blocks) + back
 
     @staticmethod
     def column_path(layout: str, col: dict[str, Any]) -> str:
         return {"vsb": f"/xxgklm1/{col['slug']}.htm", "webplus": f"/{col['id']}/list.htm",
-                "static_gbk": f"/gksx/{col['slug']}/index.htm", "jslist": f"/{col['slug']}/index.html"}[layout]
+                "static_gbk": f"/gksx/{col['slug']}/index.htm", "jslist": f"/{col['slug']}/index.html",
+                "hanweb": f"/col/col{col['id']}/index.html", "drupal": f"/{col['slug']}"}[layout]
 
-    def host_columns(self, sub: str) -> list[dict[str, Any]]:
-        return [c for c in self.columns.values() if c["host"] == sub]
+    def article_path(self, col: dict[str, Any], a: dict[str, Any]) -> str:
+        d = (a.get("date") or "2022-01-01").replace("-", "")
+        return {"vsb": f"/info/{col['id']}/{a['id']}.htm", "webplus": f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm",
+                "static_gbk": f"/gksx/{col['slug']}/{a.get('date') or 'undated'}/{a['id']}.html",
+                "jslist": f"/news/{d[:4]}/{d[4:8]}/{a['id']}.html",
+                "hanweb": f"/art/{d[:4]}/{int(d[4:6])}/{int(d[6:8])}/art_{col['id']}_{a['id']}.html",
+                "drupal": f"/node/{a['id']}"}[self.layout(col["host"])]
 
-    # ------------------------------------------------------------------ www (博达 VSB portal)
-    def vsb_frame(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+    def attachment_path(self, col: dict[str, Any], a: dict[str, Any], name: str) -> tuple[str, str]:
+        """(path, Content-Disposition style) for an attachment, as the host's CMS names it."""
+        ext = name.rsplit(".", 1)[-1]
+        h = _hex(col["host"], a["id"], name)
+        month = (a.get("date") or "2022-01")[:7]
+        return {"vsb": (f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1407739091&wbfileid={h}", "utf8"),
+                "webplus": (f"/_upload/article/files/{h[:2]}/{h[2:4]}/{h}/{_hex(name, n=8)}-{h[4:8]}.{ext}", ""),
+                "static_gbk": (f"/docs/{month}/{h}.{ext}", ""),
+                "jslist": (f"/attach/file/{month[:4]}/{h}.{ext}", ""),
+                "hanweb": (f"/module/download/downfile.jsp?classid=0&filename={h}.{ext}", "utf8"),
+                "drupal": (f"/sites/default/files/{month}/{quote(name)}", "")}[self.layout(col["host"])]
+
+    # ------------------------------------------------------------------ columns
+    def column(self, key: str, col: dict[str, Any]) -> None:
+        sub, path = col["host"], self.col_urls[key]
+        self.site.members[key].add(self.site.url(sub, path))
+        if col.get("waf"):
+            self.html(sub, path, _page("安全验证", '<script>var safeline_bot_challenge="7f3e";document.cookie="sl-session=";'
+                                                   '</script><p>请开启JavaScript并刷新该页。</p>'), status=col["waf"])
+            return
+        if col.get("status"):
+            self.html(sub, path, _page("404", "<h1>404 Not Found</h1>"), status=col["status"])
+            return
+        arts = self.articles(col)
+        size = PAGE_SIZE[self.layout(sub)]
+        chunks = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
+        getattr(self, "list_" + self.layout(sub))(key, col, path, chunks)
+        for a in arts:
+            self.article(key, col, a)
+
+    def article(self, key: str, col: dict[str, Any], a: dict[str, Any], path: str = "") -> None:
+        sub = col["host"]
+        path = path or self.article_path(col, a)
+        files = []
+        for f in a.get("attachments", []):
+            fpath, disposition = self.attachment_path(col, a, f["name"])
+            self.attachment(sub, fpath, f, key, disposition)
+            files.append((fpath, f["name"]))
+        if a.get("embed_pdf"):
+            fpath, _ = self.attachment_path(col, a, a["embed_pdf"])
+            self.attachment(sub, fpath, {"name": a["embed_pdf"], "size": 180000}, key)
+        crumbs = [(col.get("category", ""), ""), (col["name"], self.col_urls[key])]
+        self.page(sub, path, a["title"], crumbs, self.article_inner(sub, a, self.files_html(sub, files), col, a.get("embed_pdf")),
+                  ref=key)
+        if a.get("split"):  # a long article split over two pages (VSB: 1673.htm, 1673_2.htm)
+            self.page(sub, path.replace(".htm", "_2.htm"), a["title"], crumbs,
+                      self.article_inner(sub, dict(a, body="（续）会议要求，各单位要切实抓好落实。", split=False), ""), ref=key)
+
+    def files_html(self, sub: str, files: list[tuple[str, str]]) -> str:
+        if not files:
+            return ""
+        layout = self.layout(sub)
+        if layout == "vsb":
+            rows = "".join(f'<li>附件【<a href="{_e(p)}" target="_blank">{_e(n)}</a>】已下载<span id="nattach{_hex(p, n=6)}">'
+                           f'<script>getClickTimes("{_hex(p, n=6)}")</script></span>次</li>' for p, n in files)
+            return f'<div class="fj"><p>相关附件：</p><ul>{rows}</ul></div>'
+        if layout == "drupal":
+            rows = "".join(f'<span class="file file--mime-application-pdf"><a href="{_e(p)}" type="application/pdf">{_e(n)}</a></span>'
+                           for p, n in files)
+            return f'<div class="field--name-field-attachments">{rows}</div>'
+        return "".join(f'<p>附件：<a href="{_e(p)}">{_e(n)}</a></p>' for p, n in files)
+
+    # ------------------------------------------------------------------ 博达 VSB
+    def frame_vsb(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
         name = self.site.hosts[sub]["name"]
-        nav = "".join(f'<li><a href="{html.escape(u)}">{html.escape(t)}</a></li>' for t, u in self.nav(sub))
-        crumb = " &gt;&gt; ".join(f'<a href="{u}">{html.escape(t)}</a>' if u else html.escape(t)
-                                  for t, u in [("首页", "/index.htm"), *crumbs])
+        nav = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>'
+                      for c in self.host_columns(sub)[:8])
+        crumb = " &gt;&gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.htm"), *crumbs] if t)
+        foot = '<a href="/admin/login.jsp">管理登录</a>' if self.site.hosts[sub].get("role") else ""
         return _page(f"{title}-{name}",
-                     f'<div class="header"><a href="/index.htm"><img src="/images/logo.png" alt="{name}"/></a></div>\n'
-                     f'<div class="nav"><ul>{nav}</ul></div>\n'
+                     f'<div class="header"><a href="/index.htm"><img src="/images/logo.png" alt="{_e(name)}"/></a></div>\n'
+                     f'<div class="nav"><ul><li><a href="/index.htm">首页</a></li>{nav}</ul></div>\n'
                      f'<div class="dqwz">当前位置: {crumb}</div>\n{inner}\n'
-                     f'<div class="footer">版权所有 © {self.school} 地址：湖南省岳阳市 湘ICP备12345678号 '
-                     f'<a href="/admin/login.jsp">管理登录</a></div>',
+                     f'<div class="footer">版权所有 © {self.school} 备案号：ICP备12345678号 {foot}</div>',
                      head_extra='<script type="text/javascript" src="/system/resource/js/counter.js"></script>')
 
-    def nav(self, sub: str) -> list[tuple[str, str]]:
-        s = self.site
-        if sub == "www":
-            return [("学校首页", "/index.htm"), ("学校概况", "/xxgk1/xxjj.htm"), ("学校新闻", "/xwzx/xxyw.htm"),
-                    ("通知公告", "/xwzx/tzgg.htm"), ("信息公开", s.url("xxgk", "/")), ("招生信息", s.url("zs", "/")),
-                    ("就业信息", s.url("jy", "/index.html")), ("财务处", s.url("cwc", "/index.htm")), ("校历", "/calendar.jsp?ym=2022-11")]
-        return [("首页", "/index.htm"), ("信息公开目录", "/xxgkml.htm"), ("学校主页", s.url("www", "/index.htm"))]
+    def list_vsb(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        n = len(chunks)
+        stem = path[: -len(".htm")]
+        paths = [path] + [f"{stem}/{n - k + 1}.htm" for k in range(2, n + 1)]  # VSB numbers pages backwards
+        for k, (chunk, p) in enumerate(zip(chunks, paths, strict=True)):
+            rows = "".join(f'<li id="line_u9_{j}"><a href="{self.rel(p, self.article_path(col, a))}" target="_blank" '
+                           f'title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a.get("date") or ""}</span></li>'
+                           for j, a in enumerate(chunk)) or f"<li>{col.get('placeholder', '暂无内容')}</li>"
+            pager = ""
+            if n > 1:
+                links = [f'<a href="{self.rel(p, paths[0])}">首页</a>', f'<a href="{self.rel(p, paths[k - 1])}">上页</a>'] if k else []
+                links += [f'<a href="{self.rel(p, q)}">{i + 1}</a>' if i != k else f"<span>{i + 1}</span>"
+                          for i, q in enumerate(paths) if abs(i - k) <= 2]
+                if k < n - 1:
+                    links += [f'<a href="{self.rel(p, paths[k + 1])}">下页</a>', f'<a href="{self.rel(p, paths[-1])}">尾页</a>']
+                pager = (f'<div class="pb_sys_common pb_sys_normal"><span class="p_pages">{"".join(links)}</span>'
+                         f'<span class="p_t">共{n}页</span></div>')
+            self.page(col["host"], p, col["name"], [(col.get("category", ""), ""), (col["name"], "")],
+                      f'<div class="list"><h2>{_e(col["name"])}</h2><ul>{rows}</ul>{pager}</div>', ref=key)
 
-    def build_www(self) -> None:
-        s = self.site
-        self.html("www", "/", '<html><head><meta charset="utf-8"><title>湘岳职业技术学院</title></head><body>'
-                  '<script type="text/javascript">window.location.href="index.htm";</script></body></html>', kind="redirect")
-        s.add("www", "/robots.txt", Resource(200, b"User-agent: *\nDisallow: /admin/\n", [("Content-Type", "text/plain")], kind="robots"))
-        self.html("www", "/admin/login.jsp", _page("后台管理登录", "<form>用户名<input name=u></form>"), robots_disallowed=True)
-        news = self.make_news()
-        tz = news[:60]
-        hot = news[-3:]
-        items = "".join(f'<li><a href="info/1016/{n["id"]}.htm" title="{html.escape(n["title"])}">{html.escape(n["title"][:18])}…</a>'
-                        f'<span>{n["date"] or ""}</span></li>' for n in news[:8])
-        legacy = "".join(f'<li><a href="/2022/show.jsp?urltype=news.NewsContentUrl&amp;wbtreeid=1016&amp;wbnewsid={n["id"]}">'
-                         f'{html.escape(n["title"])}</a></li>' for n in hot[:2])
-        sess = f'<li><a href="/info/1016/{hot[2]["id"]}.htm;jsessionid=8F3A2B1C9D0E7F6A5B4C3D2E1F0A9B8C">{html.escape(hot[2]["title"])}</a></li>'
-        self.html("www", "/index.htm", self.vsb_frame("www", "首页", [], (
-            f'<div class="news"><h3>学校新闻</h3><ul>{items}</ul><a href="xwzx/xxyw.htm">更多>></a></div>'
-            f'<div class="hot"><h3>热点关注</h3><ul>{legacy}{sess}</ul></div>'
-            f'<div class="links"><a href="{s.url("xxgk", "/")}">信息公开</a> '
-            f'<a href="http://mp.weixin.qq.com/s/xyvtc-official">官方微信</a> <a href="https://www.91job.com/xyvtc/">就业网</a></div>')))
-        self.html("www", "/xxgk1/xxjj.htm", self.vsb_frame("www", "学校简介", [("学校概况", "")], (
-            '<div class="content-title"><h3>学校简介</h3></div><div id="vsb_content"><div class="v_news_content">'
-            f"<p>{self.school}是湖南省人民政府举办的全日制公办高等职业院校，入选湖南省“双一流”建设计划。"
-            "学校现有全日制在校生1.2万余人。</p></div></div>")))
-        self.vsb_list("www", "/xwzx/xxyw.htm", "学校新闻", [("学校新闻", "")], news)
-        self.vsb_list("www", "/xwzx/tzgg.htm", "通知公告", [("通知公告", "")], tz, link_only=True)
-        for n in news:
-            self.vsb_article("www", 1016, n, [("学校新闻", "/xwzx/xxyw.htm")])
-        for n in hot[:2]:  # the same article under its legacy show.jsp URL
-            path = f"/2022/show.jsp?urltype=news.NewsContentUrl&wbtreeid=1016&wbnewsid={n['id']}"
-            self.vsb_article("www", 1016, n, [("学校新闻", "/xwzx/xxyw.htm")], path=path)
+    # ------------------------------------------------------------------ WebPlus (Sudy)
+    def frame_webplus(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        cols = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>' for c in self.host_columns(sub))
+        path = "<span class='possplit'>&nbsp;&gt;&nbsp;</span>".join(
+            f'<a href="{u or "#"}" target="_self">{_e(t)}</a>' for t, u in [("首页", "/main.htm"), *crumbs[-1:]] if t)
+        return _page(title, f'<div class="wp_nav"><ul>{cols}</ul></div><div class="col_path"><span>您现在的位置：</span>{path}</div>'
+                     f'{inner}<div class="foot">{_e(self.site.hosts[sub]["name"])} 版权所有</div>')
+
+    def list_webplus(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        total = sum(map(len, chunks))
+        first = self.host_columns(col["host"])[0] is col and chunks[0]
+        for k, chunk in enumerate(chunks):
+            p = f"/{col['id']}/list{'' if k == 0 else k + 1}.htm"
+            rows = "".join(f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{self.article_path(col, a)}\' '
+                           f'target=\'_blank\' title=\'{_e(a["title"])}\'>{_e(a["title"][:16])}…</a></span>'
+                           f'<span class="news_meta">{a.get("date") or ""}</span></li>' for j, a in enumerate(chunk))
+            nxt = f'<a href="/{col["id"]}/list{k + 2}.htm" class="next">下一页&gt;&gt;</a>' if k < len(chunks) - 1 else ""
+            pager = f'<div class="wp_paging">每页 {PAGE_SIZE["webplus"]} 记录 总共 {total} 记录 {nxt} 页码 {k + 1} / {len(chunks)}</div>'
+            self.page(col["host"], p, col["name"], [(col["name"], path)], f'<ul class="news_list list">{rows}</ul>{pager}', ref=key)
+        if first:  # WebPlus /_redirect?… links (home-page shortcuts) answer 302 to the article
+            a = chunks[0][0]
+            self.redirect(col["host"], f"/_redirect?siteId=12&columnId={col['id']}&articleId={a['id']}", self.article_path(col, a))
+            home = HOME["webplus"]
+            res = self.site.resources[(self.site.host(col["host"]), home)]
+            res.body = res.body.replace(b"</body>", f'<a href="/_redirect?siteId=12&amp;columnId={col["id"]}&amp;articleId={a["id"]}">'
+                                        f'{_e(a["title"])}（快速入口）</a></body>'.encode())
+
+    # ------------------------------------------------------------------ static site in GBK (refuses HEAD)
+    def frame_static_gbk(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        crumb = " -&gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in crumbs[-1:] if t) or "首页"
+        return _page(f"{title}_{self.site.hosts[sub]['name']}",
+                     f'<table width="100%"><tr><td class="top"><a href="/index.htm">{_e(self.site.hosts[sub]["name"])}</a></td></tr></table>'
+                     f'<div class="weizhi">您现在的位置： <a href="/index.htm">首页</a> -&gt; {crumb}</div>{inner}', charset="gbk")
+
+    def list_static_gbk(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        arts = [a for chunk in chunks for a in chunk]
+        rows = "".join(f'<tr><td><a href="{self.rel(path, self.article_path(col, a))}">{_e(a["title"])}</a></td>'
+                       f'<td>[{a.get("date") or ""}]</td></tr>' for a in arts) or f"<tr><td>{col.get('placeholder', '暂无内容')}</td></tr>"
+        self.page(col["host"], path, col["name"], [(col["name"], "")], f'<table class="list">{rows}</table>', meta_only=True, ref=key)
+
+    # ------------------------------------------------------------------ lists filled by JavaScript
+    def frame_jslist(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        crumb = " &gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.html"), *crumbs[-1:]] if t)
+        return _page(f"{title}-{self.site.hosts[sub]['name']}", f'<div class="position">您的位置：{crumb}</div>{inner}')
+
+    def list_jslist(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        data = [{"title": a["title"], "url": self.article_path(col, a), "date": a.get("date")} for chunk in chunks for a in chunk]
+        script = ("<script type=\"text/javascript\">\nvar listData = " + json.dumps(data, ensure_ascii=False) + ";\n"
+                  "var ul = document.getElementById('newsList');\n"
+                  "listData.forEach(function (n) { ul.innerHTML += '<li><a href=\"' + n.url + '\">' + n.title + '</a><span>' + n.date + '</span></li>'; });\n"
+                  "</script>")
+        self.page(col["host"], path, col["name"], [(col["name"], "")], f'<ul id="newsList"></ul>{script}', ref=key)
+
+    # ------------------------------------------------------------------ 大汉 Hanweb (lists in <script type="text/xml">)
+    def frame_hanweb(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        crumb = " &gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.html"), *crumbs] if t)
+        return _page(f"{self.site.hosts[sub]['name']} {title}",
+                     f'<table class="top"><tr><td><img src="/images/banner.jpg"></td></tr></table>'
+                     f'<table width="100%"><tr><td class="bt-position">当前位置：{crumb}</td></tr></table>{inner}'
+                     f'<div class="bottom">主办：{_e(self.school)}</div>',
+                     head_extra=f'<meta name="SiteName" content="{_e(self.site.hosts[sub]["name"])}">')
+
+    def list_hanweb(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        records = "".join(f'<record><![CDATA[\n<li><a href="{self.article_path(col, a)}" target="_blank" title="{_e(a["title"])}">'
+                          f'{_e(a["title"])}</a><span class="bt-data-time">{a.get("date") or ""}</span></li>]]></record>'
+                          for chunk in chunks for a in chunk)
+        body = (f'<div class="bt-list"><h2>{_e(col["name"])}</h2><div id="{col["id"]}">'
+                f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1'
+                f'&path=/&columnid={col["id"]}&unitid=4567&permissiontype=0"></a>]]></nextgroup>'
+                f'<recordset>{records}</recordset></datastore></script></div>'
+                f"{'' if records else '<p>' + col.get('placeholder', '暂无信息') + '</p>'}</div>")
+        self.page(col["host"], path, col["name"], [(col["name"], "")], body, ref=key)
+
+    # ------------------------------------------------------------------ Drupal
+    def frame_drupal(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        crumb = "".join(f'<li class="breadcrumb-item"><a href="{u}">{_e(t)}</a></li>' if u else f'<li class="breadcrumb-item">{_e(t)}</li>'
+                        for t, u in [("首页", "/"), *crumbs[-1:]] if t)
+        return _page(f"{title} | {self.site.hosts[sub]['name']}",
+                     f'<header role="banner"><a href="/" rel="home">{_e(self.school)}</a></header>'
+                     f'<nav class="breadcrumb" aria-labelledby="system-breadcrumb"><ol>{crumb}</ol></nav>'
+                     f'<main role="main">{inner}</main><footer>© {_e(self.school)}</footer>')
+
+    def list_drupal(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        for k, chunk in enumerate(chunks):
+            p = path if k == 0 else f"{path}?page={k}"
+            rows = "".join(f'<div class="views-row"><span class="views-field-title"><a href="{self.article_path(col, a)}" hreflang="zh-hans">'
+                           f'{_e(a["title"])}</a></span><span class="views-field-created">{a.get("date") or ""}</span></div>'
+                           for a in chunk) or f"<p>{col.get('placeholder', '暂无内容')}</p>"
+            pager = "".join(f'<li class="pager__item"><a href="{path}?page={i}">{i + 1}</a></li>'
+                            for i in range(len(chunks)) if abs(i - k) <= 2 and i != k)
+            if k < len(chunks) - 1:
+                pager += f'<li class="pager__item--last"><a href="{path}?page={len(chunks) - 1}">末页 »</a></li>'
+            self.page(col["host"], p, col["name"], [(col["name"], "")],
+                      f'<h1 class="page-title">{_e(col["name"])}</h1><div class="view-content">{rows}</div>'
+                      f'<nav class="pager"><ul>{pager}</ul></nav>', ref=key)
+
+    # ------------------------------------------------------------------ article bodies per layout
+    def article_inner(self, sub: str, a: dict[str, Any], files: str, col: dict[str, Any] | None = None,
+                      embed: str | None = None) -> str:
+        layout, t, body = self.layout(sub), _e(a["title"]), (f"<p>{_e(a['body'])}</p>" if a.get("body") else "")
+        d = a.get("date")
+        more = f'<div class="page"><a href="{a["id"]}_2.htm">下一页</a></div>' if a.get("split") else ""
+        if layout == "vsb":
+            when = f"<i>时间：{d}</i>" if d else ""
+            return (f'<form name="_newscontent_fromname"><div class="title_nei"><b>{t}</b>{when}'
+                    f'<i>点击：<script>_showDynClicks("wbnews", 1407739091, {a["id"]})</script></i></div>'
+                    f'<div id="vsb_content"><div class="v_news_content">{body}</div></div>{more}{files}</form>')
+        if layout == "webplus":
+            player = ""
+            if embed and col is not None:
+                fpath, _ = self.attachment_path(col, a, embed)
+                player = (f'<div class="wp_pdf_player" pdfsrc="{fpath}" sudyfile-attr="{{\'title\':\'{embed}\'}}" '
+                          f'style="width:100%;height:800px"></div>')
+            return (f'<div class="article"><h1 class="arti_title">{t}</h1><p class="arti_metas">'
+                    + (f'<span class="arti_update">发布时间：{d}</span>' if d else "")
+                    + f"<span class=\"arti_views\">浏览次数：<span class=\"WP_VisitCount\">371</span></span></p><div class='entry'>"
+                    f"<div class='read'><div class='wp_articlecontent'>{body}{player}{files}</div></div></div></div>")
+        if layout == "static_gbk":
+            when = f'<div class="sj">发布日期:{d} 作者: 来源:{_e(self.site.hosts[sub]["name"])}</div>' if d else ""
+            return f'<h2 class="bt">{t}</h2>{when}<div class="content">{body}{files}</div>'
+        if layout == "jslist":
+            when = f'<div class="info">【作者:jyc | 发布日期:{d} | 点击数:<span>1024</span>】</div>' if d else ""
+            return f'<div class="detail"><h1>{t}</h1>{when}<div class="article">{body}{files}</div></div>'
+        if layout == "hanweb":
+            when = f'<span class="fbsj">发布日期：{d[:4]}-{d[5:7]}-{d[8:]}　来源：{_e(self.site.hosts[sub]["name"])}</span>' if d else ""
+            return (f'<div class="article-title"><h2>{t}</h2></div><div class="article-meta">{when}</div>'
+                    f'<div id="zoom">{body}{files}</div>')
+        when = (f'<div class="node__meta">发布日期：{int(d[:4])}年{d[5:7]}月{d[8:]}日</div>' if d else "")
+        return (f'<article class="node node--type-article"><h1 class="page-title"><span>{t}</span></h1>{when}'
+                f'<div class="field--name-body">{body}</div>{files}</article>')
+
+    # ------------------------------------------------------------------ portal extras, directory, news
+    def portal_extras(self) -> None:
+        sub = self.portal
+        self.html(sub, "/admin/login.jsp", _page("后台管理登录", "<form>用户名<input name=u></form>"), robots_disallowed=True)
+        news_key = f"{sub}:news"
+        if news_key not in self.columns:
+            return
+        col, news = self.columns[news_key], self.columns[news_key]["generated"]
+        self.site.trap_host = self.site.host(sub)
+        hot = news[:3]
+        extra: list[str] = []
+        if self.layout(sub) == "vsb":  # the same article under its legacy show.jsp URL
+            for n in hot[:2]:
+                path = f"/2022/show.jsp?urltype=news.NewsContentUrl&wbtreeid=1016&wbnewsid={n['id']}"
+                self.article(news_key, col, n, path=path)
+                extra.append(f'<li><a href="{_e(path)}">{_e(n["title"])}</a></li>')
+        elif self.layout(sub) == "drupal":  # Drupal path aliases: /article/N serves the same node
+            for n in hot[:2]:
+                self.article(news_key, col, n, path=f"/article/{n['id']}")
+                extra.append(f'<li><a href="/article/{n["id"]}">{_e(n["title"])}</a></li>')
+        sess = self.article_path(col, hot[2])
+        sep = "?" if "?" not in sess else "&"
+        extra.append(f'<li><a href="{sess};jsessionid=8F3A2B1C9D0E7F6A5B4C3D2E1F0A9B8C">{_e(hot[2]["title"])}</a></li>'
+                     if self.layout(sub) == "vsb" else f'<li><a href="{sess}{sep}sid=8f3a2b1c">{_e(hot[2]["title"])}</a></li>')
+        extra.append('<li><a href="/calendar.jsp?ym=2022-11">校历</a></li>')
+        home = (self.site.host(sub), HOME[self.layout(sub)])
+        res = self.site.resources[home]
+        charset = "gbk" if self.layout(sub) == "static_gbk" else "utf-8"
+        block = f'<div class="hot"><h3>热点关注</h3><ul>{"".join(extra)}</ul></div>'.encode(charset)
+        res.body = res.body.replace(b"</body>", block + b"</body>")
+
+    def build_directory(self) -> None:
+        d = self.data["directory"]
+        rows, last_cat = [], None
+        entries = d["rows"]
+        for i, (cat, label, dept, *targets) in enumerate(entries, 1):
+            cat_cell = ""
+            if cat != last_cat:
+                span = sum(1 for e in entries if e[0] == cat)
+                cat_cell = f'<td rowspan="{span}" class="lb">{_e(cat)}</td>'
+                last_cat = cat
+            refs = [t for t in targets if t]
+            links = _e(label)
+            if refs:
+                links = f'<a href="{_e(self.link_for(refs[0]))}" target="_blank">{_e(label)}</a>' + "".join(
+                    f' <a href="{_e(self.link_for(r))}" target="_blank">（{k}）</a>' for k, r in enumerate(refs[1:], 2))
+            rows.append(f"<tr><td>{i}</td>{cat_cell}<td>{links}</td><td>{_e(dept)}</td></tr>")
+        table = ('<table class="gkml" border="1"><tr><th>序号</th><th>类别</th><th>公开事项</th><th>负责部门</th></tr>'
+                 + "".join(rows) + "</table>")
+        self.page(self.xxgk, d["path"], "信息公开目录", [("信息公开目录", "")], f'<div class="v_news_content">{table}</div>')
 
     def make_news(self) -> list[dict[str, Any]]:
         cfg = self.data["news"]
-        start = date(2020, 1, 6)
+        start = date.fromisoformat(str(cfg.get("start", "2020-01-06")))
+        span = int(cfg.get("days", 1040))
         out = []
-        decoys = list(cfg["decoys"])
+        decoys = list(cfg.get("decoys", []))
         for i in range(cfg["count"]):
-            when = start + timedelta(days=int(i * 1040 / cfg["count"]) + self.rng.randint(0, 2))
+            when = start + timedelta(days=int(i * span / cfg["count"]) + self.rng.randint(0, 2))
             if decoys and i % 25 == 7:
                 title = decoys.pop(0)
             else:
@@ -225,257 +567,11 @@ class Builder:
                 title = f"我校{a}{b}工作取得新成效（{i + 1}）"
             body = f"{when.year}年{when.month}月{when.day}日，{title.replace('我校', '学校')}。" + "".join(
                 self.rng.choice(NEWS_WORDS) + "，" for _ in range(30)) + "。"
-            out.append({"id": 5000 + i, "title": title, "date": when.isoformat(), "body": body,
-                        "undated": i % 50 == 13 and i // 50 < cfg["undated"], "split": i == 120})
+            undated = i % 50 == 13 and i // 50 < cfg.get("undated", 0)
+            out.append({"id": 5000 + i, "title": title, "date": None if undated else when.isoformat(), "body": body,
+                        "split": i == 120 and self.layout(self.portal) == "vsb"})
         out.reverse()  # lists show newest first
         return out
-
-    def vsb_list(self, sub: str, path: str, name: str, crumbs: list[tuple[str, str]], arts: list[dict[str, Any]],
-                 link_only: bool = False, placeholder: str = "", info_col: int = 1016) -> None:
-        size = PAGE_SIZE["vsb"]
-        pages = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
-        n = len(pages)
-        stem = path[: -len(".htm")]
-        paths = [path] + [f"{stem}/{n - k + 1}.htm" for k in range(2, n + 1)]  # VSB numbers pages backwards
-        for k, (chunk, p) in enumerate(zip(pages, paths, strict=True)):
-            rows = []
-            for j, a in enumerate(chunk):
-                target = self.rel(p, f"/info/{info_col}/{a['id']}.htm")
-                when = "" if a.get("list_undated") else (a.get("date") or "")
-                rows.append(f'<li id="line_u9_{j}"><a href="{target}" target="_blank" title="{html.escape(a["title"])}">'
-                            f'{html.escape(a["title"])}</a><span>{when}</span></li>')
-            body = "".join(rows) if rows else f"<li>{placeholder or '暂无内容'}</li>"
-            pager = ""
-            if n > 1:
-                links = []
-                if k > 0:
-                    links += [f'<a href="{self.rel(p, paths[0])}">首页</a>', f'<a href="{self.rel(p, paths[k - 1])}">上页</a>']
-                links += [f'<a href="{self.rel(p, q)}">{i + 1}</a>' if i != k else f"<span>{i + 1}</span>"
-                          for i, q in enumerate(paths) if abs(i - k) <= 2]
-                if k < n - 1:
-                    links += [f'<a href="{self.rel(p, paths[k + 1])}">下页</a>', f'<a href="{self.rel(p, paths[-1])}">尾页</a>']
-                pager = (f'<div class="pb_sys_common pb_sys_normal"><span class="p_pages">{"".join(links)}</span>'
-                         f'<span class="p_t">共{n}页</span></div>')
-            inner = f'<div class="list"><h2>{html.escape(name)}</h2><ul>{body}</ul>{pager}</div>'
-            self.html(sub, p, self.vsb_frame(sub, name, crumbs, inner))
-
-    def vsb_article(self, sub: str, col_id: int, a: dict[str, Any], crumbs: list[tuple[str, str]], path: str = "") -> None:
-        path = path or f"/info/{col_id}/{a['id']}.htm"
-        when = "" if a.get("undated") or not a.get("date") else f"<i>时间：{a['date']}</i>"
-        files = []
-        for f in a.get("attachments", []):
-            fid = _hex(sub, a["id"], f["name"])
-            fpath = f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1407739091&wbfileid={fid}"
-            self.attachment(sub, fpath, f["name"], f.get("size", 20000 + len(f["name"]) * 997), f.get("status", 200),
-                            disposition="utf8", gbk_filename=f.get("gbk_filename", False))
-            files.append(f'<li>附件【<a href="{html.escape(fpath)}" target="_blank">{html.escape(f["name"])}</a>】'
-                         f'已下载<span id="nattach{fid[:6]}"><script>getClickTimes("{fid}")</script></span>次</li>')
-        fj = f'<div class="fj"><p>相关附件：</p><ul>{"".join(files)}</ul></div>' if files else ""
-        body_paras = f"<p>{html.escape(a['body'])}</p>"
-        extra = ""
-        if a.get("split"):
-            extra = f'<div class="page"><a href="{a["id"]}_2.htm">下一页</a></div>'
-            self.html(sub, f"/info/{col_id}/{a['id']}_2.htm", self.vsb_frame(sub, a["title"], crumbs, (
-                f'<form name="_newscontent_fromname"><div class="title_nei"><b>{html.escape(a["title"])}</b>{when}</div>'
-                f'<div id="vsb_content"><div class="v_news_content"><p>（续）会议要求，各单位要切实抓好落实。</p></div></div>'
-                f'<div class="page"><a href="{a["id"]}.htm">上一页</a></div></form>')))
-        inner = (f'<form name="_newscontent_fromname"><div class="title_nei"><b>{html.escape(a["title"])}</b>{when}'
-                 f'<i>点击：<script>_showDynClicks("wbnews", 1407739091, {a["id"]})</script></i></div>'
-                 f'<div id="vsb_content"><div class="v_news_content">{body_paras}</div></div>{extra}{fj}</form>')
-        self.html(sub, path, self.vsb_frame(sub, a["title"], [*crumbs, ("正文", "")], inner))
-
-    # ------------------------------------------------------------------ xxgk (VSB 信息公开网)
-    def build_xxgk(self) -> None:
-        s = self.site
-        self.html("xxgk", "/", '<html><head><meta http-equiv="refresh" content="0; url=/index.htm"></head><body></body></html>',
-                  kind="redirect")
-        s.add("xxgk", "/robots.txt", Resource(200, b"User-agent: *\nDisallow: /admin/\n", [("Content-Type", "text/plain")], kind="robots"))
-        cats: dict[str, list[dict[str, Any]]] = {}
-        for c in self.host_columns("xxgk"):
-            cats.setdefault(c["category"], []).append(c)
-        blocks = "".join(f'<div class="lm"><h3>{html.escape(cat)}</h3><ul>' + "".join(
-            f'<li><a href="{self.col_urls["xxgk:" + c["slug"]][1:]}">{html.escape(c["name"])}</a></li>' for c in cols) + "</ul></div>"
-            for cat, cols in cats.items())
-        self.html("xxgk", "/index.htm", self.vsb_frame("xxgk", "首页", [], (
-            f'<div class="gkml"><a href="xxgkml.htm">信息公开目录</a> <a href="xxgklm1/jbxx/xxgkzd.htm">信息公开指南</a> '
-            f'<a href="xxgklm1/jbxx/xxgkndbg.htm">信息公开年度报告</a> <a href="xxgklm1/jbxx/xxgkzd.htm">依申请公开</a></div>{blocks}')))
-        self.build_directory()
-
-    def build_directory(self) -> None:
-        rows, last_cat = [], None
-        entries = self.data["directory"]
-        for i, (cat, label, dept, *targets) in enumerate(entries, 1):
-            cat_cell = ""
-            if cat != last_cat:
-                span = sum(1 for e in entries if e[0] == cat)
-                cat_cell = f'<td rowspan="{span}" class="lb">{html.escape(cat)}</td>'
-                last_cat = cat
-            refs = [t for t in targets if t]
-            if refs:
-                links = f'<a href="{html.escape(self.link_for(refs[0]))}" target="_blank">{html.escape(label)}</a>' + "".join(
-                    f' <a href="{html.escape(self.link_for(r))}" target="_blank">（{k}）</a>' for k, r in enumerate(refs[1:], 2))
-            else:
-                links = html.escape(label)
-            rows.append(f"<tr><td>{i}</td>{cat_cell}<td>{links}</td><td>{html.escape(dept)}</td></tr>")
-        table = ('<table class="gkml" border="1"><tr><th>序号</th><th>类别</th><th>公开事项</th><th>负责部门</th></tr>'
-                 + "".join(rows) + "</table>")
-        self.html("xxgk", "/xxgkml.htm", self.vsb_frame("xxgk", "信息公开目录", [("信息公开目录", "")],
-                                                         f'<div class="v_news_content">{table}</div>'))
-
-    def articles(self, col: dict[str, Any]) -> list[dict[str, Any]]:
-        out = []
-        for a in col.get("articles") or []:
-            self.article_seq += 1
-            a = dict(a)
-            a["id"] = self.article_seq
-            a["date"] = a["date"].isoformat() if isinstance(a.get("date"), date) else a.get("date")
-            a["undated"] = a["date"] is None
-            a["list_undated"] = a["date"] is None
-            out.append(a)
-        return out
-
-    def col_vsb(self, col: dict[str, Any]) -> None:
-        sub, path = col["host"], self.col_urls[f"{col['host']}:{col['slug']}"]
-        crumbs = [(col["category"], ""), (col["name"], path)]
-        if col.get("waf"):
-            self.html(sub, path, _page("安全验证", '<script>var safeline_bot_challenge="7f3e";document.cookie="sl-session=";'
-                                                   '</script><p>请开启JavaScript并刷新该页。</p>'), status=col["waf"])
-            return
-        arts = self.articles(col)
-        self.vsb_list(sub, path, col["name"], crumbs[:1] + [(col["name"], "")], arts, placeholder=col.get("placeholder", ""),
-                      info_col=col["id"])
-        for a in arts:
-            self.vsb_article(sub, col["id"], a, crumbs)
-
-    # ------------------------------------------------------------------ zs (WebPlus / Sudy)
-    def webplus_frame(self, title: str, crumb: list[tuple[str, str]], inner: str) -> str:
-        cols = "".join(f'<li><a href="{self.col_urls["zs:" + c["slug"]]}">{html.escape(c["name"])}</a></li>' for c in self.host_columns("zs"))
-        path = "<span class='possplit'>&nbsp;&gt;&nbsp;</span>".join(
-            f'<a href="{u}" target="_self">{html.escape(t)}</a>' for t, u in [("首页", "/main.htm"), *crumb])
-        return _page(f"{title}", f'<div class="wp_nav"><ul>{cols}</ul></div>'
-                     f'<div class="col_path"><span>您现在的位置：</span>{path}</div>{inner}'
-                     f'<div class="foot">{self.school}招生就业处 版权所有</div>')
-
-    def build_zs(self) -> None:
-        self.redirect("zs", "/", "/main.htm")
-        first = None
-        for c in self.host_columns("zs"):
-            if c.get("articles"):
-                first = c
-                break
-        hot = ""
-        if first:
-            hot = (f'<a href="/_redirect?siteId=12&amp;columnId={first["id"]}&amp;articleId=3001">招生章程（快速入口）</a>')
-        self.html("zs", "/main.htm", self.webplus_frame("湘岳职业技术学院招生信息网", [], f'<div class="hot">{hot}</div>'))
-
-    def col_webplus(self, col: dict[str, Any]) -> None:
-        arts = self.articles(col)
-        size = PAGE_SIZE["webplus"]
-        chunks = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
-        for k, chunk in enumerate(chunks):
-            path = f"/{col['id']}/list{'' if k == 0 else k + 1}.htm"
-            rows = "".join(
-                f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{self.webplus_path(col, a)}\' target=\'_blank\' '
-                f'title=\'{html.escape(a["title"])}\'>{html.escape(a["title"][:16])}…</a></span>'
-                f'<span class="news_meta">{a["date"] or ""}</span></li>' for j, a in enumerate(chunk))
-            pager = f'<div class="wp_paging">每页 {size} 记录 总共 {len(arts)} 记录 页码 {k + 1} / {len(chunks)}</div>'
-            self.html("zs", path, self.webplus_frame(col["name"], [(col["name"], f"/{col['id']}/list.htm")],
-                                                     f'<ul class="news_list list">{rows}</ul>{pager}'))
-        for a in arts:
-            path = self.webplus_path(col, a)
-            if col is self.host_columns("zs")[0] and a is arts[0]:
-                self.redirect("zs", f"/_redirect?siteId=12&columnId={col['id']}&articleId=3001", path)
-            player = ""
-            if a.get("embed_pdf"):
-                fpath = f"/_upload/article/files/d6/60/{_hex(a['id'], n=32)}/{_hex(a['title'], n=8)}-{_hex(a['id'], 'u', n=4)}.pdf"
-                self.attachment("zs", fpath, a["embed_pdf"], 180000)
-                player = (f'<div class="wp_pdf_player" pdfsrc="{fpath}" sudyfile-attr="{{\'title\':\'{a["embed_pdf"]}\'}}" '
-                          f'style="width:100%;height:800px"></div>')
-            files = ""
-            for f in a.get("attachments", []):
-                fpath = f"/_upload/article/files/{_hex(f['name'], n=2)}/{_hex(a['id'], n=2)}/{_hex(f['name'], a['id'])}/{_hex(f['name'], n=8)}.{f['name'].rsplit('.', 1)[1]}"
-                self.attachment("zs", fpath, f["name"], f.get("size", 30000), f.get("status", 200))
-                files += f'<p><a href="{fpath}" sudyfile-attr="{{\'title\':\'{f["name"]}\'}}">{html.escape(f["name"])}</a></p>'
-            inner = (f'<div class="article"><h1 class="arti_title">{html.escape(a["title"])}</h1>'
-                     f'<p class="arti_metas"><span class="arti_update">发布时间：{a["date"]}</span>'
-                     f'<span class="arti_views">浏览次数：<span class="WP_VisitCount">371</span></span></p>'
-                     f"<div class='entry'><div class='read'><div class='wp_articlecontent'>"
-                     f"{('<p>' + html.escape(a['body']) + '</p>') if a['body'] else ''}{player}{files}</div></div></div></div>")
-            self.html("zs", path, self.webplus_frame(a["title"], [(col["name"], f"/{col['id']}/list.htm")], inner))
-
-    @staticmethod
-    def webplus_path(col: dict[str, Any], a: dict[str, Any]) -> str:
-        d = (a["date"] or "2022-01-01").replace("-", "")
-        return f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm"
-
-    # ------------------------------------------------------------------ cwc (static, GBK, refuses HEAD)
-    def gbk(self, path: str, title: str, crumb: str, inner: str, meta_only: bool = False) -> None:
-        page = _page(f"{title}_{self.site.hosts['cwc']['name']}",
-                     f'<table width="100%"><tr><td class="top"><a href="/index.htm">财务处首页</a></td></tr></table>'
-                     f'<div class="weizhi">您现在的位置： <a href="/index.htm">首页</a> -&gt; {crumb}</div>{inner}',
-                     charset="gbk")
-        self.html("cwc", path, page, charset="gbk", header_charset=not meta_only)
-
-    def build_cwc(self) -> None:
-        self.site.head_refused.add(self.site.host("cwc"))
-        cols = "".join(f'<li><a href="{self.col_urls["cwc:" + c["slug"]]}">{c["name"]}</a></li>' for c in self.host_columns("cwc"))
-        self.gbk("/index.htm", "首页", "财务公开", f'<ul class="menu">{cols}</ul>')
-
-    def col_static_gbk(self, col: dict[str, Any]) -> None:
-        arts = self.articles(col)
-        list_path = self.col_urls[f"cwc:{col['slug']}"]
-        rows = "".join(f'<tr><td><a href="{self.static_path(col, a)[len(posixpath.dirname(list_path)) + 1:]}">'
-                       f'{html.escape(a["title"])}</a></td><td>[{a["date"]}]</td></tr>' for a in arts)
-        self.gbk(list_path, col["name"], html.escape(col["name"]), f'<table class="list">{rows}</table>', meta_only=True)
-        for a in arts:
-            files = ""
-            for f in a.get("attachments", []):
-                ext = f["name"].rsplit(".", 1)[1]
-                fpath = f"/docs/{a['date'][:7]}/{_hex(f['name'], a['id'])}.{ext}"
-                self.attachment("cwc", fpath, f["name"], f.get("size", 45000), f.get("status", 200))
-                files += f'<p>附件：<a href="{fpath}">{html.escape(f["name"])}</a></p>'
-            inner = (f'<h2 class="bt">{html.escape(a["title"])}</h2><div class="sj">发布日期:{a["date"]} 作者: 来源:财务处</div>'
-                     f'<div class="content"><p>{html.escape(a["body"])}</p>{files}</div>')
-            self.gbk(self.static_path(col, a), a["title"], f'<a href="{list_path}">{col["name"]}</a>', inner)
-
-    @staticmethod
-    def static_path(col: dict[str, Any], a: dict[str, Any]) -> str:
-        return f"/gksx/{col['slug']}/{a['date']}/{a['id']}.html"
-
-    # ------------------------------------------------------------------ jy (lists filled by JavaScript)
-    def build_jy(self) -> None:
-        cols = "".join(f'<a href="{self.col_urls["jy:" + c["slug"]]}">{c["name"]}</a> ' for c in self.host_columns("jy"))
-        self.html("jy", "/index.html", _page(self.site.hosts["jy"]["name"], (
-            f'<div class="menu">{cols}<a href="https://www.91job.com/xyvtc/">毕业生就业信息（91job）</a> '
-            f'<a href="http://mp.weixin.qq.com/s/xyvtc-jy">就业微信公众号</a></div>')))
-
-    def col_jslist(self, col: dict[str, Any]) -> None:
-        arts = self.articles(col)
-        data = [{"title": a["title"], "url": self.jy_path(a), "date": a["date"]} for a in arts]
-        script = ("<script type=\"text/javascript\">\nvar listData = " + json.dumps(data, ensure_ascii=False) + ";\n"
-                  "var ul = document.getElementById('newsList');\n"
-                  "listData.forEach(function (n) { ul.innerHTML += '<li><a href=\"' + n.url + '\">' + n.title + '</a><span>' + n.date + '</span></li>'; });\n"
-                  "</script>")
-        self.html("jy", self.col_urls[f"jy:{col['slug']}"], _page(f"{col['name']}-{self.site.hosts['jy']['name']}", (
-            f'<div class="position">您的位置：<a href="/index.html">首页</a> &gt; {html.escape(col["name"])}</div>'
-            f'<ul id="newsList"></ul>{script}')))
-        for a in arts:
-            files = ""
-            for f in a.get("attachments", []):
-                fpath = f"/attach/file/{a['date'][:4]}/{_hex(f['name'])}.{f['name'].rsplit('.', 1)[1]}"
-                self.attachment("jy", fpath, f["name"], f.get("size", 800000), f.get("status", 200))
-                files += f'<p><a href="{fpath}">{html.escape(f["name"])}</a></p>'
-            self.html("jy", self.jy_path(a), _page(f"{a['title']}-{self.site.hosts['jy']['name']}", (
-                f'<div class="position">您的位置：<a href="/index.html">首页</a> &gt; '
-                f'<a href="{self.col_urls["jy:" + col["slug"]]}">{html.escape(col["name"])}</a> &gt; 正文</div>'
-                f'<div class="detail"><h1>{html.escape(a["title"])}</h1>'
-                f'<div class="info">【作者:jyc | 发布日期:{a["date"]} | 点击数:<span>1024</span>】</div>'
-                f'<div class="article"><p>{html.escape(a["body"])}</p>{files}</div></div>')))
-
-    @staticmethod
-    def jy_path(a: dict[str, Any]) -> str:
-        d = a["date"].replace("-", "")
-        return f"/news/{d[:4]}/{d[4:8]}/{a['id']}.html"
 
 
 def calendar_page(ym: str) -> bytes:
@@ -487,5 +583,5 @@ def calendar_page(ym: str) -> bytes:
     return _page(f"校历 {ym}", body).encode()
 
 
-def build_site(port: int) -> Site:
-    return Builder(port).build()
+def build_site(port: int, data: dict[str, Any] | None = None) -> Site:
+    return Builder(port, data).build()
