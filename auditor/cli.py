@@ -98,7 +98,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         profile, exemptions, extra = cfg.profile, cfg.exemptions, cfg.checklist_extra
     checklist = load_checklist(extra=extra)
     t = Table(title="信息公开事项清单" + ("（按本校配置）" if profile else ""), title_justify="left")
-    for col in ("id", "类别", "事项", "责任部门", "更新要求", "适用"):
+    t.add_column("id", no_wrap=True)
+    for col in ("类别", "事项", "责任部门", "更新要求", "适用"):
         t.add_column(col)
     shown = 0
     for it in checklist.items:

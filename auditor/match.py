@@ -23,10 +23,10 @@ from auditor.findings import Evidence
 from auditor.normalize import initials, normalise
 from auditor.store import Store
 
-WEIGHTS = {"title": 1.0, "entry": 0.97, "column": 0.93, "directory": 0.92, "anchor": 0.9, "attachment": 0.85, "slug": 0.82}
+WEIGHTS = {"title": 1.0, "entry": 0.97, "column": 0.95, "directory": 0.93, "anchor": 0.92, "attachment": 0.92, "slug": 0.82}
 TITLE_LIKE = ("title", "entry", "anchor", "attachment")  # fields a decoy word in the text discounts
 DECOY_FACTOR = 0.5
-THRESHOLD = 85.0
+THRESHOLD = 90.0  # raw similarity a signal needs on its own: one character in eight changes a Chinese title's meaning
 RIVAL_GAP = 12.0  # a page matching one item at 100 is not evidence for another it matches at < 88
 AGREE = 85.0  # another signal at or above this adds AGREE_BONUS
 AGREE_BONUS = 2.0
@@ -114,6 +114,8 @@ class Matcher:
         self.items = list(items)
         self.school = school
         self.decoys = tuple(decoy_words)
+        # breadcrumbs often carry the checklist's own category names (学风建设信息): those are not item columns
+        self.categories = {normalise(item.category) for item in self.items}
         self.alias_rows: list[tuple[int, str]] = []  # (item index, alias)
         for i, item in enumerate(self.items):
             for alias in dict.fromkeys((*item.aliases, item.short)):
@@ -122,6 +124,7 @@ class Matcher:
         self.alias_len = np.array([len(a) for a in self.alias_norm])
         self.alias_item = np.array([i for i, _ in self.alias_rows])
         self.alias_initials = [initials(a) for _, a in self.alias_rows]
+        self.alias_by_norm = {n: a for n, (_, a) in zip(self.alias_norm, self.alias_rows, strict=True)}
         # aliases are grouped by item: column ranges let numpy reduce alias scores to item scores
         self.item_starts = np.searchsorted(self.alias_item, np.arange(len(self.items)))
         self.item_ends = np.append(self.item_starts[1:], len(self.alias_rows))
@@ -158,15 +161,18 @@ class Matcher:
         for row, i in zip(*np.nonzero(item_max >= floor), strict=True):
             lo, hi = self.item_starts[i], self.item_ends[i]
             j = lo + int(np.argmax(scores[row, lo:hi]))
-            out[int(row)].append((int(i), float(item_max[row, i]), self.alias_rows[j][1]))
-        return out
+            out[int(row)].append((int(i), float(item_max[row, i]), self.alias_norm[j]))
+        for row, found in out.items():
+            if len(found) > 1:
+                out[row] = _most_specific(found)
+        return {row: [(i, s, self.alias_by_norm[a]) for i, s, a in found] for row, found in out.items()}
 
     def match(self, pages: dict[str, PageSignals]) -> dict[str, list[Evidence]]:
         """item id → evidence, best first (only scores ≥ THRESHOLD)."""
         rows: list[tuple[str, str, str]] = []  # (url, field, text)
         for p in pages.values():
             for fld, texts in p.texts.items():
-                rows.extend((p.url, fld, t) for t in texts)
+                rows.extend((p.url, fld, t) for t in texts if not (fld == "column" and normalise(t) in self.categories))
         floor = THRESHOLD * 0.9
         unique = list(dict.fromkeys(t for _, f, t in rows if f != "slug"))
         slugs = list(dict.fromkeys(t for _, f, t in rows if f == "slug"))
@@ -189,7 +195,9 @@ class Matcher:
         for (url, i), fields in best.items():
             ranked = sorted(fields.items(), key=lambda kv: -kv[1][0])
             fld, (s, text, alias) = ranked[0]
-            agree = [f for f, (v, _, _) in ranked[1:] if v >= AGREE]
+            if s < THRESHOLD:  # the best signal must match on its own; agreement only ranks
+                continue
+            agree = [f for f, (v, _, _) in ranked[1:] if v >= AGREE * WEIGHTS[f]]  # raw score ≥ AGREE
             score = min(100.0, s + AGREE_BONUS * len(agree))
             scored[(url, i)] = (score, fld, text, alias, agree)
             page_best[url] = max(page_best[url], score)
@@ -201,6 +209,13 @@ class Matcher:
         for ev in out.values():
             ev.sort(key=lambda e: (-round(e.score, 1), not e.usable, e.is_list, -(e.period_start or 0), e.url))
         return out
+
+
+def _most_specific(found: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
+    """Drop an item whose matching alias lies inside another item's longer matching alias on the same text:
+    '研究生招生咨询及申诉方式' is moe-14 (研究生招生咨询), not moe-10 (招生咨询)."""
+    return [(i, s, a) for i, s, a in found
+            if not any(j != i and t >= s and a != b and a in b for j, t, b in found)]
 
 
 def _evidence(p: PageSignals, score: float, fld: str, text: str, alias: str, agree: list[str]) -> Evidence:

@@ -192,6 +192,9 @@ class Store:
         assert status in FINAL_STATUSES, status
         with self.transaction() as db:
             self._mark_duplicates(db, run_id)
+            # a link that looked like a page but answered with a file is an attachment link after all
+            db.execute("UPDATE links SET is_attachment = 1 WHERE run_id = ? AND is_attachment = 0 AND dst IN "
+                       "(SELECT url FROM attachments WHERE run_id = ?)", (run_id, run_id))
             db.execute("UPDATE runs SET status=?, stop_reason=?, finished_at=?, stats=? WHERE id=?",
                        (status, reason, now_iso(), json.dumps(stats, ensure_ascii=False), run_id))
 

@@ -33,3 +33,12 @@ def crawl_demo(server: DemoHTTPServer, out: Path, env: dict[str, str] | None = N
                **crawl: object) -> tuple[subprocess.CompletedProcess[str], Path]:
     config = demo_config(server, out, **crawl)
     return run_auditor("crawl", "--config", str(config), env=env), out / "auditor.sqlite"
+
+
+@pytest.fixture(scope="session")
+def demo_crawl(demo_server, tmp_path_factory):
+    """One real crawl of the demo college, shared: (process, store path, requests the server saw)."""
+    n0 = len(demo_server.hits)
+    out = tmp_path_factory.mktemp("demo-crawl")
+    proc, db = crawl_demo(demo_server, out)
+    return proc, db, demo_server.hits[n0:]

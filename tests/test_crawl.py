@@ -41,10 +41,8 @@ def check_complete(server, db_path):
 
 
 @pytest.fixture(scope="module")
-def direct(demo_server, tmp_path_factory):
-    n0 = len(demo_server.hits)
-    proc, db = crawl_demo(demo_server, tmp_path_factory.mktemp("direct"))
-    return proc, db, hits_since(demo_server, n0)
+def direct(demo_crawl):
+    return demo_crawl
 
 
 def test_direct_crawl_reaches_everything(demo_server, direct):

@@ -162,3 +162,12 @@ def test_content_disposition_names():
     assert filename_from_disposition(b"attachment; filename*=UTF-8''%E9%A2%84%E7%AE%97.xls") == "预算.xls"
     assert filename_from_disposition(b"attachment; filename=report.pdf") == "report.pdf"
     assert filename_from_disposition(None) is None
+
+
+def test_hanweb_list_records_inside_script_xml():
+    sig = page("hanweb_list.html", "http://xxgk.djdx.test/col/col106/index.html")
+    assert [(e.title, e.url, e.date) for e in sig.entries] == [
+        ("东江大学2022-2023学年信息公开年报", "http://xxgk.djdx.test/art/2023/10/27/art_106_3011.html", date(2023, 10, 27)),
+        ("东江大学2021-2022学年信息公开年报", "http://xxgk.djdx.test/art/2022/10/28/art_106_3012.html", date(2022, 10, 28)),
+    ]
+    assert sig.breadcrumb == ["信息公开年报"]

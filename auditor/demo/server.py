@@ -8,6 +8,7 @@ a test can prove nothing outside the demo was fetched.
 
 from __future__ import annotations
 
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -56,7 +57,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Server", "VWebServer")
         self.end_headers()
         if not head:
-            self.wfile.write(body)
+            try:
+                self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # crawlers hang up after the headers of files they only size up
 
     @staticmethod
     def _lookup(site: Site, host: str, path: str, head: bool) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -93,6 +97,10 @@ class DemoHTTPServer(ThreadingHTTPServer):
     def record(self, hit: Hit) -> None:
         with self._lock:
             self.hits.append(hit)
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
     def start(self) -> DemoHTTPServer:
         threading.Thread(target=self.serve_forever, name="demo-college", daemon=True).start()

@@ -21,7 +21,8 @@ ATTACHMENT_EXT = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et
                   "jpg", "jpeg", "png", "tif", "tiff", "txt", "csv", "ofd", "mp4"}
 ATTACHMENT_HINTS = ("download.jsp", "downloadattachurl", "/_upload/article/files/", "/__local/", "downloadfile",
                     "/attach/file/", "/sites/default/files/")
-CONTENT_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", ".article-content", ".article_content",
+CONTENT_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", "#zoom", ".field--name-body",
+                     ".article-content", ".article_content",
                      "#article", ".article", ".content-body", "#content", ".content", ".main-content", "article")
 TITLE_SELECTORS = (".arti_title", ".title_nei b", ".content-title h3", ".article-title", ".news-title", ".titlestyle",
                    "#vsb_content h1", "h1")
@@ -219,6 +220,15 @@ def _script_links(soup: BeautifulSoup, base: str) -> tuple[list[Link], list[List
     entries: list[ListEntry] = []
     for script in soup.find_all("script"):
         code = script.string or script.get_text()
+        kind = str(script.get("type", "")).lower()
+        if code and "<a " in code and ("xml" in kind or "template" in kind or "html" in kind or "<![CDATA[" in code):
+            # HTML kept inside a script (大汉 Hanweb's list records: CDATA in <script type="text/xml">)
+            fragment = BeautifulSoup(code.replace("<![CDATA[", "").replace("]]>", ""), "lxml")
+            for a in fragment.find_all("a", href=True):
+                url = clean_url(urljoin(base, str(a["href"]).strip()))
+                links.append(Link(url, _anchor_text(a), "script", is_attachment_url(url)))
+            entries.extend(_entries(fragment, base))
+            continue
         if not code or "{" not in code:
             continue
         for m in JSON_ARRAY.finditer(code):
