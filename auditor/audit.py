@@ -84,8 +84,23 @@ def run_audit(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, 
         if unhealthy:
             gaps = [f for f in item_result.findings if f.status in GAPS]
             item_result.status = "inconclusive"
-            item_result.findings = [Finding("crawl_incomplete", "inconclusive", "info",
-                                            f"本次抓取不完整（{unhealthy}），不据此认定“{item.short}”存在问题"
-                                            + (f"；若抓取完整，将检查：{gaps[0].message}" if gaps else "。"), CRAWL_BASIS)]
+            item_result.findings = [Finding("crawl_incomplete", "inconclusive", "info", "audit.crawl_incomplete",
+                                            {"short": item.short, "reason": unhealthy,
+                                             "would_zh": f"若抓取完整，将检查：{gaps[0].message}" if gaps else "",
+                                             "would_en": f"A complete crawl would check: {gaps[0].text('en')}" if gaps else ""},
+                                            CRAWL_BASIS)]
         result.items.append(item_result)
+    return result
+
+
+def audit_and_record(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date) -> AuditResult:
+    """The audit as the nightly job runs it: decide, honour reviews, compare with history, keep it."""
+    from auditor import history
+    from auditor.reviews import apply_reviews, load_reviews
+
+    reviews = load_reviews(cfg.reviews)  # a malformed file stops here, before anything is written
+    result = run_audit(store, cfg, checklist, as_of)
+    apply_reviews(result, reviews, str(cfg.reviews))
+    history.attach(store, result)
+    history.save(store, result)
     return result

@@ -7,6 +7,7 @@ Exit codes (for cron): 0 done, nothing open; 1 gaps found; 2 usage or config err
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from datetime import date
@@ -38,23 +39,25 @@ def _as_of(text: str | None) -> date:
         raise InputError("--as-of", None, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. --as-of 2022-11-15") from None
 
 
-def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console, as_json: bool = False) -> int:
-    from auditor.audit import run_audit
+def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console, as_json: bool = False,
+                      lang: str = "zh") -> int:
+    from auditor.audit import audit_and_record
     from auditor.checklist import check_exemptions, load_checklist
-    from auditor.report.json_out import write_json
-    from auditor.report.terminal import print_audit
+    from auditor.report import write_all
+    from auditor.report.terminal import print_summary
     from auditor.store import Store
 
     checklist = load_checklist(extra=cfg.checklist_extra)
     check_exemptions(checklist, cfg.exemptions, cfg.path)
     with Store(cfg.store) as store:
-        result = run_audit(store, cfg, checklist, as_of)
-    path = write_json(result, out)
+        result = audit_and_record(store, cfg, checklist, as_of)
+    findings = result.as_json()
+    paths = write_all(findings, out, lang)
     if as_json:
-        print(path.read_text(encoding="utf-8"))
+        print(paths[0].read_text(encoding="utf-8"))
     else:
-        print_audit(result, console)
-        console.print(f"findings: {path}")
+        print_summary(findings, console, lang)
+        console.print(f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in paths), soft_wrap=True)
     if result.status != "complete":
         return EXIT_INCONCLUSIVE
     return EXIT_GAPS if result.gaps() else EXIT_OK
@@ -64,7 +67,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.config import load_config
 
     cfg = load_config(args.config)
-    return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json)
+    return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json, args.lang)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -76,7 +79,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     console = _console()
     result = run_crawl(cfg, Console(stderr=True))
     print_summary(result, console)
-    return _audit_and_report(cfg, as_of, Path(args.out), console)
+    return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang)
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
@@ -118,6 +121,126 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stored_findings(cfg: SiteConfig, audit_id: int | None) -> dict:
+    from auditor.store import Store
+
+    with Store(cfg.store) as store:
+        audits = store.audits()
+        if not audits:
+            raise InputError(str(cfg.store), None, "no audit in this store yet", f"run `auditor run --config {cfg.path}` first")
+        wanted = audit_id or audits[-1]["id"]
+        findings = store.findings(wanted)
+    if findings is None:
+        raise InputError(str(cfg.store), None, f"no audit #{wanted}", "list them with `auditor history --config …`")
+    return findings
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.report import write_all
+    from auditor.report.terminal import print_summary
+
+    cfg = load_config(args.config)
+    findings = _stored_findings(cfg, args.audit)
+    if args.json:
+        print(json.dumps(findings, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print_summary(findings, _console(), args.lang)
+    if args.out:
+        for p in write_all(findings, Path(args.out), args.lang):
+            _console().print(str(p))
+    return EXIT_OK
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.report.view import GAPS, set_aside, status_label
+    from auditor.store import Store
+
+    cfg = load_config(args.config)
+    with Store(cfg.store) as store:
+        ids = [a["id"] for a in store.audits()]
+    if args.audits:
+        a_id, b_id = args.audits
+    elif len(ids) >= 2:
+        a_id, b_id = ids[-2], ids[-1]
+    else:
+        raise InputError(str(cfg.store), None, "fewer than two audits to compare", "run the audit again tomorrow, or name two: diff A B")
+    a, b = _stored_findings(cfg, a_id), _stored_findings(cfg, b_id)
+    before = {it["id"]: it for it in a["items"]}
+    console = _console()
+    console.print(f"audit #{a_id} ({a['run']['as_of']}) → #{b_id} ({b['run']['as_of']})")
+    t = Table(show_edge=False)
+    for col in ("item", "before", "after", ""):
+        t.add_column(col)
+    changed = 0
+    for it in b["items"]:
+        old = before.get(it["id"])
+        was = old["status"] if old else "—"
+        if was == it["status"] and bool(old and set_aside(old)) == set_aside(it):
+            continue
+        changed += 1
+        gap_now, gap_then = it["status"] in GAPS and not set_aside(it), bool(old) and old["status"] in GAPS and not set_aside(old)
+        mark = "new gap" if gap_now and not gap_then else ("resolved" if gap_then and not gap_now else "changed")
+        t.add_row(f"{it['id']} {it['short']}", status_label(was, args.lang) if old else "—", status_label(it["status"], args.lang), mark)
+    console.print(t if changed else "no change")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.report.view import status_label
+    from auditor.store import Store
+
+    cfg = load_config(args.config)
+    console = _console()
+    with Store(cfg.store) as store:
+        if not args.item:
+            t = Table(title="audits", title_justify="left")
+            for col in ("audit", "as of", "crawl", "status", "open gaps"):
+                t.add_column(col)
+            for a in store.audits():
+                counts = json.loads(a["counts"] or "{}")
+                t.add_row(f"#{a['id']}", a["as_of"], f"#{a['run_id']}", a["status"],
+                          str(sum(counts.get(s, 0) for s in ("missing", "late", "stale", "broken"))))
+            console.print(t)
+            return EXIT_OK
+        rows = store.item_history(args.item)
+    if not rows:
+        raise InputError(str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`")
+    t = Table(title=args.item, title_justify="left")
+    for col in ("audit", "as of", "status", "evidence", "finding"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        item = json.loads(r["result"])
+        t.add_row(f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else " (inconclusive)"), r["as_of"],
+                  status_label(r["status"], args.lang), item["evidence"][0]["url"] if item["evidence"] else "—",
+                  item["findings"][0]["message"][:80] if item["findings"] else "")
+    console.print(t)
+    return EXIT_OK
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.reviews import Review, load_reviews, write_review
+    from auditor.store import Store
+
+    cfg = load_config(args.config)
+    load_reviews(cfg.reviews)  # a malformed file is reported first, and never overwritten
+    if args.decision == "acknowledged" and not args.due:
+        raise InputError("--due", None, "an acknowledged gap needs a due date", "add --due YYYY-MM-DD")
+    with Store(cfg.store) as store:
+        audits = store.audits()
+        row = store.audit_items(audits[-1]["id"]).get(args.item) if audits else None
+    if row is None:
+        raise InputError(str(cfg.store), None, f"item '{args.item}' is in no audit yet", "run `auditor audit` first, then review")
+    review = Review(args.item, args.decision, args.reviewer, args.reason, date.today().isoformat(),
+                    _as_of(args.due).isoformat() if args.due else None, row["status"], row["fingerprint"])
+    write_review(cfg.reviews, review)
+    _console().print(f"recorded in {cfg.reviews}: {args.item} {args.decision} ({row['status']}) by {args.reviewer}")
+    return EXIT_OK
+
+
 def cmd_crawl(args: argparse.Namespace) -> int:
     from auditor.config import load_config
     from auditor.crawl import print_summary, run_crawl
@@ -143,7 +266,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                       f"crawling {cfg.start_urls[0]}")
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console)
-        code = _audit_and_report(cfg, server.site.as_of, out, console)
+        code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
         return EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code  # the demo has planted gaps: finding them is success
     finally:
@@ -183,12 +306,44 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     a.add_argument("--out", default="reports", help="output directory (default: reports)")
     a.add_argument("--json", action="store_true", help="print findings.json instead of the summary")
+    a.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     a.set_defaults(func=cmd_audit)
+
+    rp = sub.add_parser("report", help="show a stored audit again (default: the last)")
+    rp.add_argument("--config", required=True)
+    rp.add_argument("--last", action="store_true", help="the latest audit (the default)")
+    rp.add_argument("--audit", type=int, help="a stored audit number instead of the last")
+    rp.add_argument("--out", help="also write its report files here")
+    rp.add_argument("--json", action="store_true", help="print its findings.json")
+    rp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rp.set_defaults(func=cmd_report)
+
+    df = sub.add_parser("diff", help="compare the last two audits (or two named ones)")
+    df.add_argument("--config", required=True)
+    df.add_argument("audits", nargs="*", type=int, metavar="AUDIT", help="two audit numbers (default: the last two)")
+    df.add_argument("--lang", choices=("zh", "en"), default="zh")
+    df.set_defaults(func=cmd_diff)
+
+    hi = sub.add_parser("history", help="the stored audits, or one item's history: history moe-33")
+    hi.add_argument("item", nargs="?")
+    hi.add_argument("--config", required=True)
+    hi.add_argument("--lang", choices=("zh", "en"), default="zh")
+    hi.set_defaults(func=cmd_history)
+
+    rv = sub.add_parser("review", help="record a review decision about an item's finding (writes reviews.yaml)")
+    rv.add_argument("item")
+    rv.add_argument("--config", required=True)
+    rv.add_argument("--decision", required=True, choices=("false_positive", "exempted", "acknowledged"))
+    rv.add_argument("--reviewer", required=True, help="who decided, e.g. 李四（纪检监察处）")
+    rv.add_argument("--reason", required=True)
+    rv.add_argument("--due", help="for acknowledged: when it will be published (YYYY-MM-DD)")
+    rv.set_defaults(func=cmd_review)
 
     r = sub.add_parser("run", help="crawl, audit and write reports (the nightly job)")
     r.add_argument("--config", required=True)
     r.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     r.add_argument("--out", default="reports", help="output directory (default: reports)")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     r.set_defaults(func=cmd_run)
 
     k = sub.add_parser("checklist", help="list the checklist items (that apply to a config), or validate a checklist file")
@@ -200,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="serve the bundled demo college, crawl and audit it, write reports")
     d.add_argument("--out", default="reports", help="output directory (default: reports)")
     d.add_argument("--port", type=int, default=8410, help="port for the demo server (default 8410; a free one if taken)")
+    d.add_argument("--lang", choices=("zh", "en"), default="zh")
     d.set_defaults(func=cmd_demo)
 
     s = sub.add_parser("serve-demo", help="only serve the demo college, so you can crawl it yourself")

@@ -65,9 +65,11 @@ class SiteConfig:
     store: Path
     fingerprint: str
     checklist_extra: tuple[Path, ...] = ()
+    reviews: Path = Path("reviews.yaml")
 
 
-TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store", "checklist_extra"}
+TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store", "checklist_extra",
+            "reviews"}
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
 
@@ -189,7 +191,10 @@ def load_config(path: str | Path) -> SiteConfig:
                         "write for example: checklist_extra: [hunan-extra.yaml]")
     base = Path(doc.path).resolve().parent
     extra = tuple(p if p.is_absolute() else base / p for p in map(Path, extra_raw))
+    reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
+    reviews = reviews if reviews.is_absolute() else base / reviews
     fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
     return SiteConfig(path=doc.path, school=school.strip(), start_urls=start_urls, allowed_domains=domains,
                       profile=_profile(doc, raw.get("profile")), exemptions=exemptions,
-                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint, checklist_extra=extra)
+                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint, checklist_extra=extra,
+                      reviews=reviews)

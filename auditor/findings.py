@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from auditor.messages import render
+
 STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
 GAPS = ("missing", "stale", "late", "broken")
 # When several rules fire, the item's status is the first of these among them.
@@ -47,6 +49,7 @@ class Evidence:
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["why"] = self.explain()
+        d["why_en"] = f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
         return d
 
 
@@ -55,12 +58,21 @@ class Finding:
     rule: str
     status: str
     severity: str  # high | medium | info
-    message: str
+    key: str  # message key in auditor.messages
+    params: dict[str, Any]
     basis: str
     url: str | None = None
 
+    @property
+    def message(self) -> str:
+        return render(self.key, "zh", self.params)
+
+    def text(self, lang: str) -> str:
+        return render(self.key, lang, self.params)
+
     def as_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return {"rule": self.rule, "status": self.status, "severity": self.severity, "message": self.message,
+                "message_en": self.text("en"), "basis": self.basis, "url": self.url}
 
 
 @dataclass
@@ -77,11 +89,18 @@ class ItemResult:
     note: str = ""  # exemption or not-applicable reason
     publish: str = ""
     basis: str = ""
+    review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
+
+    @property
+    def set_aside(self) -> bool:
+        """An honoured review that takes the item out of the open gaps (never out of the reports)."""
+        r = self.review
+        return bool(r) and not r.get("outdated") and r.get("decision") in ("false_positive", "exempted")
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "short": self.short, "category": self.category, "owner": self.owner,
                 "owner_source": self.owner_source, "status": self.status, "note": self.note, "basis": self.basis,
-                "publish": self.publish, "evidence": [e.as_json() for e in self.evidence],
+                "publish": self.publish, "review": self.review, "evidence": [e.as_json() for e in self.evidence],
                 "findings": [f.as_json() for f in self.findings]}
 
 
@@ -96,6 +115,9 @@ class AuditResult:
     config_fingerprint: str
     tool_version: str
     items: list[ItemResult] = field(default_factory=list)
+    audit_id: int | None = None
+    history: dict[str, Any] = field(default_factory=dict)  # item id → history.ItemHistory
+    changes: Any = None  # history.Changes
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -104,10 +126,19 @@ class AuditResult:
         return out
 
     def gaps(self) -> list[ItemResult]:
-        return [it for it in self.items if it.status in GAPS]
+        """Gaps still open: a gap status not set aside by an honoured review (false positive or exempted)."""
+        return [it for it in self.items if it.status in GAPS and not it.set_aside]
 
     def as_json(self) -> dict[str, Any]:
-        return {"schema": "auditor.findings/1", "school": self.school, "audit": {"status": self.status, "reason": self.reason},
+        items = []
+        for it in self.items:
+            d = it.as_json()
+            if it.id in self.history:
+                d["history"] = self.history[it.id].as_json()
+            items.append(d)
+        return {"schema": "auditor.findings/1", "school": self.school,
+                "audit": {"id": self.audit_id, "status": self.status, "reason": self.reason},
                 "run": {**self.run, "as_of": self.as_of, "tool_version": self.tool_version,
                         "config_fingerprint": self.config_fingerprint},
-                "checklist": self.checklist, "counts": self.counts(), "items": [it.as_json() for it in self.items]}
+                "checklist": self.checklist, "counts": self.counts(), "open_gaps": len(self.gaps()),
+                "changes": self.changes.as_json() if self.changes else None, "items": items}

@@ -102,6 +102,26 @@ CREATE TABLE IF NOT EXISTS directory (
   target TEXT,
   link_text TEXT
 );
+CREATE TABLE IF NOT EXISTS audits (
+  id INTEGER PRIMARY KEY,
+  run_id INTEGER NOT NULL,
+  as_of TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL,            -- complete | inconclusive
+  reason TEXT,
+  counts TEXT,                     -- JSON: items by status
+  tool_version TEXT,
+  config_fingerprint TEXT,
+  summary TEXT                     -- findings.json without its items
+);
+CREATE TABLE IF NOT EXISTS audit_items (
+  audit_id INTEGER NOT NULL REFERENCES audits(id),
+  item_id TEXT NOT NULL,
+  status TEXT NOT NULL,
+  fingerprint TEXT NOT NULL,       -- changes when the status, the rules that fired or the best evidence change
+  result TEXT NOT NULL,            -- the item's JSON as in findings.json
+  PRIMARY KEY (audit_id, item_id)
+);
 """
 
 FINAL_STATUSES = ("complete", "partial", "failed", "interrupted")
@@ -278,6 +298,48 @@ class Store:
 
     def attachments(self, run_id: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM attachments WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
+
+    # --- audits (history) ------------------------------------------------------------------------
+
+    def save_audit(self, summary: dict[str, Any], items: list[tuple[str, str, str, dict[str, Any]]]) -> int:
+        """Keep one audit: `summary` is findings.json without items; items are (id, status, fingerprint, item JSON)."""
+        with self.transaction() as db:
+            cur = db.execute("INSERT INTO audits(run_id, as_of, created_at, status, reason, counts, tool_version,"
+                             " config_fingerprint, summary) VALUES (?,?,?,?,?,?,?,?,?)",
+                             (summary["run"]["id"], summary["run"]["as_of"], now_iso(), summary["audit"]["status"],
+                              summary["audit"]["reason"], json.dumps(summary["counts"]), summary["run"]["tool_version"],
+                              summary["run"]["config_fingerprint"], ""))
+            audit_id = int(cur.lastrowid or 0)
+            summary = {**summary, "audit": {**summary["audit"], "id": audit_id}}
+            db.execute("UPDATE audits SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), audit_id))
+            db.executemany("INSERT INTO audit_items(audit_id, item_id, status, fingerprint, result) VALUES (?,?,?,?,?)",
+                           [(audit_id, i, st, fp, json.dumps(r, ensure_ascii=False)) for i, st, fp, r in items])
+        return audit_id
+
+    def audits(self, status: str | None = None) -> list[sqlite3.Row]:
+        sql, args = "SELECT * FROM audits", ()
+        if status:
+            sql, args = sql + " WHERE status=?", (status,)
+        return self.db.execute(sql + " ORDER BY id", args).fetchall()
+
+    def audit(self, audit_id: int) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM audits WHERE id=?", (audit_id,)).fetchone()
+
+    def audit_items(self, audit_id: int) -> dict[str, sqlite3.Row]:
+        return {r["item_id"]: r for r in self.db.execute("SELECT * FROM audit_items WHERE audit_id=?", (audit_id,))}
+
+    def findings(self, audit_id: int) -> dict[str, Any] | None:
+        """A stored audit as the findings.json it was written as."""
+        row = self.audit(audit_id)
+        if row is None:
+            return None
+        items = self.db.execute("SELECT result FROM audit_items WHERE audit_id=? ORDER BY rowid", (audit_id,))
+        return {**json.loads(row["summary"]), "items": [json.loads(r["result"]) for r in items]}
+
+    def item_history(self, item_id: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT a.id AS audit_id, a.as_of, a.created_at, a.status AS audit_status, a.run_id,"
+                               " i.status, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
+                               " WHERE i.item_id=? ORDER BY a.id", (item_id,)).fetchall()
 
     def count(self, table: str, run_id: int) -> int:
         assert table in ("pages", "links", "attachments", "entries", "directory")

@@ -42,3 +42,16 @@ def demo_crawl(demo_server, tmp_path_factory):
     out = tmp_path_factory.mktemp("demo-crawl")
     proc, db = crawl_demo(demo_server, out)
     return proc, db, demo_server.hits[n0:]
+
+
+@pytest.fixture()
+def demo_copy(demo_crawl, tmp_path) -> Path:
+    """A private copy of the shared demo crawl (config + store), for tests that add audits or reviews."""
+    import shutil
+    import sqlite3
+
+    src_dir = demo_crawl[1].parent
+    shutil.copy(src_dir / "site.yaml", tmp_path / "site.yaml")
+    with sqlite3.connect(demo_crawl[1]) as src, sqlite3.connect(tmp_path / "auditor.sqlite") as dst:
+        src.backup(dst)
+    return tmp_path / "site.yaml"

@@ -22,14 +22,13 @@ from tests.conftest import crawl_demo, run_auditor
 TRUTH = yaml.safe_load((Path(__file__).parents[1] / "bench" / "sites" / "xiangyue.truth.yaml").read_text("utf-8"))
 
 
-def audit_json(demo_server, db_path: Path, out: Path) -> tuple[int, dict]:
-    config = db_path.parent / "site.yaml"
+def audit_json(config: Path, out: Path) -> tuple[int, dict]:
     proc = run_auditor("audit", "--config", str(config), "--as-of", "2022-11-15", "--out", str(out))
     return proc.returncode, json.loads((out / "findings.json").read_text("utf-8"))
 
 
-def test_demo_findings_match_the_planted_truth(demo_server, demo_crawl, tmp_path):
-    code, data = audit_json(demo_server, demo_crawl[1], tmp_path)
+def test_demo_findings_match_the_planted_truth(demo_server, demo_copy, tmp_path):
+    code, data = audit_json(demo_copy, tmp_path)
     assert code == 1  # gaps found
     got = {it["id"]: it for it in data["items"]}
     for item_id, want in TRUTH["items"].items():
@@ -39,8 +38,8 @@ def test_demo_findings_match_the_planted_truth(demo_server, demo_crawl, tmp_path
             assert got[item_id]["evidence"][0]["url"] in acceptable, item_id
 
 
-def test_seed_case_dfc_self_evaluation_missing_with_basis_and_owner(demo_crawl, tmp_path, demo_server):
-    _, data = audit_json(demo_server, demo_crawl[1], tmp_path)
+def test_seed_case_dfc_self_evaluation_missing_with_basis_and_owner(demo_copy, tmp_path):
+    _, data = audit_json(demo_copy, tmp_path)
     dfc = next(it for it in data["items"] if it["id"] == "dfc-self-evaluation")
     assert dfc["status"] == "missing" and dfc["owner"] == "发展规划处"
     [finding] = dfc["findings"]
@@ -49,8 +48,8 @@ def test_seed_case_dfc_self_evaluation_missing_with_basis_and_owner(demo_crawl, 
     assert "双一流" in finding["message"] and "个页面" in finding["message"]
 
 
-def test_findings_json_contract(demo_crawl, tmp_path, demo_server):
-    _, data = audit_json(demo_server, demo_crawl[1], tmp_path)
+def test_findings_json_contract(demo_copy, tmp_path):
+    _, data = audit_json(demo_copy, tmp_path)
     assert data["schema"] == "auditor.findings/1"
     run = data["run"]
     assert run["status"] == "complete" and run["as_of"] == "2022-11-15" and run["pages"] > 400
@@ -94,6 +93,6 @@ def test_run_command_crawls_audits_and_writes(demo_server, tmp_path):
     assert (out / "findings.json").exists() and "dfc-self-evaluation" in proc.stdout
 
 
-def test_bad_as_of_is_a_usage_error(demo_crawl):
-    proc = run_auditor("audit", "--config", str(demo_crawl[1].parent / "site.yaml"), "--as-of", "15/11/2022")
+def test_bad_as_of_is_a_usage_error(demo_copy):
+    proc = run_auditor("audit", "--config", str(demo_copy), "--as-of", "15/11/2022")
     assert proc.returncode == 2 and "YYYY-MM-DD" in proc.stderr and "Traceback" not in proc.stderr

@@ -133,7 +133,7 @@ def test_status_precedence():
     from auditor.findings import Finding
 
     def f(status: str) -> Finding:
-        return Finding("r", status, "high", "", "")
+        return Finding("r", status, "high", "presence.missing", {}, "")
 
     assert _status([f("stale"), f("broken")], False) == "broken"
     assert _status([f("late"), f("broken")], False) == "late"

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from auditor.findings import AuditResult
 
-
-def write_json(result: AuditResult, out_dir: Path) -> Path:
+def write_json(findings: dict[str, Any], out_dir: Path) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "findings.json"
     tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    tmp.write_text(json.dumps(findings, ensure_ascii=False, indent=2), encoding="utf-8")
     tmp.replace(path)  # never leave a half-written file for the tools that read it
     return path

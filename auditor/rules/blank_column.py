@@ -18,6 +18,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if not blanks or any(e.usable for e in evidence):
         return []
     e = blanks[0]
-    return [Finding("blank_column", "missing", "high",
-                    f"“{item.short}”栏目存在但没有内容（页面显示“{e.placeholder}”）：{e.url}。应公开：{item.publish}。",
+    return [Finding("blank_column", "missing", "high", "blank_column.blank",
+                    {"short": item.short, "placeholder": e.placeholder, "url": e.url, "publish": item.publish},
                     f"{item.basis}；{BASIS}", e.url)]

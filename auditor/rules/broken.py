@@ -17,7 +17,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         dead = [e for e in evidence if is_broken(e.status)]
         if dead:
             e = dead[0]
-            return [Finding("broken", "broken", "medium", f"“{item.short}”的页面无法打开：{e.url} 返回 HTTP {e.status}。",
+            return [Finding("broken", "broken", "medium", "broken.page", {"short": item.short, "url": e.url, "status": e.status},
                             f"{item.basis}；{LINKS}", e.url)]
         return []
     # Attachments: judge the newest document page that has any (a list page's own links do not count).
@@ -28,7 +28,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     bad = [a for a in newest.attachments if is_broken(a.get("status"))]
     if not bad or (not item.attachment and len(bad) < len(newest.attachments)):
         return []
-    names = "、".join(f"“{a['name']}”（HTTP {a['status']}）" for a in bad[:3])
-    return [Finding("broken", "broken", "medium",
-                    f"“{item.short}”最新文件 {newest.title} 的附件无法下载：{names}；页面 {newest.url}。",
+    names = "、".join(f"“{a['name']}” (HTTP {a['status']})" for a in bad[:3])
+    return [Finding("broken", "broken", "medium", "broken.attachment",
+                    {"short": item.short, "title": newest.title, "names": names, "url": newest.url},
                     f"{item.basis}；{LINKS}", bad[0]["url"])]

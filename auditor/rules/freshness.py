@@ -48,20 +48,16 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     deadline = r.due_date(due).isoformat()
     found = editions(item, evidence)
     dated = [(p, e) for e in found if (p := covered_period(item, e)) is not None]
+    params = {"short": item.short, "as_of": ctx.as_of.isoformat(), "want": want, "deadline": deadline, "publish": item.publish}
+    rule = "deadline" if r.hard else "freshness"
     if not found:
-        return [Finding("deadline" if r.hard else "freshness", status, severity,
-                        f"截至 {ctx.as_of}，未发现任何一期“{item.short}”（{want}版应于 {deadline} 前发布）。应公开：{item.publish}。",
-                        f"{item.basis}；{TIMELY}")]
+        return [Finding(rule, status, severity, "freshness.none", params, f"{item.basis}；{TIMELY}")]
     if not dated:
         e = found[0]
-        return [Finding("undated", "stale", "medium",
-                        f"“{item.short}”的页面均未注明发布时间或所属年度（如 {e.url}），视为未更新；应有 {want} 版。",
+        return [Finding("undated", "stale", "medium", "freshness.undated", {**params, "url": e.url},
                         f"{item.basis}；{UNDATED}", e.url)]
     newest, e = max(dated, key=lambda pe: (pe[0], pe[1].published or ""))
     if newest >= due:
         return []
-    have = r.describe(newest)
-    return [Finding("deadline" if r.hard else "freshness", status, severity,
-                    f"截至 {ctx.as_of}，未发现 {want} 的“{item.short}”（应于 {deadline} 前发布）；"
-                    f"最新一期为 {have}：{e.title}（{e.url}）。应公开：{item.publish}。",
+    return [Finding(rule, status, severity, "freshness.behind", {**params, "have": r.describe(newest), "title": e.title, "url": e.url},
                     f"{item.basis}；{TIMELY}", e.url)]

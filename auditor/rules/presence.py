@@ -14,7 +14,6 @@ from auditor.rules import Context
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if evidence or ctx.claimed_by_directory:
         return []
-    where = f"，检索范围：{'、'.join(ctx.hosts)}" if ctx.hosts else ""
-    return [Finding("presence", "missing", "high",
-                    f"未发现“{item.short}”：本次抓取的 {ctx.pages} 个页面中，没有标题、栏目、链接文字、附件名或信息公开目录"
-                    f"与之相符的页面{where}。应公开：{item.publish}。", item.basis)]
+    return [Finding("presence", "missing", "high", "presence.missing",
+                    {"short": item.short, "pages": ctx.pages, "hosts": "、".join(ctx.hosts) or "-", "publish": item.publish},
+                    item.basis)]

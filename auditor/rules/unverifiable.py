@@ -24,9 +24,11 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         return []  # a blocked copy does not matter when a readable one exists
     out = []
     for e in blocked[:2]:
-        why = f"返回 HTTP {e.status}（访问验证/权限限制）" if e.status else f"请求失败（{e.error}）"
-        out.append(Finding("unverifiable", "inconclusive", "info", f"无法核实“{item.short}”：{e.url} {why}。", BASIS, e.url))
+        why_zh = f"返回 HTTP {e.status}（访问验证/权限限制）" if e.status else f"请求失败（{e.error}）"
+        why_en = f"answers HTTP {e.status} (challenge or access restriction)" if e.status else f"failed ({e.error})"
+        out.append(Finding("unverifiable", "inconclusive", "info", "unverifiable.blocked",
+                           {"short": item.short, "url": e.url, "why_zh": why_zh, "why_en": why_en}, BASIS, e.url))
     for url in claims[:2]:
-        out.append(Finding("unverifiable", "inconclusive", "info",
-                           f"信息公开目录将“{item.short}”链接到未抓取的地址 {url}（站外或未能访问），无法核实。", BASIS, url))
+        out.append(Finding("unverifiable", "inconclusive", "info", "unverifiable.claim",
+                           {"short": item.short, "url": url}, BASIS, url))
     return out

@@ -1,0 +1,57 @@
+"""Finding messages in Chinese (default) and English, kept apart from the rules that raise them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CATALOG: dict[str, dict[str, str]] = {
+    "presence.missing": {
+        "zh": "未发现“{short}”：本次抓取的 {pages} 个页面中，没有标题、栏目、链接文字、附件名或信息公开目录与之相符的页面"
+              "（检索范围：{hosts}）。应公开：{publish}。",
+        "en": "“{short}” was not found: none of the {pages} crawled pages has a title, column, link text, attachment name "
+              "or directory entry matching it (searched: {hosts}). To publish: {publish}.",
+    },
+    "blank_column.blank": {
+        "zh": "“{short}”栏目存在但没有内容（页面显示“{placeholder}”）：{url}。应公开：{publish}。",
+        "en": "The column for “{short}” exists but is empty (it says “{placeholder}”): {url}. To publish: {publish}.",
+    },
+    "unverifiable.blocked": {
+        "zh": "无法核实“{short}”：{url} {why_zh}。",
+        "en": "Cannot verify “{short}”: {url} {why_en}.",
+    },
+    "unverifiable.claim": {
+        "zh": "信息公开目录将“{short}”链接到未抓取的地址 {url}（站外或未能访问），无法核实。",
+        "en": "The disclosure directory links “{short}” to {url}, which was not crawled (off-site or unreachable): cannot verify.",
+    },
+    "broken.page": {
+        "zh": "“{short}”的页面无法打开：{url} 返回 HTTP {status}。",
+        "en": "The page for “{short}” cannot be opened: {url} answers HTTP {status}.",
+    },
+    "broken.attachment": {
+        "zh": "“{short}”最新文件 {title} 的附件无法下载：{names}；页面 {url}。",
+        "en": "Attachments of the newest “{short}” document ({title}) cannot be downloaded: {names}; page {url}.",
+    },
+    "freshness.none": {
+        "zh": "截至 {as_of}，未发现任何一期“{short}”（{want}版应于 {deadline} 前发布）。应公开：{publish}。",
+        "en": "As of {as_of}, no edition of “{short}” was found (the {want} edition was due by {deadline}). To publish: {publish}.",
+    },
+    "freshness.undated": {
+        "zh": "“{short}”的页面均未注明发布时间或所属年度（如 {url}），视为未更新；应有 {want} 版。",
+        "en": "No page for “{short}” shows a publication date or period (e.g. {url}): counted as not updated; "
+              "the {want} edition is due.",
+    },
+    "freshness.behind": {
+        "zh": "截至 {as_of}，未发现 {want} 的“{short}”（应于 {deadline} 前发布）；最新一期为 {have}：{title}（{url}）。应公开：{publish}。",
+        "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); the newest is {have}: "
+              "{title} ({url}). To publish: {publish}.",
+    },
+    "audit.crawl_incomplete": {
+        "zh": "本次抓取不完整（{reason}），不据此认定“{short}”存在问题。{would_zh}",
+        "en": "This crawl was incomplete ({reason}); no problem with “{short}” is concluded from it. {would_en}",
+    },
+}
+
+
+def render(key: str, lang: str, params: dict[str, Any]) -> str:
+    entry = CATALOG[key]
+    return (entry.get(lang) or entry["zh"]).format(**params).strip()

@@ -1,0 +1,110 @@
+"""Decisions the office records about findings (reviews.yaml), honoured by later runs and never hidden.
+
+decision: false_positive — the finding is wrong (taken out of the open gaps, shown as reviewed);
+          exempted       — the item does not apply to this school (same, shown with the reason);
+          acknowledged   — the gap is real and being fixed by `due` (stays open; flagged once overdue).
+A review records the item's status and fingerprint when it was made; if the item has changed since,
+the review is shown as outdated and not honoured until someone reviews it again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from auditor.errors import InputError
+from auditor.findings import AuditResult
+from auditor.history import fingerprint
+from auditor.yamlsrc import load_located
+
+DECISIONS = ("false_positive", "exempted", "acknowledged")
+KEYS = {"item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint"}
+HEADER = ("# Review decisions about auditor findings. Written by `auditor review`; editable by hand.\n"
+          "# decision: false_positive | exempted | acknowledged (needs due: YYYY-MM-DD)\n")
+
+
+@dataclass(frozen=True)
+class Review:
+    item: str
+    decision: str
+    reviewer: str
+    reason: str
+    date: str
+    due: str | None = None
+    status: str | None = None
+    fingerprint: str | None = None
+
+    def as_yaml(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def _iso(doc: Any, key: tuple[Any, ...], value: Any, what: str) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise doc.error(key, f"{what} '{value}' is not a date", "write it as YYYY-MM-DD") from None
+
+
+def load_reviews(path: Path) -> list[Review]:
+    """The reviews in `path` (none when it does not exist). Any malformed entry is an error, never skipped."""
+    if not path.exists():
+        return []
+    doc = load_located(path)
+    raw = doc.data or {}
+    if not isinstance(raw, dict) or not isinstance(raw.get("reviews", []), list):
+        raise doc.error((), "a reviews file is a mapping with a 'reviews:' list", "see the README section 'Review'")
+    out: list[Review] = []
+    for i, entry in enumerate(raw.get("reviews") or []):
+        key = ("reviews", i)
+        if not isinstance(entry, dict):
+            raise doc.error(key, "each review must be a mapping", "start it with '- item: moe-26'")
+        for k in entry:
+            if k not in KEYS:
+                raise doc.error(key + (k,), f"unknown key '{k}' in a review", "known keys: " + ", ".join(sorted(KEYS)))
+        for k in ("item", "decision", "reviewer", "reason"):
+            if not isinstance(entry.get(k), str) or not entry[k].strip():
+                raise doc.error(key, f"review {i + 1} has no '{k}'", "every review needs item, decision, reviewer, reason")
+        if entry["decision"] not in DECISIONS:
+            raise doc.error(key + ("decision",), f"decision '{entry['decision']}' is not known",
+                            "write false_positive, exempted or acknowledged")
+        due = _iso(doc, key + ("due",), entry["due"], "due") if entry.get("due") else None
+        if entry["decision"] == "acknowledged" and not due:
+            raise doc.error(key, "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)")
+        when = _iso(doc, key + ("date",), entry["date"], "date") if entry.get("date") else ""
+        out.append(Review(entry["item"].strip(), entry["decision"], entry["reviewer"].strip(), entry["reason"].strip(), when,
+                          due, entry.get("status"), str(entry["fingerprint"]) if entry.get("fingerprint") else None))
+    return out
+
+
+def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str = "reviews.yaml") -> None:
+    """Attach the latest review of each item; mark it outdated when the item changed since."""
+    known = {it.id for it in result.items}
+    latest: dict[str, Review] = {}
+    for r in reviews:
+        if r.item not in known:
+            raise InputError(reviews_path, None, f"review of unknown item '{r.item}'", "use an id from `auditor checklist`")
+        latest[r.item] = r
+    as_of = date.fromisoformat(result.as_of)
+    for it in result.items:
+        r = latest.get(it.id)
+        if r is None:
+            continue
+        outdated = (r.fingerprint is not None and r.fingerprint != fingerprint(it)) or (r.status is not None and r.status != it.status)
+        it.review = {**r.as_yaml(), "outdated": outdated,
+                     "overdue": bool(r.decision == "acknowledged" and r.due and date.fromisoformat(r.due) < as_of)}
+
+
+def write_review(path: Path, review: Review) -> None:
+    """Add `review` to the file (replacing an earlier review of the same item); refuses a malformed file."""
+    existing = load_reviews(path)  # raises on a malformed file: never overwrite what we cannot read
+    kept = [r for r in existing if r.item != review.item] + [review]
+    body = yaml.safe_dump({"reviews": [r.as_yaml() for r in kept]}, allow_unicode=True, sort_keys=False)
+    tmp = path.with_suffix(".yaml.tmp")
+    tmp.write_text(HEADER + body, encoding="utf-8")
+    tmp.replace(path)
