@@ -10,6 +10,8 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +21,7 @@ from rich.table import Table
 
 from auditor import __version__
 from auditor.errors import InputError
+from auditor.lock import Busy
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
@@ -40,7 +43,9 @@ def _as_of(text: str | None) -> date:
 
 
 def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console, as_json: bool = False,
-                      lang: str = "zh") -> int:
+                      lang: str = "zh", prune: bool = False) -> int:
+    from auditor import history
+    from auditor.alerts import send_alerts
     from auditor.audit import audit_and_record
     from auditor.checklist import check_exemptions, load_checklist
     from auditor.report import write_all
@@ -51,23 +56,43 @@ def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console,
     check_exemptions(checklist, cfg.exemptions, cfg.path)
     with Store(cfg.store) as store:
         result = audit_and_record(store, cfg, checklist, as_of)
-    findings = result.as_json()
+        findings = history.current(store, result)
+        pruned = store.prune(cfg.keep_runs) if prune else []
     paths = write_all(findings, out, lang)
     if as_json:
         print(paths[0].read_text(encoding="utf-8"))
     else:
         print_summary(findings, console, lang)
         console.print(f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in paths), soft_wrap=True)
+    if pruned:
+        console.print(f"retention: dropped the crawled pages of {len(pruned)} old run(s); audits and history are kept")
+    sent, failed = send_alerts(cfg.alerts, findings, paths)
+    for what in sent:
+        console.print(f"alert sent: {what}")
+    for what in failed:
+        Console(stderr=True).print(f"[yellow]warning:[/] alert not delivered: {what}")
     if result.status != "complete":
         return EXIT_INCONCLUSIVE
     return EXIT_GAPS if result.gaps() else EXIT_OK
+
+
+@contextmanager
+def _site_lock(cfg: SiteConfig) -> Iterator[None]:
+    """Refuse to overlap with another run for the same site; say so when a killed run left its lock."""
+    from auditor.lock import RunLock
+
+    with RunLock(cfg.store) as lock:
+        if lock.stale:
+            Console(stderr=True).print(f"note: cleared a stale lock left by a run that ended without releasing it: {lock.stale}")
+        yield
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.config import load_config
 
     cfg = load_config(args.config)
-    return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json, args.lang)
+    with _site_lock(cfg):
+        return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json, args.lang)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -77,9 +102,10 @@ def cmd_run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     as_of = _as_of(args.as_of)
     console = _console()
-    result = run_crawl(cfg, Console(stderr=True))
-    print_summary(result, console)
-    return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang)
+    with _site_lock(cfg):
+        result = run_crawl(cfg, Console(stderr=True))
+        print_summary(result, console)
+        return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang, prune=True)
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
@@ -122,16 +148,16 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def _stored_findings(cfg: SiteConfig, audit_id: int | None) -> dict:
+    """A stored audit, or (by default) the current one: the last complete audit, with the latest attempt."""
+    from auditor.history import current_from_store
     from auditor.store import Store
 
     with Store(cfg.store) as store:
-        audits = store.audits()
-        if not audits:
+        if not store.audits():
             raise InputError(str(cfg.store), None, "no audit in this store yet", f"run `auditor run --config {cfg.path}` first")
-        wanted = audit_id or audits[-1]["id"]
-        findings = store.findings(wanted)
+        findings = store.findings(audit_id) if audit_id else current_from_store(store)
     if findings is None:
-        raise InputError(str(cfg.store), None, f"no audit #{wanted}", "list them with `auditor history --config …`")
+        raise InputError(str(cfg.store), None, f"no audit #{audit_id}", "list them with `auditor history --config …`")
     return findings
 
 
@@ -166,7 +192,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         a_id, b_id = ids[-2], ids[-1]
     else:
         raise InputError(str(cfg.store), None, "fewer than two audits to compare", "run the audit again tomorrow, or name two: diff A B")
-    a, b = _stored_findings(cfg, a_id), _stored_findings(cfg, b_id)
+    a, b = _stored_findings(cfg, int(a_id)), _stored_findings(cfg, int(b_id))
     before = {it["id"]: it for it in a["items"]}
     console = _console()
     console.print(f"audit #{a_id} ({a['run']['as_of']}) → #{b_id} ({b['run']['as_of']})")
@@ -247,7 +273,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config)
     console = _console()
-    result = run_crawl(cfg, Console(stderr=True))
+    with _site_lock(cfg):
+        result = run_crawl(cfg, Console(stderr=True))
     print_summary(result, console)
     return EXIT_OK if result.status == "complete" else EXIT_INCONCLUSIVE
 
@@ -369,6 +396,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
+    except Busy as e:
+        Console(stderr=True, highlight=False).print(f"[red]refused:[/] {e}", soft_wrap=True)
+        return EXIT_INCONCLUSIVE
     except InputError as e:
         Console(stderr=True, highlight=False).print(f"[red]error:[/] {e}", markup=True, soft_wrap=True)
         return EXIT_USAGE

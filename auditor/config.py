@@ -54,6 +54,28 @@ class CrawlSettings:
 
 
 @dataclass(frozen=True)
+class AlertSettings:
+    """Who hears about new gaps and inconclusive runs. Nothing is sent unless configured."""
+
+    on: tuple[str, ...] = ("new_gaps", "inconclusive")
+    smtp_host: str = ""
+    smtp_port: int = 25
+    starttls: bool = False
+    username: str = ""
+    password_env: str = "AUDITOR_SMTP_PASSWORD"  # the password comes from the environment, never the file
+    email_from: str = "auditor@localhost"
+    email_to: tuple[str, ...] = ()
+    webhook: str = ""
+    timeout: int = 20
+
+
+ALERT_KEYS = {"on": "a list of events: new_gaps, inconclusive", "smtp_host": "text", "smtp_port": "a whole number",
+              "starttls": "true or false", "username": "text", "password_env": "an environment variable name",
+              "email_from": "an address", "email_to": "a list of addresses", "webhook": "an http(s) URL",
+              "timeout": "seconds"}
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     path: str
     school: str
@@ -66,10 +88,12 @@ class SiteConfig:
     fingerprint: str
     checklist_extra: tuple[Path, ...] = ()
     reviews: Path = Path("reviews.yaml")
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    keep_runs: int = 30
 
 
 TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store", "checklist_extra",
-            "reviews"}
+            "reviews", "alerts", "retention"}
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
 
@@ -142,6 +166,33 @@ def _crawl(doc: Located, raw: Any) -> CrawlSettings:
     return CrawlSettings(**values)
 
 
+def _alerts(doc: Located, raw: Any) -> AlertSettings:
+    if raw is None:
+        return AlertSettings()
+    example = "write for example: alerts: {smtp_host: mail.example.edu.cn, email_to: [dzb@example.edu.cn]}"
+    if not isinstance(raw, dict):
+        raise doc.error(("alerts",), "'alerts' must be a mapping", example)
+    values: dict[str, Any] = {}
+    defaults = AlertSettings()
+    for k, v in raw.items():
+        if k not in ALERT_KEYS:
+            _unknown(doc, ("alerts", k), k, tuple(ALERT_KEYS))
+        if k in ("on", "email_to"):
+            v = [v] if isinstance(v, str) else v
+            if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                raise doc.error(("alerts", k), f"'{k}' must be {ALERT_KEYS[k]}", example)
+            if k == "on" and set(v) - {"new_gaps", "inconclusive"}:
+                raise doc.error(("alerts", k), f"unknown event in {v}", "events are new_gaps and inconclusive")
+            values[k] = tuple(v)
+        else:
+            values[k] = _typed(doc, ("alerts", k), v, type(getattr(defaults, k)), ALERT_KEYS[k])
+    if values.get("webhook") and not str(values["webhook"]).startswith(("http://", "https://")):
+        raise doc.error(("alerts", "webhook"), "webhook must be an http(s) URL", "write webhook: https://…")
+    if values.get("email_to") and not values.get("smtp_host"):
+        raise doc.error(("alerts",), "email_to is set but smtp_host is not", "add smtp_host: your mail server")
+    return AlertSettings(**values)
+
+
 def load_config(path: str | Path) -> SiteConfig:
     """Read and validate `path`. Raises InputError (file, line, what, fix) on anything wrong."""
     doc = load_located(path)
@@ -191,10 +242,16 @@ def load_config(path: str | Path) -> SiteConfig:
                         "write for example: checklist_extra: [hunan-extra.yaml]")
     base = Path(doc.path).resolve().parent
     extra = tuple(p if p.is_absolute() else base / p for p in map(Path, extra_raw))
+    retention = raw.get("retention") or {}
+    if not isinstance(retention, dict) or set(retention) - {"keep_runs"}:
+        raise doc.error(("retention",), "'retention' takes keep_runs only", "write retention: {keep_runs: 30}")
+    keep_runs = _typed(doc, ("retention", "keep_runs"), retention.get("keep_runs", 30), int, "a whole number")
+    if keep_runs < 1:
+        raise doc.error(("retention", "keep_runs"), "keep_runs must be at least 1", "write keep_runs: 30")
     reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
     reviews = reviews if reviews.is_absolute() else base / reviews
     fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
     return SiteConfig(path=doc.path, school=school.strip(), start_urls=start_urls, allowed_domains=domains,
                       profile=_profile(doc, raw.get("profile")), exemptions=exemptions,
                       crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint, checklist_extra=extra,
-                      reviews=reviews)
+                      reviews=reviews, alerts=_alerts(doc, raw.get("alerts")), keep_runs=keep_runs)

@@ -83,16 +83,18 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     console = console or Console(stderr=True)
     with Store(cfg.store) as store:
         run_id = store.start_run(cfg.school, cfg.path, cfg.fingerprint, __version__, list(cfg.start_urls))
+        previous = store.previous_crawl(run_id)
     log_file = cfg.store.parent / "logs" / f"crawl-{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings = {k: getattr(base_settings, k) for k in dir(base_settings) if k.isupper()}
     settings.update(scrapy_settings(cfg, run_id, log_file))
+    settings["AUDITOR_PREVIOUS_RUN"] = previous or 0
     started = time.monotonic()
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CollegeSpider)
     process.crawl(crawler, start_urls=list(cfg.start_urls), allowed_domains=list(cfg.allowed_domains),
-                  trap_chain=cfg.crawl.trap_chain)
+                  trap_chain=cfg.crawl.trap_chain, previous_run=previous, store=str(cfg.store))
     live = Live(_progress_table(None, started), console=console, refresh_per_second=4, transient=True)
     ticker = task.LoopingCall(lambda: live.update(_progress_table(crawler.spider, started)))
     reason = "finished"
@@ -116,8 +118,10 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
         errors = dict(spider.errors) if spider else {}
         seconds = time.monotonic() - started
         with Store(cfg.store) as store:
+            if previous:
+                counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
             store.finish_run(run_id, status, reason, {"counts": counts, "errors": errors, "seconds": round(seconds, 1),
-                                                      "log": str(log_file)})
+                                                      "log": str(log_file), "previous_run": previous})
     return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store)
 
 
@@ -129,6 +133,8 @@ def print_summary(result: CrawlResult, console: Console) -> None:
     t.add_row("附件 attachments", str(result.counts.get("attachments", 0)))
     errors = ", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])) or "none"
     t.add_row("错误 errors", errors)
+    if result.counts.get("not_modified") or result.counts.get("vanished"):
+        t.add_row("增量 incremental", f"304 未变 {result.counts.get('not_modified', 0)}, 消失 vanished {result.counts.get('vanished', 0)}")
     skipped = {k: v for k, v in result.counts.items() if k in ("offsite_links", "trap_skipped", "head_refused")}
     if skipped:
         t.add_row("跳过 skipped", ", ".join(f"{k} {v}" for k, v in skipped.items()))

@@ -80,3 +80,36 @@ def attach(store: Store, result: AuditResult) -> None:
             changes.resolved.append({"id": it.id, "short": it.short, "was": h.previous_status, "now": it.status})
         result.history[it.id] = h
     result.changes = changes
+
+
+def current(store: Store, result: AuditResult) -> dict[str, Any]:
+    """The findings that stand after this audit. An inconclusive night does not replace the last complete
+    audit: that one stays current, with this night's attempt attached so reports can say what happened."""
+    data = result.as_json()
+    if result.status == "complete":
+        return data
+    complete = store.audits("complete")
+    if not complete:
+        return data
+    standing = store.findings(complete[-1]["id"]) or data
+    standing["latest_attempt"] = {"audit": result.audit_id, "status": result.status, "reason": result.reason,
+                                  "as_of": result.as_of, "run": result.run}
+    return standing
+
+
+def current_from_store(store: Store) -> dict[str, Any] | None:
+    """As `current`, for the newest stored audit (what `auditor report --last` shows)."""
+    audits = store.audits()
+    if not audits:
+        return None
+    latest = audits[-1]
+    if latest["status"] == "complete":
+        return store.findings(latest["id"])
+    complete = store.audits("complete")
+    latest_findings = store.findings(latest["id"]) or {}
+    if not complete:
+        return latest_findings
+    standing = store.findings(complete[-1]["id"]) or {}
+    standing["latest_attempt"] = {"audit": latest["id"], "status": latest["status"], "reason": latest["reason"],
+                                  "as_of": latest["as_of"], "run": latest_findings.get("run", {})}
+    return standing

@@ -59,6 +59,9 @@ CREATE TABLE IF NOT EXISTS pages (
   depth INTEGER,
   referer TEXT,
   fetched_at TEXT,
+  etag TEXT,                       -- validators for the next night's conditional request
+  last_modified TEXT,
+  unchanged_since INTEGER,         -- run whose copy this is, when the server answered 304
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS links (
@@ -92,6 +95,7 @@ CREATE TABLE IF NOT EXISTS entries (
   date TEXT
 );
 CREATE INDEX IF NOT EXISTS entries_target ON entries(run_id, target);
+CREATE INDEX IF NOT EXISTS entries_page ON entries(run_id, page);
 CREATE TABLE IF NOT EXISTS directory (
   run_id INTEGER NOT NULL,
   page TEXT NOT NULL,              -- the 信息公开目录 page
@@ -102,6 +106,7 @@ CREATE TABLE IF NOT EXISTS directory (
   target TEXT,
   link_text TEXT
 );
+CREATE INDEX IF NOT EXISTS directory_page ON directory(run_id, page);
 CREATE TABLE IF NOT EXISTS audits (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL,
@@ -125,6 +130,11 @@ CREATE TABLE IF NOT EXISTS audit_items (
 """
 
 FINAL_STATUSES = ("complete", "partial", "failed", "interrupted")
+# columns added after the first release: (table, column, type) — added to older databases on open
+MIGRATIONS = [("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT"), ("pages", "unchanged_since", "INTEGER"),
+              ("audits", "summary", "TEXT")]
+PAGE_COLUMNS = ("url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
+                "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified")
 
 
 def now_iso() -> str:
@@ -167,7 +177,14 @@ class Store:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
+        self._migrate()
         self.recover()
+
+    def _migrate(self) -> None:
+        for table, column, kind in MIGRATIONS:
+            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def __enter__(self) -> Store:
         return self
@@ -220,14 +237,17 @@ class Store:
 
     @staticmethod
     def _mark_duplicates(db: sqlite3.Connection, run_id: int) -> None:
-        """The same article under several URLs: every copy points at the shortest URL with that text."""
+        """The same article under several URLs: every copy points at the shortest URL with that text.
+        Only hash groups with more than one page are touched (one indexed pass, not a scan per page)."""
         db.execute("""
-            UPDATE pages SET duplicate_of = (
-              SELECT p2.url FROM pages p2 WHERE p2.run_id = pages.run_id AND p2.text_hash = pages.text_hash
-                AND p2.status BETWEEN 200 AND 299 ORDER BY length(p2.url), p2.url LIMIT 1)
-            WHERE run_id = ? AND text_hash IS NOT NULL AND status BETWEEN 200 AND 299
-              AND length(coalesce(excerpt, '')) >= 40""", (run_id,))
-        db.execute("UPDATE pages SET duplicate_of = NULL WHERE run_id = ? AND duplicate_of = url", (run_id,))
+            WITH ok AS (SELECT url, text_hash FROM pages WHERE run_id = ?1 AND text_hash IS NOT NULL
+                          AND status BETWEEN 200 AND 299 AND length(coalesce(excerpt, '')) >= 40),
+                 groups AS (SELECT text_hash FROM ok GROUP BY text_hash HAVING count(*) > 1),
+                 firsts AS (SELECT ok.text_hash, ok.url, row_number() OVER (PARTITION BY ok.text_hash
+                              ORDER BY length(ok.url), ok.url) AS rn FROM ok JOIN groups USING (text_hash))
+            UPDATE pages SET duplicate_of = f.url FROM firsts f
+            WHERE pages.run_id = ?1 AND f.rn = 1 AND pages.text_hash = f.text_hash AND pages.url != f.url
+              AND pages.url IN (SELECT url FROM ok)""", (run_id,))
 
     def _run(self, row: sqlite3.Row) -> Run:
         return Run(id=row["id"], school=row["school"], started_at=row["started_at"], finished_at=row["finished_at"],
@@ -256,6 +276,8 @@ class Store:
             for item in items:
                 if item["kind"] == "page":
                     self._write_page(db, run_id, item)
+                elif item["kind"] == "unchanged":
+                    self._copy_page(db, run_id, item)
                 else:
                     self._write_attachment(db, run_id, item)
 
@@ -264,13 +286,13 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO pages(run_id, url, final_url, redirects, status, error, content_type, encoding, size,"
             " title, html_title, breadcrumb, published, published_raw, period, excerpt, text_hash, placeholder, canonical,"
-            " depth, referer, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " depth, referer, fetched_at, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, p["url"], p.get("final_url"), json.dumps(p.get("redirects", []), ensure_ascii=False), p.get("status"),
              p.get("error"), p.get("content_type"), p.get("encoding"), p.get("size"), p.get("title"), p.get("html_title"),
              json.dumps(p.get("breadcrumb", []), ensure_ascii=False), p.get("published"), p.get("published_raw"),
              json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None, p.get("excerpt"),
              p.get("text_hash"), p.get("placeholder"), p.get("canonical"), p.get("depth"), p.get("referer"),
-             p.get("fetched_at") or now_iso()))
+             p.get("fetched_at") or now_iso(), p.get("etag"), p.get("last_modified")))
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, p["url"]))
         db.executemany("INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
                        [(run_id, p["url"], link["url"], link["text"], link["context"], int(link["is_attachment"]))
@@ -282,6 +304,22 @@ class Store:
             " VALUES (?,?,?,?,?,?,?,?)",
             [(run_id, p["url"], r["number"], r["category"], r["label"], r["department"], link["url"], link["text"])
              for r in p.get("directory", []) for link in (r["links"] or [{"url": None, "text": None}])])
+
+    @staticmethod
+    def _copy_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
+        """A page the server answered 304 for: its row, links, list entries and directory rows, as last time."""
+        prev, url = p["from_run"], p["url"]
+        db.execute(f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
+                   f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
+                   (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url))
+        db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, url))
+        db.execute("INSERT INTO links(run_id, src, dst, text, context, is_attachment) "
+                   "SELECT ?, src, dst, text, context, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, prev, url))
+        db.execute("INSERT INTO entries(run_id, page, title, target, date) "
+                   "SELECT ?, page, title, target, date FROM entries WHERE run_id=? AND page=?", (run_id, prev, url))
+        db.execute("INSERT INTO directory(run_id, page, number, category, label, department, target, link_text) "
+                   "SELECT ?, page, number, category, label, department, target, link_text FROM directory "
+                   "WHERE run_id=? AND page=?", (run_id, prev, url))
 
     @staticmethod
     def _write_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
@@ -340,6 +378,38 @@ class Store:
         return self.db.execute("SELECT a.id AS audit_id, a.as_of, a.created_at, a.status AS audit_status, a.run_id,"
                                " i.status, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
                                " WHERE i.item_id=? ORDER BY a.id", (item_id,)).fetchall()
+
+    # --- incremental crawling and retention ----------------------------------------------------------
+
+    def previous_crawl(self, before: int) -> int | None:
+        """The newest earlier run with pages (even an interrupted one: its pages are still a valid cache)."""
+        row = self.db.execute("SELECT max(run_id) FROM pages WHERE run_id < ?", (before,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
+    def validators(self, run_id: int) -> dict[str, tuple[str | None, str | None]]:
+        return {r[0]: (r[1], r[2]) for r in self.db.execute(
+            "SELECT url, etag, last_modified FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
+            "AND (etag IS NOT NULL OR last_modified IS NOT NULL)", (run_id,))}
+
+    def links_from(self, run_id: int, url: str) -> list[tuple[str, str, bool]]:
+        return [(r[0], r[1] or "", bool(r[2])) for r in self.db.execute(
+            "SELECT dst, text, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, url))]
+
+    def vanished(self, previous: int, current: int) -> list[str]:
+        """Pages the previous crawl had and this one did not reach at all."""
+        return [r[0] for r in self.db.execute(
+            "SELECT url FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
+            "EXCEPT SELECT url FROM pages WHERE run_id=?", (previous, current))]
+
+    def prune(self, keep_runs: int) -> list[int]:
+        """Drop the crawled pages, links, entries and attachments of all but the newest `keep_runs` runs.
+        Runs and every audit stay: the findings history is never pruned."""
+        keep = [r[0] for r in self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?", (max(1, keep_runs),))]
+        old = [r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM pages WHERE run_id < ?", (min(keep),))] if keep else []
+        with self.transaction() as db:
+            for table in ("pages", "links", "attachments", "entries", "directory"):
+                db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])
+        return old
 
     def count(self, table: str, run_id: int) -> int:
         assert table in ("pages", "links", "attachments", "entries", "directory")

@@ -23,7 +23,7 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
 
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402

@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from auditor.extract import decode_html, extract_page
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
-from auditor.store import now_iso
+from auditor.store import Store, now_iso
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
 REPEATED_SEGMENTS = re.compile(r"(/[^/]+/[^/]+)\1\1")
@@ -43,12 +43,16 @@ def error_kind(failure: Failure) -> str:
 class CollegeSpider(scrapy.Spider):
     name = "college"
 
-    def __init__(self, start_urls: list[str], allowed_domains: list[str], trap_chain: int = 30, **kw: Any) -> None:
+    def __init__(self, start_urls: list[str], allowed_domains: list[str], trap_chain: int = 30,
+                 previous_run: int | None = None, store: str | None = None, **kw: Any) -> None:
         super().__init__(**kw)
+        self.previous_run = previous_run
+        self.store = Store(store) if previous_run and store else None  # for the links of pages that answer 304
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
         self.trap_chain = trap_chain
         self.seen_attachments: set[str] = set()
+        self.requested: set[str] = set()  # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
         self.counts: Counter[str] = Counter()
         self.errors: Counter[str] = Counter()
         self.start_reached = False
@@ -101,15 +105,33 @@ class CollegeSpider(scrapy.Spider):
                 self.seen_attachments.add(url)
                 yield Request(url, method="HEAD", callback=self.on_attachment, errback=self.on_error,
                               meta={"kind": "attachment", "link_text": text, "referer_page": response.url})
-        elif (chain := self.chain_length(response, url)) is not None:
+        elif url not in self.requested and (chain := self.chain_length(response, url)) is not None:
+            self.requested.add(url)
             yield Request(url, callback=self.parse, errback=self.on_error,
                           meta={"referer_page": response.url, "same_path_chain": chain})
 
+    def closed(self, reason: str) -> None:
+        if self.store is not None:
+            self.store.close()
+
     # ------------------------------------------------------------------ responses
+    def unchanged(self, response: Response) -> Iterator[Any]:
+        """304: copy last crawl's record of the page, follow its stored links; nothing is parsed."""
+        self.counts["pages"] += 1
+        self.counts["not_modified"] += 1
+        yield {"kind": "unchanged", "url": response.url, "from_run": self.previous_run, "depth": response.meta.get("depth", 0),
+               "referer": response.meta.get("referer_page"), "fetched_at": now_iso()}
+        assert self.store is not None and self.previous_run is not None
+        for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
+            yield from self.follow(response, url, text, is_attachment)
+
     def parse(self, response: Response) -> Iterator[Any]:
-        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if response.meta.get("start") and response.status < 400:
             self.start_reached = True
+        if response.status == 304 and self.store is not None:
+            yield from self.unchanged(response)
+            return
+        ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
             yield self.attachment_item(response, "GET")  # a link that turned out to be a file
             return
@@ -134,6 +156,7 @@ class CollegeSpider(scrapy.Spider):
             "published": sig.published.isoformat() if sig.published else None, "published_raw": sig.published_raw,
             "period": sig.period.as_dict() if sig.period else None, "excerpt": sig.excerpt, "text_hash": sig.text_hash,
             "placeholder": sig.placeholder, "canonical": sig.canonical, "depth": response.meta.get("depth", 0),
+            "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified"),
             "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
             "links": [{"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment} for x in sig.links],
             "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in sig.entries],
@@ -183,6 +206,11 @@ class CollegeSpider(scrapy.Spider):
             yield {"kind": "page", "url": request.url, "status": None, "error": kind,
                    "redirects": request.meta.get("redirect_urls", []), "depth": request.meta.get("depth", 0),
                    "referer": request.meta.get("referer_page"), "fetched_at": now_iso()}
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
 
 
 def _iso(d: date | None) -> str | None:

@@ -93,8 +93,15 @@ def test_fixed_gap_resolved_new_gap_new_and_reviews(demo_copy):
         code, third, _ = audit(demo_copy, "2022-11-29")
     finally:
         server.stop()
-    assert code == 3 and third["audit"]["status"] == "inconclusive"
-    assert third["changes"]["resolved"] == [] and third["changes"]["new"] == []
+    # the last complete audit stays current; the failed attempt is attached and said plainly
+    assert code == 3 and third["audit"]["id"] == second["audit"]["id"] and third["audit"]["status"] == "complete"
+    assert third["latest_attempt"]["status"] == "inconclusive" and third["latest_attempt"]["as_of"] == "2022-11-29"
+    html = (demo_copy.parent / "out-2022-11-29" / "gap-report.html").read_text("utf-8")
+    assert "未能完成" in html and f"完整审计 #{second['audit']['id']}" in html
+    stored = json.loads(run_auditor("report", "--audit", str(third["latest_attempt"]["audit"]), "--json",
+                                    "--config", str(demo_copy)).stdout)
+    assert stored["audit"]["status"] == "inconclusive"
+    assert stored["changes"]["resolved"] == [] and stored["changes"]["new"] == []
     hist = run_auditor("history", "--config", str(demo_copy))
     assert hist.stdout.count("inconclusive") == 1
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 import sys
 import threading
 from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from auditor.demo.site import Site, build_site, calendar_page
+from auditor.demo.site import Resource, Site, build_site, calendar_page
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class _Handler(BaseHTTPRequestHandler):
             host, path = (parts.hostname or ""), parts.path + ("?" + parts.query if parts.query else "")
         else:
             host, path = (self.headers.get("Host") or "").split(":")[0].lower(), self.path
-        status, headers, body = self._lookup(site, host, path, head)
+        status, headers, body = self._lookup(site, host, path, head, self.headers.get("If-None-Match"),
+                                             self.headers.get("If-Modified-Since"))
         self.server.record(Hit(self.command, host, path, status, via_proxy))
         self.send_response(status)
         for k, v in headers:
@@ -63,7 +65,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True  # crawlers hang up after the headers of files they only size up
 
     @staticmethod
-    def _lookup(site: Site, host: str, path: str, head: bool) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _lookup(site: Site, host: str, path: str, head: bool, if_none_match: str | None = None,
+                if_modified_since: str | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
         if host != site.domain and not host.endswith("." + site.domain):
             return 403, [("Content-Type", "text/plain")], b"demo proxy: off-site request refused\n"
         if head and host in site.head_refused:
@@ -74,7 +77,24 @@ class _Handler(BaseHTTPRequestHandler):
         res = site.resources.get((host, path))
         if res is None:
             return 404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404</h1><p>页面不存在</p>".encode()
-        return res.status, res.headers, res.body
+        if res.status != 200:
+            return res.status, res.headers, res.body
+        validators = [("ETag", res.etag), ("Last-Modified", formatdate(res.modified, usegmt=True))]
+        if _not_modified(res, if_none_match, if_modified_since):
+            return 304, validators, b""
+        return res.status, res.headers + validators, res.body
+
+
+def _not_modified(res: Resource, if_none_match: str | None, if_modified_since: str | None) -> bool:
+    """RFC 7232: If-None-Match decides when present; otherwise If-Modified-Since."""
+    if if_none_match:
+        return res.etag in [t.strip() for t in if_none_match.split(",")] or if_none_match.strip() == "*"
+    if if_modified_since:
+        try:
+            return res.modified <= parsedate_to_datetime(if_modified_since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 class DemoHTTPServer(ThreadingHTTPServer):

@@ -35,6 +35,9 @@ NEWS_WORDS = ["学院", "开展", "主题教育", "实训基地", "校企合作"
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
 
+SITE_MODIFIED = 1668470400.0  # 2022-11-15 00:00 UTC: when every demo page was "last modified"
+
+
 @dataclass
 class Resource:
     status: int
@@ -42,6 +45,11 @@ class Resource:
     headers: list[tuple[str, str]] = field(default_factory=list)
     kind: str = "page"  # page | attachment | redirect | robots
     robots_disallowed: bool = False
+    modified: float = SITE_MODIFIED
+
+    @property
+    def etag(self) -> str:
+        return '"' + hashlib.md5(self.body).hexdigest()[:16] + '"'
 
 
 @dataclass
@@ -79,6 +87,13 @@ class Site:
 
     def expected_attachments(self) -> set[str]:
         return set(self.attachment_links)
+
+    def change(self, url: str, old: bytes, new: bytes, when: float) -> None:
+        """Edit a served page in place (the next crawl must notice): replace `old` with `new` in its body."""
+        host, path = url.split("//", 1)[1].split("/", 1)
+        res = self.resources[(host.split(":")[0], "/" + path)]
+        assert old in res.body, f"{old!r} not in {url}"
+        res.body, res.modified = res.body.replace(old, new), when
 
     def resolve_ref(self, ref: str) -> set[str]:
         """'xxgk:jbxx/xxgkndbg' → the column's list pages, articles and attachments; 'www:/path' → that URL."""

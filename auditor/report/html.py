@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from auditor.report.view import (
     ORDER,
+    attempt_banner,
     by_category,
     by_department,
     decision_label,
@@ -32,7 +33,8 @@ def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
         f=findings, lang=lang, open_gaps=open_gap_count(findings), changes=findings.get("changes"),
         shown=[s for s in ORDER if counts.get(s)], categories=by_category(findings), departments=by_department(findings),
         t=lambda k: t(k, lang), status=lambda s: status_label(s, lang), decision=lambda d: decision_label(d, lang),
-        msg=lambda fd: message(fd, lang), set_aside=set_aside)
+        msg=lambda fd: message(fd, lang), set_aside=set_aside,
+        banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "")
 
 
 def write_html(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:

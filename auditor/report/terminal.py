@@ -12,6 +12,7 @@ from rich.table import Table
 from auditor.report.view import (
     GAPS,
     ORDER,
+    attempt_banner,
     by_category,
     decision_label,
     open_gap_count,
@@ -32,6 +33,8 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
                   f"{t('pages', lang)} {run['pages']} · {t('attachments', lang)} {run['attachments']} · {t('errors', lang)}: {errors}")
     if audit["status"] != "complete":
         console.print(f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {audit['reason']}; {t('no_accusation', lang)}.")
+    if findings.get("latest_attempt"):
+        console.print(f"[bold cyan]{attempt_banner(findings, lang)}[/]")
     counts = findings["counts"]
     console.print("  ".join(f"[{STYLE[s]}]{status_label(s, lang)} {counts[s]}[/]" for s in ORDER if counts.get(s)))
 

@@ -114,3 +114,14 @@ def publication_link(item: dict[str, Any]) -> dict[str, Any] | None:
 
 def open_gap_count(findings: dict[str, Any]) -> int:
     return sum(1 for it in findings["items"] if it["status"] in GAPS and not set_aside(it))
+
+
+def attempt_banner(findings: dict[str, Any], lang: str) -> str:
+    """Says plainly that tonight's run could not conclude and that an older complete audit is shown."""
+    a = findings["latest_attempt"]
+    if lang == "en":
+        return (f"The latest run ({a['as_of']}, crawl #{a['run'].get('id', '?')}) could not conclude: {a['reason']}. "
+                f"Shown below: the last complete audit #{findings['audit']['id']} ({findings['run']['as_of']}); "
+                "nothing new is concluded from the failed run.")
+    return (f"最近一次运行（{a['as_of']}，抓取 #{a['run'].get('id', '?')}）未能完成：{a['reason']}。"
+            f"以下为最近一次完整审计 #{findings['audit']['id']}（{findings['run']['as_of']}）的结果，不据此次失败认定任何新问题。")
