@@ -10,7 +10,7 @@ from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
 from auditor.errors import InputError
 from auditor.findings import GAPS, PRECEDENCE, AuditResult, Evidence, Finding, ItemResult
-from auditor.match import DirectoryClaim, Matcher, load_signals, match_directory
+from auditor.match import DirectoryClaim, Matcher, iter_signals, load_claims, match_directory, page_urls
 from auditor.rules import Context, all_rules
 from auditor.store import Run, Store
 
@@ -55,10 +55,12 @@ def run_audit(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, 
     run = store.run(run_id) if run_id else store.latest_run(status=None)
     if run is None:
         raise InputError(str(cfg.store), None, "no crawl in this store yet", f"run `auditor crawl --config {cfg.path}` first")
-    pages, claims = load_signals(store, run.id)
+    urls = page_urls(store, run.id)
+    claims = load_claims(store, run.id)
     matcher = Matcher(checklist.items, checklist.decoy_words, cfg.school)
-    evidence = matcher.match(pages)
+    evidence = matcher.match_all(iter_signals(store, run.id, urls))
     by_item = match_directory(matcher, claims)
+    pages = set(urls)
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in pages}))
     unhealthy = crawl_health(run)
     result = AuditResult(cfg.school, as_of.isoformat(), "inconclusive" if unhealthy else "complete", unhealthy or "",

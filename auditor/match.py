@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -29,13 +30,14 @@ DECOY_FACTOR = 0.5
 THRESHOLD = 90.0  # raw similarity a signal needs on its own: one character in eight changes a Chinese title's meaning
 RIVAL_GAP = 12.0  # a page matching one item at 100 is not evidence for another it matches at < 88
 AGREE = 85.0  # another signal at or above this adds AGREE_BONUS
+FLOOR = AGREE  # below this a raw score can neither match nor agree: not worth computing
 AGREE_BONUS = 2.0
 MIN_SLUG = 5
 MAX_EVIDENCE = 5
 GENERIC_ANCHORS = re.compile(r"^(更多|more|详细|详情|查看|点击|下载|下页|上页|首页|尾页|返回|\d+|>>|»|\.\.\.)$", re.I)
 
 
-@dataclass
+@dataclass(slots=True)  # one per crawled page: 100k of them must stay small
 class PageSignals:
     url: str
     title: str
@@ -45,7 +47,7 @@ class PageSignals:
     period: dict | None
     placeholder: str | None
     is_list: bool
-    texts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    texts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # signal kind → texts
     list_dates: list[str] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
     fetched: bool = True
@@ -60,51 +62,82 @@ class DirectoryClaim:
     targets: list[str]
 
 
-def load_signals(store: Store, run_id: int) -> tuple[dict[str, PageSignals], list[DirectoryClaim]]:
-    db = store.db
-    pages: dict[str, PageSignals] = {}
-    for r in db.execute("SELECT url, title, status, error, published, period, placeholder, breadcrumb FROM pages "
-                        "WHERE run_id=? AND duplicate_of IS NULL", (run_id,)):
-        p = PageSignals(r["url"], r["title"] or "", r["status"], r["error"], r["published"],
-                        json.loads(r["period"]) if r["period"] else None, r["placeholder"], False)
-        if p.title:
-            p.texts["title"].append(p.title)
-        crumbs = json.loads(r["breadcrumb"] or "[]")
-        p.texts["column"].extend(c for c in crumbs[-2:] if c != p.title)
-        p.texts["slug"].extend(s for s in re.split(r"[/._?=&-]+", urlsplit(p.url).path.lower()) if s.isalpha())
-        pages[p.url] = p
-    entries_by_page: dict[str, int] = defaultdict(int)
-    for r in db.execute("SELECT page, target, title, date FROM entries WHERE run_id=?", (run_id,)):
-        entries_by_page[r["page"]] += 1
-        if (p := pages.get(r["target"])) is not None:
-            p.texts["entry"].append(r["title"])
-            if r["date"]:
-                p.list_dates.append(r["date"])
-    for url, n in entries_by_page.items():
-        if url in pages and n >= 1:
-            pages[url].is_list = True
-    for r in db.execute("SELECT DISTINCT dst, text FROM links WHERE run_id=? AND is_attachment=0 AND text != ''", (run_id,)):
-        if (p := pages.get(r["dst"])) is not None and not GENERIC_ANCHORS.match(r["text"]):
-            p.texts["anchor"].append(r["text"])
-    for r in db.execute("SELECT l.src, l.dst, l.text, a.status, a.filename, a.error FROM links l "
-                        "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst "
-                        "WHERE l.run_id=? AND l.is_attachment=1", (run_id,)):
-        if (p := pages.get(r["src"])) is not None:
-            name = r["text"] or r["filename"] or ""
-            p.attachments.append({"url": r["dst"], "name": name, "status": r["status"], "error": r["error"]})
-            if name:
-                p.texts["attachment"].append(name)
+CHUNK = 5000  # pages matched at a time: memory is bounded by this, not by the size of the site
+
+
+def page_urls(store: Store, run_id: int) -> list[str]:
+    """Every distinct page of the run (duplicates under another URL excluded), in URL order."""
+    return [r[0] for r in store.db.execute(
+        "SELECT url FROM pages WHERE run_id=? AND duplicate_of IS NULL ORDER BY url", (run_id,))]
+
+
+def load_claims(store: Store, run_id: int) -> list[DirectoryClaim]:
     claims: dict[tuple[str, str], DirectoryClaim] = {}
-    for r in db.execute("SELECT label, department, target FROM directory WHERE run_id=? ORDER BY rowid", (run_id,)):
+    for r in store.db.execute("SELECT label, department, target FROM directory WHERE run_id=? ORDER BY rowid", (run_id,)):
         claim = claims.setdefault((r["label"], r["department"] or ""), DirectoryClaim(r["label"], r["department"] or "", []))
         if r["target"]:
             claim.targets.append(r["target"])
-            if (p := pages.get(r["target"])) is not None:
-                p.texts["directory"].append(r["label"])
-    for p in pages.values():  # an unreachable page keeps only what others say about it
-        for k in p.texts:
-            p.texts[k] = list(dict.fromkeys(t for t in p.texts[k] if t))
-    return pages, list(claims.values())
+    return list(claims.values())
+
+
+def _signals_for(db: sqlite3.Connection, run_id: int, urls: list[str]) -> dict[str, PageSignals]:
+    """The signals of these pages: their own fields, and what list entries, anchors, the 信息公开目录 and
+    their attachments say. The chunk's URLs go into a temporary table so every query is one indexed join."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS chunk(url TEXT PRIMARY KEY)")
+    db.execute("DELETE FROM temp.chunk")
+    db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
+    pages: dict[str, PageSignals] = {}
+    texts: dict[str, dict[str, list[str]]] = {}
+    # CROSS JOIN keeps the chunk as the outer loop, so each lookup below is an index probe, not a table scan
+    for r in db.execute("SELECT p.url, title, status, error, published, period, placeholder, breadcrumb FROM temp.chunk c "
+                        "CROSS JOIN pages p ON p.run_id=? AND p.url = c.url", (run_id,)):
+        p = PageSignals(r["url"], r["title"] or "", r["status"], r["error"], r["published"],
+                        json.loads(r["period"]) if r["period"] else None, r["placeholder"], False)
+        t = texts[p.url] = defaultdict(list)
+        if p.title:
+            t["title"].append(p.title)
+        crumbs = json.loads(r["breadcrumb"] or "[]")
+        t["column"].extend(c for c in crumbs[-2:] if c != p.title)
+        t["slug"].extend(s for s in re.split(r"[/._?=&-]+", urlsplit(p.url).path.lower()) if s.isalpha())
+        pages[p.url] = p
+    for r in db.execute("SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e "
+                        "ON e.run_id=? AND e.target = c.url", (run_id,)):
+        texts[r["target"]]["entry"].append(r["title"])
+        if r["date"]:
+            pages[r["target"]].list_dates.append(r["date"])
+    for r in db.execute("SELECT DISTINCT e.page FROM temp.chunk c CROSS JOIN entries e ON e.run_id=? AND e.page = c.url",
+                        (run_id,)):
+        pages[r["page"]].is_list = True
+    for r in db.execute("SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l "
+                        "ON l.run_id=? AND l.dst = c.url WHERE l.is_attachment=0 AND l.text != ''", (run_id,)):
+        if not GENERIC_ANCHORS.match(r["text"]):
+            texts[r["dst"]]["anchor"].append(r["text"])
+    for r in db.execute("SELECT l.src, l.dst, l.text, a.status, a.filename, a.error FROM temp.chunk c "
+                        "CROSS JOIN links l ON l.run_id=? AND l.src = c.url "
+                        "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1", (run_id,)):
+        name = r["text"] or r["filename"] or ""
+        pages[r["src"]].attachments.append({"url": r["dst"], "name": name, "status": r["status"], "error": r["error"]})
+        if name:
+            texts[r["src"]]["attachment"].append(name)
+    for r in db.execute("SELECT d.target, d.label FROM temp.chunk c CROSS JOIN directory d ON d.run_id=? AND d.target = c.url",
+                        (run_id,)):
+        texts[r["target"]]["directory"].append(r["label"])
+    for url, t in texts.items():  # an unreachable page keeps only what others say about it
+        pages[url].texts = {k: list(dict.fromkeys(x for x in v if x)) for k, v in t.items() if v}
+    return pages
+
+
+def iter_signals(store: Store, run_id: int, urls: list[str], chunk: int = CHUNK) -> Iterator[dict[str, PageSignals]]:
+    for k in range(0, len(urls), chunk):
+        yield _signals_for(store.db, run_id, urls[k:k + chunk])
+
+
+def load_signals(store: Store, run_id: int) -> tuple[dict[str, PageSignals], list[DirectoryClaim]]:
+    """All pages' signals at once (small sites, tests); the audit streams them with iter_signals."""
+    pages: dict[str, PageSignals] = {}
+    for part in iter_signals(store, run_id, page_urls(store, run_id)):
+        pages.update(part)
+    return pages, load_claims(store, run_id)
 
 
 class Matcher:
@@ -125,47 +158,76 @@ class Matcher:
         self.alias_item = np.array([i for i, _ in self.alias_rows])
         self.alias_initials = [initials(a) for _, a in self.alias_rows]
         self.alias_by_norm = {n: a for n, (_, a) in zip(self.alias_norm, self.alias_rows, strict=True)}
-        # aliases are grouped by item: column ranges let numpy reduce alias scores to item scores
-        self.item_starts = np.searchsorted(self.alias_item, np.arange(len(self.items)))
-        self.item_ends = np.append(self.item_starts[1:], len(self.alias_rows))
-
-    def score_strings(self, strings: list[str]) -> np.ndarray:
-        """strings × aliases, 0..100: partial ratio where the string is at least as long as the alias, else ratio."""
-        norm = [normalise(s, self.school) for s in strings]
-        if not norm:
-            return np.zeros((0, len(self.alias_norm)), dtype=np.float32)
-        partial = process.cdist(norm, self.alias_norm, scorer=fuzz.partial_ratio, dtype=np.float32, workers=-1)
-        whole = process.cdist(norm, self.alias_norm, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
-        lengths = np.array([len(s) for s in norm])[:, None]
-        scores = np.where(lengths >= self.alias_len[None, :], partial, whole)
-        scores[lengths[:, 0] == 0, :] = 0
-        return scores
-
-    def slug_scores(self, slugs: list[str]) -> np.ndarray:
-        out = np.zeros((len(slugs), len(self.alias_rows)), dtype=np.float32)
-        index: dict[str, list[int]] = defaultdict(list)
+        self.alias_by_bigram: dict[str, list[int]] = defaultdict(list)  # blocking index: bigram → aliases holding it
+        for j, a in enumerate(self.alias_norm):
+            for bg in self._bigrams(a):
+                self.alias_by_bigram[bg].append(j)
+        self.alias_by_initials: dict[str, list[int]] = defaultdict(list)
         for j, ini in enumerate(self.alias_initials):
             if len(ini) >= MIN_SLUG:
-                index[ini].append(j)
-        for i, s in enumerate(slugs):
-            out[i, index.get(s, [])] = 100.0
-        return out
+                self.alias_by_initials[ini].append(j)
+
+    def _bigrams(self, text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+
+    def text_hits(self, strings: list[str], floor: float = FLOOR) -> dict[int, list[tuple[int, float, str]]]:
+        """Row → [(item index, score, alias)] for every item some alias of which scores ≥ floor against the row.
+
+        Blocking: a text and an alias can only be ≥ 85 % similar if they share a character bigram, so only
+        such pairs are scored — element-wise, in one rapidfuzz `cpdist` call per scorer: partial ratio where
+        the text is at least as long as the alias, plain ratio otherwise."""
+        norm = [normalise(s, self.school) for s in strings]
+        rows: list[int] = []
+        cols: list[int] = []
+        for r, text in enumerate(norm):
+            candidates: set[int] = set()
+            for bg in self._bigrams(text):
+                candidates.update(self.alias_by_bigram.get(bg, ()))
+            rows.extend([r] * len(candidates))
+            cols.extend(candidates)
+        if not rows:
+            return {}
+        row_a, col_a = np.array(rows), np.array(cols)
+        text_len = np.array([len(t) for t in norm])[row_a]
+        longer = text_len >= self.alias_len[col_a]
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for mask, scorer in ((longer, fuzz.partial_ratio), (~longer, fuzz.ratio)):
+            idx = np.nonzero(mask)[0]
+            if len(idx):
+                scores[idx] = process.cpdist([norm[i] for i in row_a[idx]], [self.alias_norm[j] for j in col_a[idx]],
+                                             scorer=scorer, score_cutoff=floor, dtype=np.float32, workers=-1)
+        best: dict[tuple[int, int], tuple[float, str]] = {}
+        for k in np.nonzero(scores >= floor)[0]:
+            r, j = int(row_a[k]), int(col_a[k])
+            key = (r, int(self.alias_item[j]))
+            if key not in best or scores[k] > best[key][0]:
+                best[key] = (float(scores[k]), self.alias_norm[j])
+        out: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
+        for (r, i), (score, alias) in best.items():
+            out[r].append((i, score, alias))
+        return {r: [(i, sc, self.alias_by_norm[a]) for i, sc, a in _most_specific(found)] for r, found in out.items()}
 
     def is_decoy(self, text: str, item: Item) -> bool:
         return any(w in text for w in self.decoys) or any(w in text for w in item.decoys)
 
-    def hits(self, scores: np.ndarray, floor: float) -> dict[int, list[tuple[int, float, str]]]:
-        """Row → [(item index, score, alias)] for every item scoring ≥ floor: one pass over the matrix."""
-        item_max = np.maximum.reduceat(scores, self.item_starts, axis=1) if scores.size else scores
+    def slug_hits(self, slugs: list[str]) -> dict[int, list[tuple[int, float, str]]]:
         out: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
-        for row, i in zip(*np.nonzero(item_max >= floor), strict=True):
-            lo, hi = self.item_starts[i], self.item_ends[i]
-            j = lo + int(np.argmax(scores[row, lo:hi]))
-            out[int(row)].append((int(i), float(item_max[row, i]), self.alias_norm[j]))
-        for row, found in out.items():
-            if len(found) > 1:
-                out[row] = _most_specific(found)
-        return {row: [(i, s, self.alias_by_norm[a]) for i, s, a in found] for row, found in out.items()}
+        for r, slug in enumerate(slugs):
+            for j in self.alias_by_initials.get(slug, ()):
+                i = int(self.alias_item[j])
+                if all(i != k for k, _, _ in out[r]):
+                    out[r].append((i, 100.0, self.alias_rows[j][1]))
+        return out
+
+    def match_all(self, chunks: Iterable[dict[str, PageSignals]]) -> dict[str, list[Evidence]]:
+        """Evidence over a stream of page chunks; only the evidence is kept between chunks."""
+        out: dict[str, list[Evidence]] = defaultdict(list)
+        for pages in chunks:
+            for item_id, found in self.match(pages).items():
+                out[item_id].extend(found)
+        for found in out.values():
+            found.sort(key=_rank)
+        return out
 
     def match(self, pages: dict[str, PageSignals]) -> dict[str, list[Evidence]]:
         """item id → evidence, best first (only scores ≥ THRESHOLD)."""
@@ -173,11 +235,10 @@ class Matcher:
         for p in pages.values():
             for fld, texts in p.texts.items():
                 rows.extend((p.url, fld, t) for t in texts if not (fld == "column" and normalise(t) in self.categories))
-        floor = THRESHOLD * 0.9
         unique = list(dict.fromkeys(t for _, f, t in rows if f != "slug"))
         slugs = list(dict.fromkeys(t for _, f, t in rows if f == "slug"))
-        text_hits = self.hits(self.score_strings(unique), floor)
-        slug_hits = self.hits(self.slug_scores(slugs), floor)
+        text_hits = self.text_hits(unique)
+        slug_hits = self.slug_hits(slugs)
         text_pos = {t: i for i, t in enumerate(unique)}
         slug_pos = {t: i for i, t in enumerate(slugs)}
         best: dict[tuple[str, int], dict[str, tuple[float, str, str]]] = defaultdict(dict)
@@ -207,8 +268,13 @@ class Matcher:
                 continue
             out[self.items[i].id].append(_evidence(pages[url], score, fld, text, alias, agree))
         for ev in out.values():
-            ev.sort(key=lambda e: (-round(e.score, 1), not e.usable, e.is_list, -(e.period_start or 0), e.url))
+            ev.sort(key=_rank)
         return out
+
+
+def _rank(e: Evidence) -> tuple[float, bool, bool, int, str]:
+    """Best first: score, then readable before broken, documents before lists, newest period first."""
+    return (-round(e.score, 1), not e.usable, e.is_list, -(e.period_start or 0), e.url)
 
 
 def _most_specific(found: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
@@ -232,7 +298,7 @@ def match_directory(matcher: Matcher, claims: list[DirectoryClaim]) -> dict[str,
     if not claims:
         return {}
     out: dict[str, tuple[float, DirectoryClaim]] = {}
-    for row, found in matcher.hits(matcher.score_strings([c.label for c in claims]), THRESHOLD).items():
+    for row, found in matcher.text_hits([c.label for c in claims], THRESHOLD).items():
         for i, score, _alias in found:
             item_id = matcher.items[i].id
             if item_id not in out or score > out[item_id][0]:

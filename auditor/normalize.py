@@ -21,7 +21,7 @@ TRAILING = re.compile(r"(的通知|的公告|的通报|的决定|的说明|通�
 NUMBERED = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十\d]+[期次批届号]|\d+")
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=8192)  # the same column names and aliases recur; titles are normalised once each
 def normalise(text: str, school: str = "") -> str:
     """Comparable form of a title, column name, anchor text or alias."""
     t = unicodedata.normalize("NFKC", text or "")
@@ -37,7 +37,7 @@ def normalise(text: str, school: str = "") -> str:
     return NUMBERED.sub("", t).lower()
 
 
-@lru_cache(maxsize=50_000)
+@lru_cache(maxsize=4096)
 def initials(text: str) -> str:
     """Pinyin initials, as 博达 VSB column slugs are built: 信息公开年度报告 → xxgkndbg."""
     han = "".join(ch for ch in normalise(text) if "\u4e00" <= ch <= "\u9fff")

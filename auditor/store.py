@@ -107,6 +107,7 @@ CREATE TABLE IF NOT EXISTS directory (
   link_text TEXT
 );
 CREATE INDEX IF NOT EXISTS directory_page ON directory(run_id, page);
+CREATE INDEX IF NOT EXISTS directory_target ON directory(run_id, target);
 CREATE TABLE IF NOT EXISTS audits (
   id INTEGER PRIMARY KEY,
   run_id INTEGER NOT NULL,
