@@ -125,18 +125,45 @@ def clean_title(raw: str) -> str:
             return title
 
 
-def _main_node(soup: BeautifulSoup) -> Tag | None:
+Index = tuple[dict[str, Tag], dict[str, Tag], dict[str, Tag]]
+
+
+def _index(soup: BeautifulSoup) -> Index:
+    """First tag per class, per id and per name, in one pass (instead of one CSS query per selector)."""
+    classes: dict[str, Tag] = {}
+    ids: dict[str, Tag] = {}
+    names: dict[str, Tag] = {}
+    for el in soup.find_all(True):
+        names.setdefault(el.name, el)
+        if el_id := el.get("id"):
+            ids.setdefault(str(el_id), el)
+        for c in el.get("class") or ():
+            classes.setdefault(c, el)
+    return classes, ids, names
+
+
+def _select(index: Index, selector: str) -> Tag | None:
+    """'.cls', '#id' or 'tag', optionally followed by descendant tag names: '.title_nei b'."""
+    first, *rest = selector.split()
+    classes, ids, names = index
+    node = classes.get(first[1:]) if first[0] == "." else ids.get(first[1:]) if first[0] == "#" else names.get(first)
+    for part in rest:
+        node = node.find(part) if node is not None else None
+    return node
+
+
+def _main_node(index: Index) -> Tag | None:
     for sel in CONTENT_SELECTORS:
-        node = soup.select_one(sel)
+        node = _select(index, sel)
         if node is not None and len(node.get_text(strip=True)) > 0:
             return node
     return None
 
 
-def _title(soup: BeautifulSoup) -> tuple[str, str]:
+def _title(soup: BeautifulSoup, index: Index) -> tuple[str, str]:
     html_title = squash(soup.title.get_text()) if soup.title else ""
     for sel in TITLE_SELECTORS:
-        node = soup.select_one(sel)
+        node = _select(index, sel)
         if node is not None:
             text = squash(node.get_text(" "))
             if 2 <= len(text) <= 150 and not PLACEHOLDER.search(text):
@@ -337,10 +364,11 @@ def _redirect(soup: BeautifulSoup, base: str, text: str) -> str | None:
 def extract_page(url: str, html: str) -> PageSignals:
     """All signals of one page. `url` is the final URL (after redirects), used to resolve links."""
     soup = BeautifulSoup(html, "lxml")
+    index = _index(soup)
     base_tag = soup.find("base", href=True)
     base = urljoin(url, base_tag["href"]) if base_tag else url
     canonical_tag = soup.find("link", rel="canonical", href=True)
-    title, html_title = _title(soup)
+    title, html_title = _title(soup, index)
     breadcrumb = _breadcrumb(soup)
     links: list[Link] = []
     for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src")):
@@ -362,7 +390,7 @@ def extract_page(url: str, html: str) -> PageSignals:
     links.extend(script_links)
     directory = _directory(soup, base)
     entries = _entries(soup, base) + script_entries
-    main = _main_node(soup)
+    main = _main_node(index)
     published, published_raw = _published(soup, main)
     raw_text = squash(soup.get_text(" ")) if soup.body else ""
     redirect_to = _redirect(soup, base, raw_text)  # before _text(), which strips the <script>s it reads
