@@ -132,14 +132,6 @@ def iter_signals(store: Store, run_id: int, urls: list[str], chunk: int = CHUNK)
         yield _signals_for(store.db, run_id, urls[k:k + chunk])
 
 
-def load_signals(store: Store, run_id: int) -> tuple[dict[str, PageSignals], list[DirectoryClaim]]:
-    """All pages' signals at once (small sites, tests); the audit streams them with iter_signals."""
-    pages: dict[str, PageSignals] = {}
-    for part in iter_signals(store, run_id, page_urls(store, run_id)):
-        pages.update(part)
-    return pages, load_claims(store, run_id)
-
-
 class Matcher:
     """Scores strings against the aliases of a set of items. Build once per audit."""
 
