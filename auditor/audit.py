@@ -39,14 +39,18 @@ def _status(findings: list[Finding], claimed_unverified: bool) -> str:
     return next((s for s in PRECEDENCE if s in statuses), "ok")
 
 
-def audit_item(item: Item, evidence: list[Evidence], ctx: Context, claim: DirectoryClaim | None,
-               unfetched: set[str]) -> ItemResult:
+def _result(item: Item, status: str, evidence: list[Evidence], claim: DirectoryClaim | None = None,
+            note: str = "") -> ItemResult:
     owner, source = (claim.department, "信息公开目录") if claim and claim.department else (item.owner, "checklist")
-    result = ItemResult(item.id, item.title, item.short, item.category, owner, source, "ok", evidence[:5],
-                        publish=item.publish, basis=item.basis)
+    return ItemResult(item.id, item.title, item.short, item.category, owner, source, status, evidence[:5],
+                      note=note, publish=item.publish, basis=item.basis)
+
+
+def audit_item(item: Item, evidence: list[Evidence], ctx: Context, claim: DirectoryClaim | None,
+               claimed_unverified: bool) -> ItemResult:
+    result = _result(item, "ok", evidence, claim)
     for rule in all_rules():
         result.findings.extend(rule(item, evidence, ctx))
-    claimed_unverified = any(u in unfetched for u in ctx.claimed_by_directory)
     result.status = _status(result.findings, claimed_unverified)
     return result
 
@@ -72,17 +76,14 @@ def run_audit(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, 
         claim = by_item.get(item.id)
         ev = evidence.get(item.id, [])
         if (reason := item.applies_to(cfg.profile)) is not None:
-            result.items.append(ItemResult(item.id, item.title, item.short, item.category, item.owner, "checklist",
-                                           "not_applicable", ev[:5], note=reason, publish=item.publish, basis=item.basis))
+            result.items.append(_result(item, "not_applicable", ev, note=reason))
             continue
         if item.id in cfg.exemptions:
-            result.items.append(ItemResult(item.id, item.title, item.short, item.category, item.owner, "checklist",
-                                           "exempt", ev[:5], note=cfg.exemptions[item.id], publish=item.publish, basis=item.basis))
+            result.items.append(_result(item, "exempt", ev, note=cfg.exemptions[item.id]))
             continue
         claimed = tuple(claim.targets) if claim else ()
-        unfetched = {u for u in claimed if u not in pages}
         ctx = Context(as_of, len(pages), hosts, claimed)
-        item_result = audit_item(item, ev, ctx, claim, unfetched)
+        item_result = audit_item(item, ev, ctx, claim, any(u not in pages for u in claimed))
         if unhealthy:
             gaps = [f for f in item_result.findings if f.status in GAPS]
             item_result.status = "inconclusive"

@@ -56,7 +56,7 @@ def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console,
     check_exemptions(checklist, cfg.exemptions, cfg.path)
     with Store(cfg.store) as store:
         result = audit_and_record(store, cfg, checklist, as_of)
-        findings = history.current(store, result)
+        findings = history.current(store) or result.as_json()
         pruned = store.prune(cfg.keep_runs) if prune else []
     paths = write_all(findings, out, lang)
     if as_json:
@@ -149,13 +149,13 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 def _stored_findings(cfg: SiteConfig, audit_id: int | None) -> dict:
     """A stored audit, or (by default) the current one: the last complete audit, with the latest attempt."""
-    from auditor.history import current_from_store
+    from auditor.history import current
     from auditor.store import Store
 
     with Store(cfg.store) as store:
         if not store.audits():
             raise InputError(str(cfg.store), None, "no audit in this store yet", f"run `auditor run --config {cfg.path}` first")
-        findings = store.findings(audit_id) if audit_id else current_from_store(store)
+        findings = store.findings(audit_id) if audit_id else current(store)
     if findings is None:
         raise InputError(str(cfg.store), None, f"no audit #{audit_id}", "list them with `auditor history --config …`")
     return findings
@@ -180,7 +180,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from auditor.config import load_config
-    from auditor.report.view import GAPS, set_aside, status_label
+    from auditor.history import diff
+    from auditor.report.view import status_label
     from auditor.store import Store
 
     cfg = load_config(args.config)
@@ -193,28 +194,21 @@ def cmd_diff(args: argparse.Namespace) -> int:
     else:
         raise InputError(str(cfg.store), None, "fewer than two audits to compare", "run the audit again tomorrow, or name two: diff A B")
     a, b = _stored_findings(cfg, int(a_id)), _stored_findings(cfg, int(b_id))
-    before = {it["id"]: it for it in a["items"]}
     console = _console()
     console.print(f"audit #{a_id} ({a['run']['as_of']}) → #{b_id} ({b['run']['as_of']})")
     t = Table(show_edge=False)
     for col in ("item", "before", "after", ""):
         t.add_column(col)
-    changed = 0
-    for it in b["items"]:
-        old = before.get(it["id"])
-        was = old["status"] if old else "—"
-        if was == it["status"] and bool(old and set_aside(old)) == set_aside(it):
-            continue
-        changed += 1
-        gap_now, gap_then = it["status"] in GAPS and not set_aside(it), bool(old) and old["status"] in GAPS and not set_aside(old)
-        mark = "new gap" if gap_now and not gap_then else ("resolved" if gap_then and not gap_now else "changed")
-        t.add_row(f"{it['id']} {it['short']}", status_label(was, args.lang) if old else "—", status_label(it["status"], args.lang), mark)
+    changed = diff(a, b)
+    for it, was, mark in changed:
+        t.add_row(f"{it['id']} {it['short']}", status_label(was, args.lang) if was else "—", status_label(it["status"], args.lang), mark)
     console.print(t if changed else "no change")
     return EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from auditor.config import load_config
+    from auditor.findings import GAPS
     from auditor.report.view import status_label
     from auditor.store import Store
 
@@ -228,7 +222,7 @@ def cmd_history(args: argparse.Namespace) -> int:
             for a in store.audits():
                 counts = json.loads(a["counts"] or "{}")
                 t.add_row(f"#{a['id']}", a["as_of"], f"#{a['run_id']}", a["status"],
-                          str(sum(counts.get(s, 0) for s in ("missing", "late", "stale", "broken"))))
+                          str(sum(counts.get(s, 0) for s in GAPS)))
             console.print(t)
             return EXIT_OK
         rows = store.item_history(args.item)

@@ -48,6 +48,7 @@ class Evidence:
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d["usable"] = self.usable
         d["why"] = self.explain()
         d["why_en"] = f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
         return d
@@ -99,7 +100,8 @@ class ItemResult:
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "short": self.short, "category": self.category, "owner": self.owner,
-                "owner_source": self.owner_source, "status": self.status, "note": self.note, "basis": self.basis,
+                "owner_source": self.owner_source, "status": self.status, "set_aside": self.set_aside,
+                "note": self.note, "basis": self.basis,
                 "publish": self.publish, "review": self.review, "evidence": [e.as_json() for e in self.evidence],
                 "findings": [f.as_json() for f in self.findings]}
 

@@ -82,23 +82,9 @@ def attach(store: Store, result: AuditResult) -> None:
     result.changes = changes
 
 
-def current(store: Store, result: AuditResult) -> dict[str, Any]:
-    """The findings that stand after this audit. An inconclusive night does not replace the last complete
-    audit: that one stays current, with this night's attempt attached so reports can say what happened."""
-    data = result.as_json()
-    if result.status == "complete":
-        return data
-    complete = store.audits("complete")
-    if not complete:
-        return data
-    standing = store.findings(complete[-1]["id"]) or data
-    standing["latest_attempt"] = {"audit": result.audit_id, "status": result.status, "reason": result.reason,
-                                  "as_of": result.as_of, "run": result.run}
-    return standing
-
-
-def current_from_store(store: Store) -> dict[str, Any] | None:
-    """As `current`, for the newest stored audit (what `auditor report --last` shows)."""
+def current(store: Store) -> dict[str, Any] | None:
+    """The findings that stand: the newest audit when complete; otherwise the last complete audit, with the
+    newest (inconclusive) attempt attached so reports can say plainly what happened."""
     audits = store.audits()
     if not audits:
         return None
@@ -113,3 +99,18 @@ def current_from_store(store: Store) -> dict[str, Any] | None:
     standing["latest_attempt"] = {"audit": latest["id"], "status": latest["status"], "reason": latest["reason"],
                                   "as_of": latest["as_of"], "run": latest_findings.get("run", {})}
     return standing
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[dict[str, Any], str | None, str]]:
+    """Items whose status (or review) changed between two findings: (item, status before, new gap|resolved|changed)."""
+    old = {it["id"]: it for it in before["items"]}
+    out = []
+    for it in after["items"]:
+        was = old.get(it["id"])
+        if was and was["status"] == it["status"] and was.get("set_aside") == it.get("set_aside"):
+            continue
+        gap_now = it["status"] in GAPS and not it.get("set_aside")
+        gap_then = bool(was) and was["status"] in GAPS and not was.get("set_aside")
+        mark = "new gap" if gap_now and not gap_then else "resolved" if gap_then and not gap_now else "changed"
+        out.append((it, was["status"] if was else None, mark))
+    return out
