@@ -24,9 +24,9 @@ from urllib.parse import quote
 
 import yaml
 
-PAGE_SIZE = {"vsb": 15, "webplus": 14, "static_gbk": 20, "jslist": 50, "hanweb": 15, "drupal": 10}
+PAGE_SIZE = {"vsb": 15, "webplus": 14, "static_gbk": 20, "jslist": 50, "hanweb": 15, "drupal": 10, "siteserver": 20}
 HOME = {"vsb": "/index.htm", "webplus": "/main.htm", "static_gbk": "/index.htm", "jslist": "/index.html",
-        "hanweb": "/index.html", "drupal": "/"}
+        "hanweb": "/index.html", "drupal": "/", "siteserver": "/index.shtml"}
 CTYPES = {"pdf": "application/pdf", "xls": "application/vnd.ms-excel", "doc": "application/msword",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -203,15 +203,28 @@ class Builder:
         return [c for c in self.columns.values() if c["host"] == sub and not c.get("hidden")]
 
     def articles(self, col: dict[str, Any]) -> list[dict[str, Any]]:
+        """The column's list rows, in list order: its articles, then `files:` rows (list entries that link
+        straight to a file, with no article page — how many finance and regulation columns are built)."""
         if "generated" in col:
-            return col["generated"]
+            return [dict(a, href=self.article_path(col, a)) for a in col["generated"]]
         out = []
-        for a in col.get("articles") or []:
+        for a in [*(col.get("articles") or []), *({**f, "file": True} for f in col.get("files") or [])]:
             self.article_seq += 1
             a = dict(a, id=self.article_seq)
             a["date"] = a["date"].isoformat() if isinstance(a.get("date"), date) else a.get("date")
+            if a.get("file"):
+                a.setdefault("title", a["name"].rsplit(".", 1)[0])
+                a["href"] = a.get("path") or self.attachment_path(col, a, a["name"])[0]
+            else:
+                a["href"] = a.get("path") or self.article_path(col, a)
             out.append(a)
         return out
+
+    @staticmethod
+    def blank(col: dict[str, Any], wrapper: str, default: str) -> str:
+        """What an empty list shows: the CMS's placeholder text, or nothing at all (`placeholder: ""`)."""
+        text = col.get("placeholder", default)
+        return wrapper.format(text) if text else ""
 
     # ------------------------------------------------------------------ the whole site
     def build(self) -> Site:
@@ -282,15 +295,20 @@ class Builder:
     def column_path(layout: str, col: dict[str, Any]) -> str:
         return {"vsb": f"/xxgklm1/{col['slug']}.htm", "webplus": f"/{col['id']}/list.htm",
                 "static_gbk": f"/gksx/{col['slug']}/index.htm", "jslist": f"/{col['slug']}/index.html",
-                "hanweb": f"/col/col{col['id']}/index.html", "drupal": f"/{col['slug']}"}[layout]
+                "hanweb": f"/col/col{col['id']}/index.html", "drupal": f"/{col['slug']}",
+                "siteserver": f"/{col['slug']}/index.shtml"}[layout]
 
     def article_path(self, col: dict[str, Any], a: dict[str, Any]) -> str:
         d = (a.get("date") or "2022-01-01").replace("-", "")
-        return {"vsb": f"/info/{col['id']}/{a['id']}.htm", "webplus": f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm",
+        webplus = f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm"
+        if self.site.hosts[col["host"]].get("hashed"):  # WebPlus sites that file articles under two hex levels
+            webplus = f"/{_hex(a['id'], n=2)}/{_hex(col['id'], a['id'], n=2)}/c{col['id']}a{a['id']}/page.htm"
+        return {"vsb": f"/info/{col['id']}/{a['id']}.htm", "webplus": webplus,
                 "static_gbk": f"/gksx/{col['slug']}/{a.get('date') or 'undated'}/{a['id']}.html",
                 "jslist": f"/news/{d[:4]}/{d[4:8]}/{a['id']}.html",
                 "hanweb": f"/art/{d[:4]}/{int(d[4:6])}/{int(d[6:8])}/art_{col['id']}_{a['id']}.html",
-                "drupal": f"/node/{a['id']}"}[self.layout(col["host"])]
+                "drupal": f"/node/{a['id']}", "siteserver": f"/{col['slug']}/{610652796534000 + a['id'] * 7919}.shtml"}[
+            self.layout(col["host"])]
 
     def attachment_path(self, col: dict[str, Any], a: dict[str, Any], name: str) -> tuple[str, str]:
         """(path, Content-Disposition style) for an attachment, as the host's CMS names it."""
@@ -302,7 +320,9 @@ class Builder:
                 "static_gbk": (f"/docs/{month}/{h}.{ext}", ""),
                 "jslist": (f"/attach/file/{month[:4]}/{h}.{ext}", ""),
                 "hanweb": (f"/module/download/downfile.jsp?classid=0&filename={h}.{ext}", "utf8"),
-                "drupal": (f"/sites/default/files/{month}/{quote(name)}", "")}[self.layout(col["host"])]
+                "drupal": (f"/sites/default/files/{month}/{quote(name)}", ""),
+                "siteserver": (f"/uploadfile/{month[:4]}/{month[5:7]}{int(h[:2], 16) % 28 + 1:02d}/"
+                               f"{month.replace('-', '')}{int(h[:6], 16) % 1000000:06d}.{ext}", "")}[self.layout(col["host"])]
 
     # ------------------------------------------------------------------ columns
     def column(self, key: str, col: dict[str, Any]) -> None:
@@ -320,14 +340,22 @@ class Builder:
         chunks = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
         getattr(self, "list_" + self.layout(sub))(key, col, path, chunks)
         for a in arts:
-            self.article(key, col, a)
+            if a.get("file"):
+                self.attachment(sub, a["href"], a, key, self.attachment_path(col, a, a["name"])[1])
+            else:
+                self.article(key, col, a)
 
     def article(self, key: str, col: dict[str, Any], a: dict[str, Any], path: str = "") -> None:
         sub = col["host"]
-        path = path or self.article_path(col, a)
+        path = path or a.get("href") or self.article_path(col, a)
+        if a.get("status"):  # listed, but the article itself is gone (deleted, or moved by a CMS migration)
+            self.html(sub, path, _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p>"),
+                      status=a["status"], ref=key)
+            return
         files = []
         for f in a.get("attachments", []):
             fpath, disposition = self.attachment_path(col, a, f["name"])
+            fpath = f.get("path") or fpath
             self.attachment(sub, fpath, f, key, disposition)
             files.append((fpath, f["name"]))
         if a.get("embed_pdf"):
@@ -373,9 +401,9 @@ class Builder:
         stem = path[: -len(".htm")]
         paths = [path] + [f"{stem}/{n - k + 1}.htm" for k in range(2, n + 1)]  # VSB numbers pages backwards
         for k, (chunk, p) in enumerate(zip(chunks, paths, strict=True)):
-            rows = "".join(f'<li id="line_u9_{j}"><a href="{self.rel(p, self.article_path(col, a))}" target="_blank" '
+            rows = "".join(f'<li id="line_u9_{j}"><a href="{self.rel(p, a["href"])}" target="_blank" '
                            f'title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a.get("date") or ""}</span></li>'
-                           for j, a in enumerate(chunk)) or f"<li>{col.get('placeholder', '暂无内容')}</li>"
+                           for j, a in enumerate(chunk)) or self.blank(col, "<li>{}</li>", "暂无内容")
             pager = ""
             if n > 1:
                 links = [f'<a href="{self.rel(p, paths[0])}">首页</a>', f'<a href="{self.rel(p, paths[k - 1])}">上页</a>'] if k else []
@@ -401,7 +429,7 @@ class Builder:
         first = self.host_columns(col["host"])[0] is col and chunks[0]
         for k, chunk in enumerate(chunks):
             p = f"/{col['id']}/list{'' if k == 0 else k + 1}.htm"
-            rows = "".join(f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{self.article_path(col, a)}\' '
+            rows = "".join(f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{a["href"]}\' '
                            f'target=\'_blank\' title=\'{_e(a["title"])}\'>{_e(a["title"][:16])}…</a></span>'
                            f'<span class="news_meta">{a.get("date") or ""}</span></li>' for j, a in enumerate(chunk))
             nxt = f'<a href="/{col["id"]}/list{k + 2}.htm" class="next">下一页&gt;&gt;</a>' if k < len(chunks) - 1 else ""
@@ -424,8 +452,8 @@ class Builder:
 
     def list_static_gbk(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
         arts = [a for chunk in chunks for a in chunk]
-        rows = "".join(f'<tr><td><a href="{self.rel(path, self.article_path(col, a))}">{_e(a["title"])}</a></td>'
-                       f'<td>[{a.get("date") or ""}]</td></tr>' for a in arts) or f"<tr><td>{col.get('placeholder', '暂无内容')}</td></tr>"
+        rows = "".join(f'<tr><td><a href="{self.rel(path, a["href"])}">{_e(a["title"])}</a></td>'
+                       f'<td>{"[" + a["date"] + "]" if a.get("date") else ""}</td></tr>' for a in arts) or self.blank(col, "<tr><td>{}</td></tr>", "暂无内容")
         self.page(col["host"], path, col["name"], [(col["name"], "")], f'<table class="list">{rows}</table>', meta_only=True, ref=key)
 
     # ------------------------------------------------------------------ lists filled by JavaScript
@@ -434,7 +462,7 @@ class Builder:
         return _page(f"{title}-{self.site.hosts[sub]['name']}", f'<div class="position">您的位置：{crumb}</div>{inner}')
 
     def list_jslist(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
-        data = [{"title": a["title"], "url": self.article_path(col, a), "date": a.get("date")} for chunk in chunks for a in chunk]
+        data = [{"title": a["title"], "url": a["href"], "date": a.get("date")} for chunk in chunks for a in chunk]
         script = ("<script type=\"text/javascript\">\nvar listData = " + json.dumps(data, ensure_ascii=False) + ";\n"
                   "var ul = document.getElementById('newsList');\n"
                   "listData.forEach(function (n) { ul.innerHTML += '<li><a href=\"' + n.url + '\">' + n.title + '</a><span>' + n.date + '</span></li>'; });\n"
@@ -451,14 +479,14 @@ class Builder:
                      head_extra=f'<meta name="SiteName" content="{_e(self.site.hosts[sub]["name"])}">')
 
     def list_hanweb(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
-        records = "".join(f'<record><![CDATA[\n<li><a href="{self.article_path(col, a)}" target="_blank" title="{_e(a["title"])}">'
+        records = "".join(f'<record><![CDATA[\n<li><a href="{a["href"]}" target="_blank" title="{_e(a["title"])}">'
                           f'{_e(a["title"])}</a><span class="bt-data-time">{a.get("date") or ""}</span></li>]]></record>'
                           for chunk in chunks for a in chunk)
         body = (f'<div class="bt-list"><h2>{_e(col["name"])}</h2><div id="{col["id"]}">'
                 f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1'
                 f'&path=/&columnid={col["id"]}&unitid=4567&permissiontype=0"></a>]]></nextgroup>'
                 f'<recordset>{records}</recordset></datastore></script></div>'
-                f"{'' if records else '<p>' + col.get('placeholder', '暂无信息') + '</p>'}</div>")
+                f"{'' if records else self.blank(col, '<p>{}</p>', '暂无信息')}</div>")
         self.page(col["host"], path, col["name"], [(col["name"], "")], body, ref=key)
 
     # ------------------------------------------------------------------ Drupal
@@ -473,9 +501,9 @@ class Builder:
     def list_drupal(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
         for k, chunk in enumerate(chunks):
             p = path if k == 0 else f"{path}?page={k}"
-            rows = "".join(f'<div class="views-row"><span class="views-field-title"><a href="{self.article_path(col, a)}" hreflang="zh-hans">'
+            rows = "".join(f'<div class="views-row"><span class="views-field-title"><a href="{a["href"]}" hreflang="zh-hans">'
                            f'{_e(a["title"])}</a></span><span class="views-field-created">{a.get("date") or ""}</span></div>'
-                           for a in chunk) or f"<p>{col.get('placeholder', '暂无内容')}</p>"
+                           for a in chunk) or self.blank(col, "<p>{}</p>", "暂无内容")
             pager = "".join(f'<li class="pager__item"><a href="{path}?page={i}">{i + 1}</a></li>'
                             for i in range(len(chunks)) if abs(i - k) <= 2 and i != k)
             if k < len(chunks) - 1:
@@ -483,6 +511,32 @@ class Builder:
             self.page(col["host"], p, col["name"], [(col["name"], "")],
                       f'<h1 class="page-title">{_e(col["name"])}</h1><div class="view-content">{rows}</div>'
                       f'<nav class="pager"><ul>{pager}</ul></nav>', ref=key)
+
+    # ------------------------------------------------------------------ SiteServer-style .shtml CMS
+    # As on 防城港职业技术学院's site (cz-nf.cn/news/tzgg/610652796534853.shtml, seen 2026-12): articles under the
+    # column path with a 15-digit id, "当前位置: 首页 >学校新闻 >通知公告", and a meta line
+    # "发布时间:2023-04-23 15:50:31 作者:财务处 信息来源: 浏览量:33次"; lists page forwards (index_2.shtml).
+    def frame_siteserver(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
+        h = self.site.hosts[sub]
+        menu = "".join(f'<li class="nLi"><h3><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></h3></li>'
+                       for c in self.host_columns(sub))
+        crumb = " &gt;".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.shtml"), *crumbs] if t)
+        return _page(f"{title}-{h['name']}",
+                     f'<div class="top"><div class="logo"><img src="/images/logo.png" alt="{_e(h["name"])}"></div>'
+                     f'<ul id="nav" class="nav clearfix">{menu}</ul></div>'
+                     f'<div class="main"><div class="position">当前位置: {crumb}</div>{inner}</div>'
+                     f'<div class="footer"><p>地址：{_e(h.get("address", ""))}　Copyright © {_e(self.school)} 版权所有</p></div>')
+
+    def list_siteserver(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+        n = len(chunks)
+        paths = [path] + [path.replace("index.shtml", f"index_{k}.shtml") for k in range(2, n + 1)]
+        for chunk, p in zip(chunks, paths, strict=True):
+            rows = "".join(f'<li><a href="{a["href"]}" title="{_e(a["title"])}" target="_blank">{_e(a["title"])}</a>'
+                           f'<span class="time">{a.get("date") or ""}</span></li>' for a in chunk) or self.blank(col, "<li>{}</li>", "暂无信息")
+            pager = (f'<div class="page">共{sum(map(len, chunks))}条 ' + "".join(f'<a href="{q}">{i + 1}</a>' for i, q in enumerate(paths))
+                     + "</div>") if n > 1 else ""
+            self.page(col["host"], p, col["name"], [(col.get("category", ""), ""), (col["name"], path)],
+                      f'<div class="list_tit"><h2>{_e(col["name"])}</h2></div><div class="list"><ul>{rows}</ul>{pager}</div>', ref=key)
 
     # ------------------------------------------------------------------ article bodies per layout
     def article_inner(self, sub: str, a: dict[str, Any], files: str, col: dict[str, Any] | None = None,
@@ -515,6 +569,10 @@ class Builder:
             when = f'<span class="fbsj">发布日期：{d[:4]}-{d[5:7]}-{d[8:]}　来源：{_e(self.site.hosts[sub]["name"])}</span>' if d else ""
             return (f'<div class="article-title"><h2>{t}</h2></div><div class="article-meta">{when}</div>'
                     f'<div id="zoom">{body}{files}</div>')
+        if layout == "siteserver":
+            when = (f'<div class="info">发布时间:{d} 15:50:31 作者:{_e(self.site.hosts[sub].get("dept", ""))} 信息来源: '
+                    f'浏览量:33次</div>' if d else '<div class="info">作者: 信息来源: 浏览量:33次</div>')
+            return f'<div class="article"><h1 class="title">{t}</h1>{when}<div class="content" id="zoom">{body}{files}</div></div>'
         when = (f'<div class="node__meta">发布日期：{int(d[:4])}年{d[5:7]}月{d[8:]}日</div>' if d else "")
         return (f'<article class="node node--type-article"><h1 class="page-title"><span>{t}</span></h1>{when}'
                 f'<div class="field--name-body">{body}</div>{files}</article>')
@@ -561,13 +619,15 @@ class Builder:
                 cat_cell = f'<td rowspan="{span}" class="lb">{_e(cat)}</td>'
                 last_cat = cat
             refs = [t for t in targets if t]
+            label = f"（{i}）{label}" if d.get("numbered") else label  # "（27）本科生占全日制在校生总数的比例…"
             links = _e(label)
             if refs:
                 links = f'<a href="{_e(self.link_for(refs[0]))}" target="_blank">{_e(label)}</a>' + "".join(
                     f' <a href="{_e(self.link_for(r))}" target="_blank">（{k}）</a>' for k, r in enumerate(refs[1:], 2))
-            rows.append(f"<tr><td>{i}</td>{cat_cell}<td>{links}</td><td>{_e(dept)}</td></tr>")
-        table = ('<table class="gkml" border="1"><tr><th>序号</th><th>类别</th><th>公开事项</th><th>负责部门</th></tr>'
-                 + "".join(rows) + "</table>")
+            extra = f"<td>{_e(d['update'])}</td>" if d.get("update") else ""  # a 更新时间 column: "变动即更"
+            rows.append(f"<tr><td>{i}</td>{cat_cell}<td>{links}</td><td>{_e(dept)}</td>{extra}</tr>")
+        header = "".join(f"<th>{_e(h)}</th>" for h in d.get("header", ["序号", "类别", "公开事项", "负责部门"]))
+        table = f'<table class="gkml" border="1"><tr>{header}</tr>' + "".join(rows) + "</table>"
         self.page(self.xxgk, d["path"], "信息公开目录", [("信息公开目录", "")], f'<div class="v_news_content">{table}</div>')
 
     def make_news(self) -> list[dict[str, Any]]:
