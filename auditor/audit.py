@@ -1,4 +1,8 @@
-"""Glue: a stored crawl + the checklist + the school's profile + an as-of date → findings."""
+"""Glue: a stored crawl + the checklist + the school's profile + an as-of date → findings.
+
+match (pages whose own signals name an item) → pages (what each page is; columns through their entries;
+the 目录's claims) → rules (one module per check) → precedence (one status) → findings.
+"""
 
 from __future__ import annotations
 
@@ -9,49 +13,32 @@ from auditor import __version__
 from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
 from auditor.errors import InputError
-from auditor.findings import GAPS, PRECEDENCE, AuditResult, Evidence, Finding, ItemResult
-from auditor.match import DirectoryClaim, Matcher, iter_signals, load_claims, match_directory, page_urls
-from auditor.rules import Context, all_rules
-from auditor.store import Run, Store
-
-MOST_FAILED = 0.5  # a crawl where more than this share of requests failed cannot support "missing"
-CRAWL_BASIS = "一次失败或不完整的抓取不能证明内容缺失（国办秘函〔2019〕19号：站点无法访问须持续一周以上方可认定）"
+from auditor.findings import AuditResult, Evidence, ItemResult
+from auditor.match import ClaimMatch, Matcher, iter_signals, load_claims, match_directory
+from auditor.pages import ItemPages, PagesModel
+from auditor.rules import Context, all_rules, crawl_health, precedence
+from auditor.store import Store
 
 
-def crawl_health(run: Run) -> str | None:
-    """Why this run cannot support gap findings, or None when it can."""
-    if run.status != "complete":
-        return {"partial": "抓取未完成（达到页面或时间上限，或被中止）", "failed": "无法访问起始页面",
-                "interrupted": "抓取进程中断", "running": "抓取仍在进行"}.get(run.status, run.status) + \
-            (f"：{run.stop_reason}" if run.stop_reason else "")
-    counts = run.stats.get("counts", {})
-    requests = counts.get("pages", 0) + counts.get("attachments", 0)
-    failed = sum(v for k, v in run.stats.get("errors", {}).items() if not k.startswith("http_4"))
-    if requests and failed / requests > MOST_FAILED:
-        return f"大部分请求失败（{failed}/{requests}）"
-    return None
-
-
-def _status(findings: list[Finding], claimed_unverified: bool) -> str:
-    statuses = {f.status for f in findings}
-    if claimed_unverified and statuses & {"missing", "late", "stale"} and "broken" not in statuses:
-        return "inconclusive"  # the school points elsewhere and we could not look there: no accusation
-    return next((s for s in PRECEDENCE if s in statuses), "ok")
-
-
-def _result(item: Item, status: str, evidence: list[Evidence], claim: DirectoryClaim | None = None,
+def _result(item: Item, status: str, evidence: list[Evidence], claim: ClaimMatch | None = None,
             note: str = "") -> ItemResult:
-    owner, source = (claim.department, "信息公开目录") if claim and claim.department else (item.owner, "checklist")
+    department = claim.claim.department if claim else ""
+    owner, source = (department, "信息公开目录") if department else (item.owner, "checklist")
     return ItemResult(item.id, item.title, item.short, item.category, owner, source, status, evidence[:5],
                       note=note, publish=item.publish, basis=item.basis)
 
 
-def audit_item(item: Item, evidence: list[Evidence], ctx: Context, claim: DirectoryClaim | None,
-               claimed_unverified: bool) -> ItemResult:
-    result = _result(item, "ok", evidence, claim)
+def audit_item(item: Item, pages: ItemPages, ctx: Context) -> ItemResult:
+    findings = []
     for rule in all_rules():
-        result.findings.extend(rule(item, evidence, ctx))
-    result.status = _status(result.findings, claimed_unverified)
+        found = rule.check(item, pages.evidence, ctx)
+        findings.extend(found)
+        if rule.terminal and found:
+            break
+    usable = any(e.usable for e in pages.evidence)
+    status, findings, note = precedence.decide(item, findings, ctx, usable)
+    result = _result(item, status, pages.evidence, pages.claim, note)
+    result.findings, result.mentions = findings, pages.mentions
     return result
 
 
@@ -59,40 +46,24 @@ def run_audit(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, 
     run = store.run(run_id) if run_id else store.latest_run(status=None)
     if run is None:
         raise InputError(str(cfg.store), None, "no crawl in this store yet", f"run `auditor crawl --config {cfg.path}` first")
-    urls = page_urls(store, run.id)
-    claims = load_claims(store, run.id)
+    urls = store.page_urls(run.id)
     matcher = Matcher(checklist.items, checklist.decoy_words, cfg.school)
-    evidence = matcher.match_all(iter_signals(store, run.id, urls))
-    by_item = match_directory(matcher, claims)
-    pages = set(urls)
-    hosts = tuple(sorted({urlsplit(u).hostname or "" for u in pages}))
-    unhealthy = crawl_health(run)
-    result = AuditResult(cfg.school, as_of.isoformat(), "inconclusive" if unhealthy else "complete", unhealthy or "",
+    matched = matcher.match_all(iter_signals(store, run.id, urls))
+    claims = match_directory(matcher, load_claims(store, run.id))
+    by_item = PagesModel(store, run.id, matcher, checklist.decoy_words).build(list(checklist.items), matched, claims)
+    hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
+    problem = crawl_health.problem(run)
+    result = AuditResult(cfg.school, as_of.isoformat(), "inconclusive" if problem else "complete", problem or "",
                          {"id": run.id, "status": run.status, "started_at": run.started_at, "finished_at": run.finished_at,
                           "pages": store.count("pages", run.id), "attachments": store.count("attachments", run.id),
                           "stop_reason": run.stop_reason, "errors": run.stats.get("errors", {})},
                          list(checklist.sources), cfg.fingerprint, __version__)
     for item in checklist.items:
-        claim = by_item.get(item.id)
-        ev = evidence.get(item.id, [])
-        if (reason := item.applies_to(cfg.profile)) is not None:
-            result.items.append(_result(item, "not_applicable", ev, note=reason))
-            continue
-        if item.id in cfg.exemptions:
-            result.items.append(_result(item, "exempt", ev, note=cfg.exemptions[item.id]))
-            continue
-        claimed = tuple(claim.targets) if claim else ()
-        ctx = Context(as_of, len(pages), hosts, claimed)
-        item_result = audit_item(item, ev, ctx, claim, any(u not in pages for u in claimed))
-        if unhealthy:
-            gaps = [f for f in item_result.findings if f.status in GAPS]
-            item_result.status = "inconclusive"
-            item_result.findings = [Finding("crawl_incomplete", "inconclusive", "info", "audit.crawl_incomplete",
-                                            {"short": item.short, "reason": unhealthy,
-                                             "would_zh": f"若抓取完整，将检查：{gaps[0].message}" if gaps else "",
-                                             "would_en": f"A complete crawl would check: {gaps[0].text('en')}" if gaps else ""},
-                                            CRAWL_BASIS)]
-        result.items.append(item_result)
+        pages = by_item[item.id]
+        claim = pages.claim.claim if pages.claim else None
+        ctx = Context(as_of, len(urls), hosts, tuple(claim.targets) if claim else (), tuple(pages.unfetched),
+                      tuple(pages.mentions), cfg.profile, cfg.exemptions.get(item.id), problem)
+        result.items.append(audit_item(item, pages, ctx))
     return result
 
 

@@ -20,7 +20,7 @@ from auditor.yamlsrc import Located, load_located
 PERIOD_KINDS = ("year", "academic_year", "cohort")
 ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 DUE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-ITEM_KEYS = {"id", "category", "title", "short", "aliases", "decoys", "owner", "renewal", "applies", "basis",
+ITEM_KEYS = {"id", "category", "title", "short", "aliases", "decoys", "genres", "owner", "renewal", "applies", "basis",
              "attachment", "publish"}
 APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
 
@@ -33,7 +33,12 @@ class Renewal:
     due: tuple[int, int] = (12, 31)
     lag: int = 0
     hard: bool = False
-    editions: tuple[str, ...] = ()
+    editions: tuple[str, ...] = ()  # "就业 质量": words an edition's title holds, in this order, gaps allowed
+
+    def is_edition(self, title: str) -> bool:
+        """Does a title name an edition of this item? Without `editions`, every document of the item does.
+        '就业 质量' accepts 2023届毕业生就业创业质量年度报告 as well as …就业质量年度报告."""
+        return not self.editions or any(_in_order(title, words.split()) for words in self.editions)
 
     def due_date(self, period_start: int) -> date:
         return date(period_start + self.lag, *self.due)
@@ -47,12 +52,33 @@ class Renewal:
             p -= 1
         return p
 
+    def covered(self, period_start: int | None, period_kind: str | None, published: str | None) -> int | None:
+        """The period an edition covers: the one its title names, else its publication year minus the lag.
+        A bare "2022年…报告" for an academic-year item reports on 2021-2022学年."""
+        if period_start is not None:
+            if self.period == "academic_year" and period_kind in ("year", "cohort"):
+                return period_start - 1
+            return period_start
+        if published:
+            return date.fromisoformat(published[:10]).year - self.lag
+        return None
+
     def describe(self, start: int) -> str:
         if self.period == "academic_year":
             return f"{start}-{start + 1}学年"
         if self.period == "cohort":
             return f"{start}届"
         return f"{start}年度"
+
+
+def _in_order(text: str, words: list[str]) -> bool:
+    at = 0
+    for w in words:
+        at = text.find(w, at)
+        if at < 0:
+            return False
+        at += len(w)
+    return True
 
 
 @dataclass(frozen=True)
@@ -67,6 +93,7 @@ class Item:
     publish: str
     renewal: Renewal = field(default_factory=Renewal)
     decoys: tuple[str, ...] = ()
+    genres: tuple[str, ...] = ()  # what its documents are called (办法, 名单 …): ranks evidence, never decides a status
     applies: dict[str, Any] = field(default_factory=dict)
     attachment: bool = False
     order: int = 0
@@ -148,7 +175,7 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
             if not isinstance(raw[k], str) or not raw[k].strip():
                 raise doc.error(key + (k,), f"item {item_id}: '{k}' must be non-empty text")
             values[k] = raw[k].strip()
-    for k in ("aliases", "decoys"):
+    for k in ("aliases", "decoys", "genres"):
         if k in raw:
             values[k] = _str_list(doc, key + (k,), raw[k], item_id)
     if "renewal" in raw:

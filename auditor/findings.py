@@ -9,15 +9,21 @@ from auditor.messages import render
 
 STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
 GAPS = ("missing", "stale", "late", "broken")
-# When several rules fire, the item's status is the first of these among them.
-PRECEDENCE = ("missing", "late", "broken", "stale", "inconclusive")
 FIELD_NAMES = {"title": "标题", "column": "栏目", "anchor": "链接文字", "entry": "列表条目", "directory": "信息公开目录",
                "attachment": "附件名", "slug": "网址拼音缩写"}
+KINDS = ("document", "column", "notice", "news", "third_party", "directory")
+KIND_NAMES = {"document": "文件本身", "column": "栏目", "notice": "通知（关于该事项的工作）", "news": "新闻报道",
+              "third_party": "他人发布（非本校）", "directory": "信息公开目录"}
+DATE_SOURCES = {"page": "页面", "list": "列表", "path": "文件路径", "last_modified": "文件修改时间"}
 
 
 @dataclass
 class Evidence:
-    """One page (or an unfetched link) that may hold an item, and why it was matched."""
+    """One page or file that may hold an item: what it is, which edition it holds, and why it was matched.
+
+    kind: the document itself, a column (list page) holding documents, or a page *about* the item that is not
+    it (a notice, news, a company's post) — only documents are editions. via: matched on its own signals, an
+    entry of a matched column, or the target of the school's 信息公开目录."""
 
     url: str
     title: str
@@ -28,7 +34,7 @@ class Evidence:
     status: int | None = None
     error: str | None = None
     published: str | None = None
-    published_from: str | None = None  # page | list
+    published_from: str | None = None  # page | list | path | last_modified
     period: str | None = None
     period_start: int | None = None
     period_kind: str | None = None
@@ -37,20 +43,58 @@ class Evidence:
     fetched: bool = True
     attachments: list[dict[str, Any]] = field(default_factory=list)
     also: list[str] = field(default_factory=list)  # other signals that agreed
+    kind: str = "document"
+    kind_reason: str = ""  # the title's words that made it a notice, news …
+    via: str = "matched"  # matched | entry | directory
+    column: str | None = None  # the column (list page) it is an entry of
+    column_title: str | None = None
+    is_file: bool = False  # a file (PDF, XLS …) linked as the document, not an HTML page
+    empty: bool = False  # a column page with no entries, files or text of its own
+    scripted: bool = False  # its list is loaded by a script the crawl does not run
+    claimed: bool = False  # at a place the school's 信息公开目录 names for this item
+    genre: bool = False  # named as the item's documents are (办法, 名单 …)
+    entries: int = 0  # for a column: documents listed in it
 
     @property
     def usable(self) -> bool:
-        return self.fetched and self.status is not None and 200 <= self.status < 300 and not self.placeholder
+        """Readable, and holds something: answered 2xx, is not an empty column or a 暂无内容 page."""
+        return (self.fetched and self.status is not None and 200 <= self.status < 300 and not self.placeholder
+                and not self.empty)
+
+    @property
+    def is_document(self) -> bool:
+        return self.kind == "document"
 
     def explain(self) -> str:
+        if self.via == "entry":
+            return f"栏目“{self.column_title}”（{self.column}）中的条目“{self.matched}”；该栏目与清单用语“{self.alias}”相符"
         where = FIELD_NAMES.get(self.field, self.field)
-        return f"{where}“{self.matched}”与清单用语“{self.alias}”相似度 {self.score:.0f}"
+        text = f"{where}“{self.matched}”与清单用语“{self.alias}”相似度 {self.score:.0f}"
+        if self.kind != "document":
+            text += f"；{KIND_NAMES.get(self.kind, self.kind)}" + (f"（“{self.kind_reason}”）" if self.kind_reason else "")
+        return text
+
+    def explain_en(self) -> str:
+        if self.via == "entry":
+            return f"entry “{self.matched}” of the column “{self.column_title}” ({self.column}), which matches “{self.alias}”"
+        text = f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
+        return text if self.kind == "document" else f"{text}; a {self.kind.replace('_', ' ')} page"
+
+    def describe(self) -> str:
+        """The edition in one phrase, as findings name it: 列表条目“…2021年部门预算”（附件 …pdf，2022-04-18）."""
+        what = "附件" if self.is_file else ("列表条目" if self.via == "entry" else "页面")
+        files = [a["name"] for a in self.attachments if a.get("name")][:1]
+        bits = [f"附件 {files[0]}"] if files and not self.is_file else []
+        if self.published:
+            source = DATE_SOURCES.get(self.published_from or "", "")
+            bits.append(f"{source}日期 {self.published}" if source and self.published_from != "page" else self.published)
+        return f"{what}“{self.title or self.matched}”" + (f"（{'，'.join(bits)}）" if bits else "")
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
         d["usable"] = self.usable
         d["why"] = self.explain()
-        d["why_en"] = f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
+        d["why_en"] = self.explain_en()
         return d
 
 
@@ -91,6 +135,7 @@ class ItemResult:
     publish: str = ""
     basis: str = ""
     review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
+    mentions: list[Evidence] = field(default_factory=list)  # pages about the item that are not it (notices, news)
 
     @property
     def set_aside(self) -> bool:
@@ -103,7 +148,7 @@ class ItemResult:
                 "owner_source": self.owner_source, "status": self.status, "set_aside": self.set_aside,
                 "note": self.note, "basis": self.basis,
                 "publish": self.publish, "review": self.review, "evidence": [e.as_json() for e in self.evidence],
-                "findings": [f.as_json() for f in self.findings]}
+                "mentions": [e.as_json() for e in self.mentions], "findings": [f.as_json() for f in self.findings]}
 
 
 @dataclass

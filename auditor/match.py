@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from auditor.normalize import initials, normalise
 from auditor.store import Store
 
 WEIGHTS = {"title": 1.0, "entry": 0.97, "column": 0.95, "directory": 0.93, "anchor": 0.92, "attachment": 0.92, "slug": 0.82}
+# (directory: the weight of a 信息公开目录 claim, which auditor.pages weighs; the matcher reads a page's own signals)
 TITLE_LIKE = ("title", "entry", "anchor", "attachment")  # fields a decoy word in the text discounts
 DECOY_FACTOR = 0.5
 THRESHOLD = 90.0  # raw similarity a signal needs on its own: one character in eight changes a Chinese title's meaning
@@ -46,11 +46,17 @@ class PageSignals:
     published: str | None
     period: dict | None
     placeholder: str | None
-    is_list: bool
+    is_list: bool  # it lists dated entries
     texts: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # signal kind → texts
     list_dates: list[str] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
     fetched: bool = True
+    listing: bool | None = None  # named after its column (None: a store from before this was measured)
+    content_chars: int | None = None
+    content_links: int | None = None
+    scripted: bool = False
+    rows: int = 0  # list entries on it, dated or not
+    has_directory: bool = False  # it holds the school's 信息公开目录 table
 
 
 @dataclass
@@ -60,39 +66,42 @@ class DirectoryClaim:
     label: str
     department: str
     targets: list[str]
+    page: str = ""
+
+
+@dataclass
+class ClaimMatch:
+    """A 信息公开目录 row assigned to an item, with how well its label matched the item's wording."""
+
+    claim: DirectoryClaim
+    score: float
+    alias: str
 
 
 CHUNK = 5000  # pages matched at a time: memory is bounded by this, not by the size of the site
 
 
-def page_urls(store: Store, run_id: int) -> list[str]:
-    """Every distinct page of the run (duplicates under another URL excluded), in URL order."""
-    return [r[0] for r in store.db.execute(
-        "SELECT url FROM pages WHERE run_id=? AND duplicate_of IS NULL ORDER BY url", (run_id,))]
-
-
 def load_claims(store: Store, run_id: int) -> list[DirectoryClaim]:
     claims: dict[tuple[str, str], DirectoryClaim] = {}
-    for r in store.db.execute("SELECT label, department, target FROM directory WHERE run_id=? ORDER BY rowid", (run_id,)):
-        claim = claims.setdefault((r["label"], r["department"] or ""), DirectoryClaim(r["label"], r["department"] or "", []))
+    for r in store.directory_rows(run_id):
+        key = (r["label"], r["department"] or "")
+        claim = claims.setdefault(key, DirectoryClaim(r["label"], r["department"] or "", [], r["page"]))
         if r["target"]:
             claim.targets.append(r["target"])
     return list(claims.values())
 
 
-def _signals_for(db: sqlite3.Connection, run_id: int, urls: list[str]) -> dict[str, PageSignals]:
-    """The signals of these pages: their own fields, and what list entries, anchors, the 信息公开目录 and
-    their attachments say. The chunk's URLs go into a temporary table so every query is one indexed join."""
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS chunk(url TEXT PRIMARY KEY)")
-    db.execute("DELETE FROM temp.chunk")
-    db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
+def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSignals]:
+    """The signals of these pages: their own fields, and what list entries, link texts and their attachments
+    say about them."""
+    q = store.signal_rows(run_id, urls)
     pages: dict[str, PageSignals] = {}
     texts: dict[str, dict[str, list[str]]] = {}
-    # CROSS JOIN keeps the chunk as the outer loop, so each lookup below is an index probe, not a table scan
-    for r in db.execute("SELECT p.url, title, status, error, published, period, placeholder, breadcrumb FROM temp.chunk c "
-                        "CROSS JOIN pages p ON p.run_id=? AND p.url = c.url", (run_id,)):
+    for r in q["pages"]:
         p = PageSignals(r["url"], r["title"] or "", r["status"], r["error"], r["published"],
-                        json.loads(r["period"]) if r["period"] else None, r["placeholder"], False)
+                        json.loads(r["period"]) if r["period"] else None, r["placeholder"], False,
+                        listing=None if r["listing"] is None else bool(r["listing"]), content_chars=r["content_chars"],
+                        content_links=r["content_links"], scripted=bool(r["scripted"]))
         t = texts[p.url] = defaultdict(list)
         if p.title:
             t["title"].append(p.title)
@@ -100,28 +109,25 @@ def _signals_for(db: sqlite3.Connection, run_id: int, urls: list[str]) -> dict[s
         t["column"].extend(c for c in crumbs[-2:] if c != p.title)
         t["slug"].extend(s for s in re.split(r"[/._?=&-]+", urlsplit(p.url).path.lower()) if s.isalpha())
         pages[p.url] = p
-    for r in db.execute("SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e "
-                        "ON e.run_id=? AND e.target = c.url", (run_id,)):
-        texts[r["target"]]["entry"].append(r["title"])
-        if r["date"]:
-            pages[r["target"]].list_dates.append(r["date"])
-    for r in db.execute("SELECT DISTINCT e.page FROM temp.chunk c CROSS JOIN entries e ON e.run_id=? AND e.page = c.url",
-                        (run_id,)):
-        pages[r["page"]].is_list = True
-    for r in db.execute("SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l "
-                        "ON l.run_id=? AND l.dst = c.url WHERE l.is_attachment=0 AND l.text != ''", (run_id,)):
-        if not GENERIC_ANCHORS.match(r["text"]):
+    for r in q["entries_to"]:
+        if r["target"] in pages:  # a URL asked for that the crawl never stored has no signals
+            texts[r["target"]]["entry"].append(r["title"])
+            if r["date"]:
+                pages[r["target"]].list_dates.append(r["date"])
+    for r in q["lists"]:
+        pages[r["page"]].is_list = r["dated"] > 0
+        pages[r["page"]].rows = r["rows"]
+    for r in q["anchors_to"]:
+        if r["dst"] in pages and not GENERIC_ANCHORS.match(r["text"]):
             texts[r["dst"]]["anchor"].append(r["text"])
-    for r in db.execute("SELECT l.src, l.dst, l.text, a.status, a.filename, a.error FROM temp.chunk c "
-                        "CROSS JOIN links l ON l.run_id=? AND l.src = c.url "
-                        "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1", (run_id,)):
+    for r in q["directories"]:
+        pages[r["page"]].has_directory = True
+    for r in q["files_of"]:
         name = r["text"] or r["filename"] or ""
-        pages[r["src"]].attachments.append({"url": r["dst"], "name": name, "status": r["status"], "error": r["error"]})
-        if name:
+        pages[r["src"]].attachments.append({"url": r["dst"], "name": name, "status": r["status"], "error": r["error"],
+                                            "filename": r["filename"], "last_modified": r["last_modified"]})
+        if name and not pages[r["src"]].has_directory:  # the 目录's links are claims, not the page's files
             texts[r["src"]]["attachment"].append(name)
-    for r in db.execute("SELECT d.target, d.label FROM temp.chunk c CROSS JOIN directory d ON d.run_id=? AND d.target = c.url",
-                        (run_id,)):
-        texts[r["target"]]["directory"].append(r["label"])
     for url, t in texts.items():  # an unreachable page keeps only what others say about it
         pages[url].texts = {k: list(dict.fromkeys(x for x in v if x)) for k, v in t.items() if v}
     return pages
@@ -129,7 +135,7 @@ def _signals_for(db: sqlite3.Connection, run_id: int, urls: list[str]) -> dict[s
 
 def iter_signals(store: Store, run_id: int, urls: list[str], chunk: int = CHUNK) -> Iterator[dict[str, PageSignals]]:
     for k in range(0, len(urls), chunk):
-        yield _signals_for(store.db, run_id, urls[k:k + chunk])
+        yield load_signals(store, run_id, urls[k:k + chunk])
 
 
 class Matcher:
@@ -188,15 +194,13 @@ class Matcher:
             if len(idx):
                 scores[idx] = process.cpdist([norm[i] for i in row_a[idx]], [self.alias_norm[j] for j in col_a[idx]],
                                              scorer=scorer, score_cutoff=floor, dtype=np.float32, workers=-1)
-        best: dict[tuple[int, int], tuple[float, str]] = {}
+        best: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)  # (row, item) → every alias that matched
         for k in np.nonzero(scores >= floor)[0]:
             r, j = int(row_a[k]), int(col_a[k])
-            key = (r, int(self.alias_item[j]))
-            if key not in best or scores[k] > best[key][0]:
-                best[key] = (float(scores[k]), self.alias_norm[j])
-        out: dict[int, list[tuple[int, float, str]]] = defaultdict(list)
-        for (r, i), (score, alias) in best.items():
-            out[r].append((i, score, alias))
+            best[(r, int(self.alias_item[j]))][self.alias_norm[j]] = float(scores[k])
+        out: dict[int, list[tuple[int, dict[str, float]]]] = defaultdict(list)
+        for (r, i), aliases in best.items():
+            out[r].append((i, aliases))
         return {r: [(i, sc, self.alias_by_norm[a]) for i, sc, a in _most_specific(found)] for r, found in out.items()}
 
     def is_decoy(self, text: str, item: Item) -> bool:
@@ -258,7 +262,7 @@ class Matcher:
         for (url, i), (score, fld, text, alias, agree) in scored.items():
             if score < THRESHOLD or score < page_best[url] - RIVAL_GAP:
                 continue
-            out[self.items[i].id].append(_evidence(pages[url], score, fld, text, alias, agree))
+            out[self.items[i].id].append(page_evidence(pages[url], score, fld, text, alias, agree))
         for ev in out.values():
             ev.sort(key=_rank)
         return out
@@ -269,14 +273,19 @@ def _rank(e: Evidence) -> tuple[float, bool, bool, int, str]:
     return (-round(e.score, 1), not e.usable, e.is_list, -(e.period_start or 0), e.url)
 
 
-def _most_specific(found: list[tuple[int, float, str]]) -> list[tuple[int, float, str]]:
-    """Drop an item whose matching alias lies inside another item's longer matching alias on the same text:
-    '研究生招生咨询及申诉方式' is moe-14 (研究生招生咨询), not moe-10 (招生咨询)."""
-    return [(i, s, a) for i, s, a in found
-            if not any(j != i and t >= s and a != b and a in b for j, t, b in found)]
+def _most_specific(found: list[tuple[int, dict[str, float]]]) -> list[tuple[int, float, str]]:
+    """Each item's best alias on the text, dropping an item whose best alias lies inside a longer alias of
+    another item that matched the same text as well: '研究生招生咨询及申诉方式' is moe-14 (研究生招生咨询), not
+    moe-10 (招生咨询); '招生章程及特殊类型招生办法' is moe-07 (特殊类型招生办法), not moe-08 (特殊类型招生)."""
+    out = []
+    for i, aliases in found:
+        a, s = max(aliases.items(), key=lambda kv: (kv[1], len(kv[0])))
+        if not any(j != i and t >= s and a != b and a in b for j, other in found for b, t in other.items()):
+            out.append((i, s, a))
+    return out
 
 
-def _evidence(p: PageSignals, score: float, fld: str, text: str, alias: str, agree: list[str]) -> Evidence:
+def page_evidence(p: PageSignals, score: float, fld: str, text: str, alias: str, agree: list[str]) -> Evidence:
     published, source = (p.published, "page") if p.published else ((max(p.list_dates), "list") if p.list_dates else (None, None))
     return Evidence(url=p.url, title=p.title, score=round(score, 1), field=fld, matched=text, alias=alias, status=p.status,
                     error=p.error, published=published, published_from=source,
@@ -285,14 +294,13 @@ def _evidence(p: PageSignals, score: float, fld: str, text: str, alias: str, agr
                     placeholder=p.placeholder, is_list=p.is_list, fetched=p.fetched, attachments=p.attachments, also=agree)
 
 
-def match_directory(matcher: Matcher, claims: list[DirectoryClaim]) -> dict[str, DirectoryClaim]:
-    """item id → the 信息公开目录 row that names it (best match ≥ THRESHOLD)."""
-    if not claims:
-        return {}
-    out: dict[str, tuple[float, DirectoryClaim]] = {}
-    for row, found in matcher.text_hits([c.label for c in claims], THRESHOLD).items():
-        for i, score, _alias in found:
+def match_directory(matcher: Matcher, claims: list[DirectoryClaim]) -> dict[str, ClaimMatch]:
+    """item id → the 信息公开目录 row that names it (best match ≥ THRESHOLD; a row naming two items, as merged
+    rows do, is each one's)."""
+    out: dict[str, ClaimMatch] = {}
+    for row, found in (matcher.text_hits([c.label for c in claims], THRESHOLD) if claims else {}).items():
+        for i, score, alias in found:
             item_id = matcher.items[i].id
-            if item_id not in out or score > out[item_id][0]:
-                out[item_id] = (score, claims[row])
-    return {k: v[1] for k, v in out.items()}
+            if item_id not in out or score > out[item_id].score:
+                out[item_id] = ClaimMatch(claims[row], score, alias)
+    return out

@@ -19,6 +19,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from auditor.errors import InputError
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
   id INTEGER PRIMARY KEY,
@@ -62,8 +64,18 @@ CREATE TABLE IF NOT EXISTS pages (
   etag TEXT,                       -- validators for the next night's conditional request
   last_modified TEXT,
   unchanged_since INTEGER,         -- run whose copy this is, when the server answered 304
+  listing INTEGER,                 -- 1 when the page is named after its column (a list page, not an article)
+  content_chars INTEGER,           -- Chinese characters of its own text outside the site's furniture; NULL: not measured
+  content_links INTEGER,           -- links it offers outside the furniture
+  scripted INTEGER,                -- 1 when an inline script loads more content (the crawl may not see a list)
   PRIMARY KEY (run_id, url)
 );
+CREATE TABLE IF NOT EXISTS redirects (
+  run_id INTEGER NOT NULL,
+  src TEXT NOT NULL,               -- a URL that led elsewhere (HTTP redirect, meta refresh, JavaScript location)
+  dst TEXT NOT NULL                -- where the chain ended: the URL the page or file is stored under
+);
+CREATE INDEX IF NOT EXISTS redirects_src ON redirects(run_id, src);
 CREATE TABLE IF NOT EXISTS links (
   run_id INTEGER NOT NULL,
   src TEXT NOT NULL,
@@ -85,6 +97,7 @@ CREATE TABLE IF NOT EXISTS attachments (
   filename TEXT,
   method TEXT,                     -- HEAD, or GET stopped after the headers where HEAD is refused
   fetched_at TEXT,
+  last_modified TEXT,              -- the Last-Modified header: a file's date when nothing else dates it
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -131,11 +144,40 @@ CREATE TABLE IF NOT EXISTS audit_items (
 """
 
 FINAL_STATUSES = ("complete", "partial", "failed", "interrupted")
-# columns added after the first release: (table, column, type) — added to older databases on open
-MIGRATIONS = [("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT"), ("pages", "unchanged_since", "INTEGER"),
-              ("audits", "summary", "TEXT")]
+
+
+def _add_columns(db: sqlite3.Connection, columns: list[tuple[str, str, str]]) -> None:
+    for table, column, kind in columns:
+        if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+
+
+def _v1_release_0_1(db: sqlite3.Connection) -> None:
+    """Stores from before versioning (PRAGMA user_version 0): the columns release 0.1.0 added on open."""
+    _add_columns(db, [("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT"),
+                      ("pages", "unchanged_since", "INTEGER"), ("audits", "summary", "TEXT")])
+
+
+def _v2_page_shape_and_redirects(db: sqlite3.Connection) -> None:
+    """What a page is (list page, own content, scripted), files' Last-Modified, and redirect chains as rows.
+    Old pages keep NULL shape ("not measured"), which the audit never reads as an empty column."""
+    _add_columns(db, [("pages", "listing", "INTEGER"), ("pages", "content_chars", "INTEGER"),
+                      ("pages", "content_links", "INTEGER"), ("pages", "scripted", "INTEGER"),
+                      ("attachments", "last_modified", "TEXT")])
+    db.execute("CREATE TABLE IF NOT EXISTS redirects (run_id INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL)")
+    db.execute("CREATE INDEX IF NOT EXISTS redirects_src ON redirects(run_id, src)")
+    rows = db.execute("SELECT run_id, url, redirects FROM pages WHERE redirects IS NOT NULL AND redirects != '[]'")
+    db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+                   [(r[0], src, r[1]) for r in rows.fetchall() for src in json.loads(r[2]) if src != r[1]])
+
+
+# Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
+# one step at a time, each in its own transaction. A fresh store is created at the latest version.
+MIGRATIONS = [(1, _v1_release_0_1), (2, _v2_page_shape_and_redirects)]
+SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_COLUMNS = ("url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
-                "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified")
+                "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified, "
+                "listing, content_chars, content_links, scripted")
 
 
 def now_iso() -> str:
@@ -177,15 +219,26 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(SCHEMA)
         self._migrate()
         self.recover()
 
     def _migrate(self) -> None:
-        for table, column, kind in MIGRATIONS:
-            have = {r["name"] for r in self.db.execute(f"PRAGMA table_info({table})")}
-            if column not in have:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise InputError(str(self.path), None, f"this store was written by a newer auditor (store version {version}, "
+                             f"this release reads up to {SCHEMA_VERSION})", "upgrade auditor, or point `store:` at another file")
+        fresh = self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone() is None
+        if fresh:
+            self.db.executescript(SCHEMA)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            return
+        for number, step in MIGRATIONS:
+            if number > version:
+                with self.transaction() as db:
+                    step(db)
+                    db.execute(f"PRAGMA user_version = {number}")
+        self.db.executescript(SCHEMA)  # indexes and tables an old store lacks (all IF NOT EXISTS)
 
     def __enter__(self) -> Store:
         return self
@@ -287,13 +340,16 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO pages(run_id, url, final_url, redirects, status, error, content_type, encoding, size,"
             " title, html_title, breadcrumb, published, published_raw, period, excerpt, text_hash, placeholder, canonical,"
-            " depth, referer, fetched_at, etag, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " depth, referer, fetched_at, etag, last_modified, listing, content_chars, content_links, scripted)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, p["url"], p.get("final_url"), json.dumps(p.get("redirects", []), ensure_ascii=False), p.get("status"),
              p.get("error"), p.get("content_type"), p.get("encoding"), p.get("size"), p.get("title"), p.get("html_title"),
              json.dumps(p.get("breadcrumb", []), ensure_ascii=False), p.get("published"), p.get("published_raw"),
              json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None, p.get("excerpt"),
              p.get("text_hash"), p.get("placeholder"), p.get("canonical"), p.get("depth"), p.get("referer"),
-             p.get("fetched_at") or now_iso(), p.get("etag"), p.get("last_modified")))
+             p.get("fetched_at") or now_iso(), p.get("etag"), p.get("last_modified"), p.get("listing"),
+             p.get("content_chars"), p.get("content_links"), p.get("scripted")))
+        Store._write_redirects(db, run_id, p.get("redirects", []), p["url"])
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, p["url"]))
         db.executemany("INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
                        [(run_id, p["url"], link["url"], link["text"], link["context"], int(link["is_attachment"]))
@@ -305,6 +361,11 @@ class Store:
             " VALUES (?,?,?,?,?,?,?,?)",
             [(run_id, p["url"], r["number"], r["category"], r["label"], r["department"], link["url"], link["text"])
              for r in p.get("directory", []) for link in (r["links"] or [{"url": None, "text": None}])])
+
+    @staticmethod
+    def _write_redirects(db: sqlite3.Connection, run_id: int, chain: list[str], dst: str) -> None:
+        db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+                       [(run_id, src, dst) for src in dict.fromkeys(chain) if src != dst])
 
     @staticmethod
     def _copy_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
@@ -321,16 +382,89 @@ class Store:
         db.execute("INSERT INTO directory(run_id, page, number, category, label, department, target, link_text) "
                    "SELECT ?, page, number, category, label, department, target, link_text FROM directory "
                    "WHERE run_id=? AND page=?", (run_id, prev, url))
+        Store._write_redirects(db, run_id, p.get("redirects", []), url)
 
     @staticmethod
     def _write_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
         db.execute(
             "INSERT OR REPLACE INTO attachments(run_id, url, final_url, status, error, content_type, size, filename,"
-            " method, fetched_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            " method, fetched_at, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             (run_id, a["url"], a.get("final_url"), a.get("status"), a.get("error"), a.get("content_type"),
-             a.get("size"), a.get("filename"), a.get("method"), a.get("fetched_at") or now_iso()))
+             a.get("size"), a.get("filename"), a.get("method"), a.get("fetched_at") or now_iso(), a.get("last_modified")))
+        if a.get("final_url"):
+            Store._write_redirects(db, run_id, [a["final_url"]], a["url"])  # a file is stored under the URL linked to
 
     # --- reads ------------------------------------------------------------------------------------
+
+    def page_urls(self, run_id: int) -> list[str]:
+        """Every distinct page of the run (copies of an article under another URL excluded), in URL order."""
+        return [r[0] for r in self.db.execute(
+            "SELECT url FROM pages WHERE run_id=? AND duplicate_of IS NULL ORDER BY url", (run_id,))]
+
+    def directory_rows(self, run_id: int) -> list[sqlite3.Row]:
+        """The 信息公开目录 rows, in page order: label, department, each link target, and the page holding them."""
+        return self.db.execute("SELECT page, label, department, target, link_text FROM directory WHERE run_id=? "
+                               "ORDER BY rowid", (run_id,)).fetchall()
+
+    def signal_rows(self, run_id: int, urls: list[str]) -> dict[str, list[sqlite3.Row]]:
+        """What the store knows about these pages, for matching: their own fields, the list entries and link
+        texts pointing at them, their attachment links, and whether they hold a list or a 信息公开目录. The URLs
+        go into a temporary table so each query is one indexed join (CROSS JOIN keeps it the outer loop)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS chunk(url TEXT PRIMARY KEY)")
+        db.execute("DELETE FROM temp.chunk")
+        db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
+        q = {
+            "pages": "SELECT p.url, title, status, error, published, period, placeholder, breadcrumb, listing, content_chars,"
+                     " content_links, scripted FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
+            "entries_to": "SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e ON e.run_id=?1 AND e.target = c.url",
+            "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
+                     "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
+            # link texts pointing at a page, except the 信息公开目录's own (those are claims, judged apart)
+            "anchors_to": "SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.run_id=?1 AND l.dst = c.url "
+                          "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
+                          "WHERE d.run_id = l.run_id AND d.target = l.dst AND d.page = l.src)",
+            "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified FROM temp.chunk c "
+                        "CROSS JOIN links l ON l.run_id=?1 AND l.src = c.url "
+                        "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1",
+            "directories": "SELECT DISTINCT d.page FROM temp.chunk c CROSS JOIN directory d ON d.run_id=?1 AND d.page = c.url",
+        }
+        return {name: db.execute(sql, (run_id,)).fetchall() for name, sql in q.items()}
+
+    def list_rows(self, run_id: int, pages: list[str]) -> list[sqlite3.Row]:
+        """The entries of these list pages, their targets followed through redirects, newest first."""
+        marks = ",".join("?" * len(pages))
+        return self.db.execute(
+            f"SELECT e.page, e.title, coalesce(r.dst, e.target) AS target, e.date FROM entries e "
+            f"LEFT JOIN redirects r ON r.run_id = e.run_id AND r.src = e.target "
+            f"WHERE e.run_id=? AND e.page IN ({marks}) ORDER BY e.date IS NULL, e.date DESC, e.rowid",
+            (run_id, *pages)).fetchall() if pages else []
+
+    def resolve(self, run_id: int, urls: list[str]) -> dict[str, sqlite3.Row]:
+        """Where each URL ended up in this run: the page or file stored for it (through redirects and copies
+        of the same article), with its status. A URL the crawl never fetched is absent."""
+        out: dict[str, sqlite3.Row] = {}
+        for url in dict.fromkeys(urls):
+            row = self.db.execute(
+                "SELECT coalesce(p2.url, p.url) AS url, 'page' AS kind, coalesce(p2.status, p.status) AS status, "
+                "coalesce(p2.title, p.title) AS title FROM (SELECT coalesce((SELECT dst FROM redirects "
+                "WHERE run_id=?1 AND src=?2 LIMIT 1), ?2) AS u) x JOIN pages p ON p.run_id=?1 AND p.url = x.u "
+                "LEFT JOIN pages p2 ON p2.run_id=?1 AND p2.url = p.duplicate_of", (run_id, url)).fetchone()
+            if row is None:
+                row = self.db.execute(
+                    "SELECT a.url AS url, 'file' AS kind, a.status AS status, a.filename AS title FROM attachments a "
+                    "WHERE a.run_id=?1 AND a.url = coalesce((SELECT dst FROM redirects WHERE run_id=?1 AND src=?2 LIMIT 1), ?2)",
+                    (run_id, url)).fetchone()
+            if row is not None:
+                out[url] = row
+        return out
+
+    def files(self, run_id: int, urls: list[str]) -> dict[str, dict[str, Any]]:
+        """Attachment records for these file URLs."""
+        marks = ",".join("?" * len(urls))
+        return {r["url"]: dict(r) for r in self.db.execute(
+            f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? AND url IN ({marks})",
+            (run_id, *urls))} if urls else {}
 
     def pages(self, run_id: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
@@ -408,7 +542,7 @@ class Store:
         keep = [r[0] for r in self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?", (max(1, keep_runs),))]
         old = [r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM pages WHERE run_id < ?", (min(keep),))] if keep else []
         with self.transaction() as db:
-            for table in ("pages", "links", "attachments", "entries", "directory"):
+            for table in ("pages", "links", "attachments", "entries", "directory", "redirects"):
                 db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])
         return old
 

@@ -120,7 +120,8 @@ class CollegeSpider(scrapy.Spider):
         self.counts["pages"] += 1
         self.counts["not_modified"] += 1
         yield {"kind": "unchanged", "url": response.url, "from_run": self.previous_run, "depth": response.meta.get("depth", 0),
-               "referer": response.meta.get("referer_page"), "fetched_at": now_iso()}
+               "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
+               "redirects": response.meta.get("redirect_urls", [])}
         assert self.store is not None and self.previous_run is not None
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
             yield from self.follow(response, url, text, is_attachment)
@@ -158,8 +159,10 @@ class CollegeSpider(scrapy.Spider):
             "placeholder": sig.placeholder, "canonical": sig.canonical, "depth": response.meta.get("depth", 0),
             "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified"),
             "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
+            "listing": int(sig.listing), "content_chars": sig.content_chars, "content_links": sig.content_links,
+            "scripted": int(sig.scripted),
             "links": [{"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment} for x in sig.links],
-            "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in sig.entries],
+            "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in [*sig.entries, *sig.rows]],
             "directory": [{"label": r.label, "category": r.category, "department": r.department, "number": r.number,
                            "links": [{"url": x.url, "text": x.text} for x in r.links]} for r in sig.directory],
         }
@@ -189,7 +192,7 @@ class CollegeSpider(scrapy.Spider):
                 "error": f"http_{response.status}" if response.status >= 400 else None,
                 "content_type": (headers.get(b"Content-Type") or b"").decode("latin-1"), "size": size,
                 "filename": filename_from_disposition(headers.get(b"Content-Disposition")) or filename_from_url(response.url),
-                "method": method, "fetched_at": now_iso()}
+                "method": method, "fetched_at": now_iso(), "last_modified": _header(response, b"Last-Modified")}
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]

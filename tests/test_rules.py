@@ -7,12 +7,20 @@ from datetime import date
 
 import pytest
 
-from auditor.audit import _status, crawl_health
 from auditor.checklist import load_checklist
 from auditor.extract.dates import title_period
 from auditor.findings import Evidence
 from auditor.match import Matcher, PageSignals
-from auditor.rules import Context, blank_column, broken, freshness, presence, unverifiable
+from auditor.rules import (
+    Context,
+    blank_column,
+    broken,
+    crawl_health,
+    freshness,
+    precedence,
+    presence,
+    unverifiable,
+)
 from auditor.store import Run
 
 CHECKLIST = load_checklist()
@@ -27,7 +35,13 @@ def ev(title: str, published: str | None = None, status: int | None = 200, **kw)
 
 
 def ctx(as_of: str, claims: tuple[str, ...] = ()) -> Context:
-    return Context(date.fromisoformat(as_of), 400, ("xxgk.x.test",), claims)
+    """`claims`: 信息公开目录 links the crawl never stored."""
+    return Context(date.fromisoformat(as_of), 400, ("xxgk.x.test",), claims, claims)
+
+
+def _status(findings, claimed_unverified: bool) -> str:
+    return precedence.decide(ITEM("moe-32"), findings, ctx("2022-11-15", ("https://x/",) if claimed_unverified else ()),
+                             usable=True)[0]
 
 
 def statuses(item_id: str, evidence: list[Evidence], as_of: str) -> list[str]:
@@ -189,8 +203,8 @@ def run(status: str, errors: dict | None = None, pages: int = 100) -> Run:
 
 
 def test_crawl_health():
-    assert crawl_health(run("complete")) is None
-    assert "未完成" in crawl_health(run("partial"))
-    assert "起始页面" in crawl_health(run("failed"))
-    assert "大部分请求失败" in crawl_health(run("complete", {"timeout": 80}))
-    assert crawl_health(run("complete", {"http_404": 80})) is None  # 404s are findings, not a sick crawl
+    assert crawl_health.problem(run("complete")) is None
+    assert "未完成" in crawl_health.problem(run("partial"))
+    assert "起始页面" in crawl_health.problem(run("failed"))
+    assert "大部分请求失败" in crawl_health.problem(run("complete", {"timeout": 80}))
+    assert crawl_health.problem(run("complete", {"http_404": 80})) is None  # 404s are findings, not a sick crawl

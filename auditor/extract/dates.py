@@ -79,3 +79,25 @@ def title_period(title: str) -> Period | None:
     if m := YEAR.search(title):
         return Period("year", int(m.group(1)), f"{m.group(1)}年")
     return None
+
+
+_PATH_DATES = (
+    re.compile(r"/((?:19|20)\d{2})[-_/](\d{1,2})[-_/](\d{1,2})(?=[/_.])"),  # /2026-04-23/  /art/2021/7/19/  /2024_06/03_17/
+    re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),  # WebPlus /2021/1030/…, /uploadfile/2024/0830/…
+    re.compile(r"[/_t]((?:19|20)\d{2})(\d{2})(\d{2})[\d_-]*\.\w+$"),  # t20200903_2748784.html, 20240830151203.pdf
+    re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/()"),  # /docs/2026-04/…, /202009/…
+)
+
+
+def path_date(url: str) -> tuple[date, str] | None:
+    """The date a CMS wrote into a URL's path (its upload folder or file name), with the part it came from.
+    Only a date that exists is taken; a bare year folder is not a date."""
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path
+    for pattern in _PATH_DATES:
+        for m in pattern.finditer(path):
+            y, mo, d = m.groups()
+            if found := _mk(y, mo, d or "1"):
+                return found, m.group(0).strip("/")
+    return None

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
 
 from auditor.extract.dates import Period, labelled_date, parse_date, title_period
 
@@ -29,7 +29,7 @@ TITLE_SELECTORS = (".arti_title", ".title_nei b", ".content-title h3", ".article
 CRUMB_LABEL = re.compile(r"(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置|当前的位置)\s*(是)?\s*[:：]?")
 CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|=>|>|»|＞|→|›|/)\s*")
 CRUMB_SKIP = {"首页", "本站首页", "网站首页", "主页", "正文", "详情", "内容", "详细内容", "正文内容", "返回首页"}
-SITE_SUFFIX = re.compile(r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)$")
+SITE_SUFFIX = re.compile(r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)([（(][^（()）]{1,6}[)）])?$")  # 学生工作部（处）
 TITLE_SEP = re.compile(r"\s*(?:--|——|-|_|\||｜|—)\s*")
 PLACEHOLDER = re.compile(r"暂无内容|暂无信息|暂无数据|暂无记录|正在建设中|栏目建设中|建设中，敬请期待|内容更新中")
 META_REFRESH = re.compile(r"^\s*\d*\s*;?\s*url\s*=\s*['\"]?([^'\"]+)", re.I)
@@ -39,6 +39,18 @@ JSON_ARRAY = re.compile(r"\[\s*\{.*?\}\s*\]", re.S)
 URL_KEYS = ("url", "href", "link", "path", "linkurl", "fileurl")
 TITLE_KEYS = ("title", "name", "text", "label", "showtitle")
 DATE_KEYS = ("date", "time", "pubdate", "publishtime", "publishdate", "releasetime", "createtime")
+# Page furniture, by class or id token: its text and links are the site's, not the page's (header, menus,
+# breadcrumb, pager, footer). Used to tell an empty column from one with content.
+CHROME_TOKENS = {"head", "header", "top", "nav", "navi", "navbar", "menu", "submenu", "subnav", "foot", "footer",
+                 "bottom", "copyright", "banner", "logo", "search", "crumb", "breadcrumb", "position", "location",
+                 "dqwz", "weizhi", "wz", "path", "possplit", "paging", "pager", "pagination", "pages", "pb",
+                 "share", "yqlj", "friendlink", "links", "left", "leftnav", "side", "sidebar", "aside"}
+CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "select", "option", "button", "iframe", "head"}
+TOKEN_SPLIT = re.compile(r"[-_\s\d]+")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+GENERIC_ANCHOR = re.compile(r"^(更多|more|详细|详情|查看|点击|下载|下一?页|上一?页|首页|尾页|末页|返回|\d+|>>|»|\.\.\.|"
+                            r"上一篇|下一篇|上一条|下一条|打印|关闭|收藏|分享)[\s>»]*$", re.I)
+SCRIPT_LOADS = re.compile(r"ajax|XMLHttpRequest|\bfetch\(|\$\.(get|post|getJSON)\(|\.load\(|axios|dataproxy|jsonp", re.I)
 SESSION_PARAM = re.compile(r";jsessionid=[^?#/]*|(?<=[?&])(jsessionid|phpsessid|sid|sessionid)=[^&#]*&?", re.I)
 
 
@@ -84,6 +96,11 @@ class PageSignals:
     directory: list[DirectoryRow] = field(default_factory=list)
     redirect_to: str | None = None
     canonical: str | None = None
+    rows: list[ListEntry] = field(default_factory=list)  # undated list rows of a column page
+    listing: bool = False  # named after its column: a list page, not an article
+    content_chars: int = 0  # Chinese characters of its own text (see Content)
+    content_links: int = 0
+    scripted: bool = False
 
     @property
     def excerpt(self) -> str:
@@ -160,10 +177,24 @@ def _main_node(index: Index) -> Tag | None:
     return None
 
 
+def _is_chrome(el: Tag) -> bool:
+    """Header, menus, breadcrumb, pager, footer: by tag, or by a class or id token (wp_nav, p_pages, footer…)."""
+    if el.name in CHROME_TAGS:
+        return True
+    names = [*(el.get("class") or ()), str(el.get("id") or "")]
+    return any(t in CHROME_TOKENS for n in names for t in TOKEN_SPLIT.split(str(n).lower()) if t)
+
+
+def _in_chrome(el: Tag) -> bool:
+    return _is_chrome(el) or any(_is_chrome(p) for p in el.parents if isinstance(p, Tag) and p.name != "[document]")
+
+
 def _title(soup: BeautifulSoup, index: Index) -> tuple[str, str]:
     html_title = squash(soup.title.get_text()) if soup.title else ""
     for sel in TITLE_SELECTORS:
         node = _select(index, sel)
+        if node is not None and sel == "h1" and _in_chrome(node):
+            continue  # a logo <h1> in the header is the site's name, not the page's title
         if node is not None:
             text = squash(node.get_text(" "))
             if 2 <= len(text) <= 150 and not PLACEHOLDER.search(text):
@@ -171,7 +202,7 @@ def _title(soup: BeautifulSoup, index: Index) -> tuple[str, str]:
     return clean_title(html_title), html_title
 
 
-def _breadcrumb(soup: BeautifulSoup) -> list[str]:
+def _breadcrumb(soup: BeautifulSoup) -> tuple[list[str], Tag | None]:
     node = None
     for el in soup.find_all(string=CRUMB_LABEL):
         node = el.parent
@@ -183,7 +214,7 @@ def _breadcrumb(soup: BeautifulSoup) -> list[str]:
     if node is None:
         node = soup.select_one(".breadcrumb, .position, .dqwz, .location, .crumb, .wz, .current-position")
     if node is None:
-        return []
+        return [], None
     text = CRUMB_LABEL.sub(" ", squash(node.get_text(" ")))
     parts = [p.strip(" :：") for p in CRUMB_SPLIT.split(text)]
     if len(parts) < 2:  # WebPlus separates crumbs with spans, not '>': take the links, then the trailing text
@@ -191,7 +222,7 @@ def _breadcrumb(soup: BeautifulSoup) -> list[str]:
         tail = node.find_all(string=True)[-1:] if node.find_all("a") else []
         if tail and tail[0].parent.name != "a":
             parts.append(squash(str(tail[0])))
-    return [p for p in parts if p and p not in CRUMB_SKIP and len(p) <= 40]
+    return [p for p in parts if p and p not in CRUMB_SKIP and len(p) <= 40], node
 
 
 def _published(soup: BeautifulSoup, main: Tag | None) -> tuple[date | None, str]:
@@ -221,6 +252,65 @@ def _published(soup: BeautifulSoup, main: Tag | None) -> tuple[date | None, str]
         if len(text) <= 60 and (d := parse_date(text, compact=True)):
             return d, text[:40]
     return None, ""
+
+
+@dataclass
+class Content:
+    """What the page itself holds, outside the site's furniture: how many Chinese characters of text (not
+    counting link texts, dates and the page's own title), the links it offers, and whether a script loads
+    more. A column page with none of these is an empty column, placeholder or not."""
+
+    chars: int = 0
+    anchors: list[Tag] = field(default_factory=list)
+    scripted: bool = False
+
+
+def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
+    out = Content()
+    stack = list(reversed(list((soup.body or soup).children)))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tag):
+            if node.name == "script" and not node.get("src") and SCRIPT_LOADS.search(node.get_text()):
+                out.scripted = True
+            if node is skip or _is_chrome(node):
+                continue
+            if node.name == "a":
+                if node.get("href") and not GENERIC_ANCHOR.match(_anchor_text(node)):
+                    out.anchors.append(node)
+                continue
+            stack.extend(reversed(list(node.children)))
+        elif type(node) is NavigableString:
+            text = squash(str(node))
+            if text and text not in own:
+                out.chars += len(CJK.findall(text))
+    return out
+
+
+def _looks_like_list(title: str, html_title: str, crumbs: list[str]) -> bool:
+    """A column (list) page is named after its column: its title is the breadcrumb's last part
+    ('预算公开' under 当前位置: 首页 >> 财务信息 >> 预算公开); an article's title is its own."""
+    if not crumbs:
+        return False
+    last = crumbs[-1]
+    return last in (title, clean_title(html_title)) or html_title.split(" ")[-1] == last
+
+
+def _rows(anchors: list[Tag], base: str, dated: list[ListEntry]) -> list[ListEntry]:
+    """Undated list rows of a column page: a content link alone in its <li>/<tr>/<dd> (regulation and finance
+    columns often list files and articles without a date)."""
+    seen = {e.url for e in dated}
+    out: list[ListEntry] = []
+    for a in anchors:
+        row = a.find_parent(["li", "tr", "dd"])
+        if row is None or len(row.find_all("a", href=True)) != 1:
+            continue
+        url = clean_url(urljoin(base, str(a["href"]).strip()))
+        title = _anchor_text(a)
+        if len(title) >= 4 and url not in seen and not url.lower().startswith(("javascript", "mailto")):
+            seen.add(url)
+            out.append(ListEntry(title, url, None))
+    return out
 
 
 def _text(soup: BeautifulSoup, main: Tag | None) -> str:
@@ -369,7 +459,9 @@ def extract_page(url: str, html: str) -> PageSignals:
     base = urljoin(url, base_tag["href"]) if base_tag else url
     canonical_tag = soup.find("link", rel="canonical", href=True)
     title, html_title = _title(soup, index)
-    breadcrumb = _breadcrumb(soup)
+    breadcrumb, crumb_node = _breadcrumb(soup)
+    listing = _looks_like_list(title, html_title, breadcrumb)
+    content = _content(soup, crumb_node, {title, html_title, *breadcrumb})
     links: list[Link] = []
     for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src")):
         for el in soup.find_all(tag, attrs={attr: True}):
@@ -404,4 +496,6 @@ def extract_page(url: str, html: str) -> PageSignals:
         placeholder=placeholder, links=links, entries=entries, directory=directory,
         redirect_to=redirect_to,
         canonical=clean_url(urljoin(base, canonical_tag["href"])) if canonical_tag else None,
+        rows=_rows(content.anchors, base, entries) if listing and not directory else [], listing=listing,
+        content_chars=content.chars, content_links=len(content.anchors), scripted=content.scripted,
     )

@@ -1,23 +1,28 @@
-"""blank column (counts as missing): a column for the item exists, but it is empty or says 暂无内容 / 正在建设中.
+"""blank column (counts as missing): a column for the item exists but holds nothing — it says 暂无内容 /
+正在建设中, or it has no entries, no files and no text of its own at all.
 
 Good: 受捐赠财产 column with an article → not blank.
-Bad: 受捐赠财产 column whose list only says 暂无内容 → missing (空白栏目).
+Bad: the same column whose list is empty, with or without 暂无内容 → missing (空白栏目).
+A column whose list is loaded by a script the crawl cannot run is not judged here (unverifiable).
 """
 
 from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import Context
+from auditor.rules import Context, rule
 
 BASIS = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）：栏目开设后从未发布内容或显示“暂无内容”“正在建设中”的为空白栏目"
 
 
+@rule("blank_column", "missing", "high", order=11)
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
-    blanks = [e for e in evidence if e.placeholder and e.fetched and e.status is not None and e.status < 400]
+    blanks = [e for e in evidence if (e.placeholder or (e.empty and not e.scripted)) and e.fetched
+              and e.status is not None and e.status < 400]
     if not blanks or any(e.usable for e in evidence):
         return []
     e = blanks[0]
-    return [Finding("blank_column", "missing", "high", "blank_column.blank",
-                    {"short": item.short, "placeholder": e.placeholder, "url": e.url, "publish": item.publish},
+    key = "blank_column.blank" if e.placeholder else "blank_column.empty"
+    return [Finding("blank_column", "missing", "high", key,
+                    {"short": item.short, "placeholder": e.placeholder or "", "url": e.url, "publish": item.publish},
                     f"{item.basis}；{BASIS}", e.url)]

@@ -1,30 +1,40 @@
-"""broken: the evidence page, or an attachment it publishes the item in, answers 404/410/5xx.
+"""broken: the item's documents cannot be opened — the page (or the 目录's target) answers 404/410/5xx,
+every document a column lists for it is dead, or the newest document's attached files are.
 
 Good: 2021年度部门决算 page with a PDF that downloads → not broken.
-Bad: the same page whose 决算公开表.pdf answers 404 → broken (the tables are the item).
+Bad: the same page whose 决算公开表.pdf answers 404 → broken (the tables are the item); a column whose only
+entry answers 404 → broken (链接失效), not 已公开.
 """
 
 from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import LINKS, Context, is_broken
+from auditor.rules import LINKS, Context, is_broken, rule
 
 
+@rule("broken", "broken", "medium", order=13)
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
-    usable = [e for e in evidence if e.usable]
-    if not usable:
-        dead = [e for e in evidence if is_broken(e.status)]
-        if dead:
-            e = dead[0]
-            return [Finding("broken", "broken", "medium", "broken.page", {"short": item.short, "url": e.url, "status": e.status},
-                            f"{item.basis}；{LINKS}", e.url)]
-        return []
-    # Attachments: judge the newest document page that has any (a list page's own links do not count).
-    docs = [e for e in usable if e.attachments and not e.is_list]
+    docs = [e for e in evidence if e.is_document and e.usable]
     if not docs:
+        dead = [e for e in evidence if is_broken(e.status)]
+        if not dead:
+            return []
+        e = dead[0]
+        if e.via == "entry":
+            return [Finding("broken", "broken", "medium", "broken.entry",
+                            {"short": item.short, "title": e.title, "url": e.url, "status": e.status,
+                             "column": e.column_title or "", "column_url": e.column or "",
+                             "count": len([d for d in dead if d.via == "entry"])},
+                            f"{item.basis}；{LINKS}", e.url)]
+        return [Finding("broken", "broken", "medium", "broken.page", {"short": item.short, "url": e.url, "status": e.status},
+                        f"{item.basis}；{LINKS}", e.url)]
+    # Attachments: judge the newest document that has any.
+    with_files = [e for e in docs if e.attachments]
+    if not with_files:
         return []
-    newest = max(docs, key=lambda e: (e.period_start or 0, e.published or ""))
+    r = item.renewal
+    newest = max(with_files, key=lambda e: (r.covered(e.period_start, e.period_kind, e.published) or 0, e.published or ""))
     bad = [a for a in newest.attachments if is_broken(a.get("status"))]
     if not bad or (not item.attachment and len(bad) < len(newest.attachments)):
         return []
