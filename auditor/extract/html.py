@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from auditor.extract.dates import Period, labelled_date, parse_date, title_period
+from auditor.extract.dates import LABEL, Period, labelled_date, parse_date, title_period
 
 ATTACHMENT_EXT = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "zip", "rar", "7z",
                   "jpg", "jpeg", "png", "tif", "tiff", "txt", "csv", "ofd", "mp4"}
@@ -45,7 +45,8 @@ CHROME_TOKENS = {"head", "header", "top", "nav", "navi", "navbar", "menu", "subm
                  "bottom", "copyright", "banner", "logo", "search", "crumb", "breadcrumb", "position", "location",
                  "dqwz", "weizhi", "wz", "path", "possplit", "paging", "pager", "pagination", "pages", "pb",
                  "share", "yqlj", "friendlink", "links", "left", "leftnav", "side", "sidebar", "aside"}
-CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "select", "option", "button", "iframe", "head"}
+CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "select", "option", "button", "head"}
+MEDIA_TAGS = {"img", "iframe", "embed", "object", "video"}  # a scanned 决算 shown as images is content, not an empty page
 TOKEN_SPLIT = re.compile(r"[-_\s\d]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 GENERIC_ANCHOR = re.compile(r"^(更多|more|详细|详情|查看|点击|下载|下一?页|上一?页|首页|尾页|末页|返回|\d+|>>|»|\.\.\.|"
@@ -97,7 +98,7 @@ class PageSignals:
     redirect_to: str | None = None
     canonical: str | None = None
     rows: list[ListEntry] = field(default_factory=list)  # undated list rows of a column page
-    listing: bool = False  # named after its column: a list page, not an article
+    listing: bool | None = None  # True: a list page (named after its column); False: an article; None: unclear
     content_chars: int = 0  # Chinese characters of its own text (see Content)
     content_links: int = 0
     scripted: bool = False
@@ -115,10 +116,23 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
 
 
+DEFAULT_PORTS = {"http": ":80", "https": ":443"}
+
+
 def clean_url(url: str) -> str:
-    """Drop fragments and session ids so one article is one URL (;jsessionid=…, ?sid=…)."""
+    """One spelling per URL, so a link, a 目录 target and the stored page agree: fragments and session ids
+    dropped (;jsessionid=…, ?sid=…), scheme and host lower-cased, a default port and an empty path
+    ('http://cwc.x.edu.cn' → 'http://cwc.x.edu.cn/') normalised."""
     url = SESSION_PARAM.sub("", url.strip()).split("#", 1)[0]
-    return url[:-1] if url.endswith(("?", "&")) else url
+    url = url[:-1] if url.endswith(("?", "&")) else url
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in DEFAULT_PORTS or not parts.netloc:
+        return url
+    netloc = parts.netloc.lower()
+    if netloc.endswith(DEFAULT_PORTS[parts.scheme.lower()]):
+        netloc = netloc[: -len(DEFAULT_PORTS[parts.scheme.lower()])]
+    rest = url.split(parts.netloc, 1)[1]
+    return f"{parts.scheme.lower()}://{netloc}{rest if rest.startswith('/') else '/' + rest}"
 
 
 def is_attachment_url(url: str) -> bool:
@@ -262,6 +276,7 @@ class Content:
 
     chars: int = 0
     anchors: list[Tag] = field(default_factory=list)
+    media: int = 0
     scripted: bool = False
 
 
@@ -279,6 +294,9 @@ def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
                 if node.get("href") and not GENERIC_ANCHOR.match(_anchor_text(node)):
                     out.anchors.append(node)
                 continue
+            if node.name in MEDIA_TAGS:
+                out.media += bool(node.get("src") or node.get("data") or node.get("data-src"))
+                continue
             stack.extend(reversed(list(node.children)))
         elif type(node) is NavigableString:
             text = squash(str(node))
@@ -287,13 +305,21 @@ def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
     return out
 
 
-def _looks_like_list(title: str, html_title: str, crumbs: list[str]) -> bool:
-    """A column (list) page is named after its column: its title is the breadcrumb's last part
-    ('预算公开' under 当前位置: 首页 >> 财务信息 >> 预算公开); an article's title is its own."""
-    if not crumbs:
+ARTICLE_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", "#zoom", ".field--name-body",
+                     ".article-content", ".article_content", ".arti_title")  # CMS markers of an article body
+
+
+def _listing(title: str, html_title: str, crumbs: list[str], index: Index, published_raw: str) -> bool | None:
+    """True for a column (list) page, False for an article, None when the page does not say.
+    A list page is named after its column: its title is the breadcrumb's last part ('预算公开' under
+    当前位置: 首页 >> 财务信息 >> 预算公开). An article has its CMS's article body, or a labelled date of its own
+    (发布时间：…); a "latest news" sidebar with dates does not make it a list."""
+    if crumbs and (crumbs[-1] in (title, clean_title(html_title)) or html_title.split(" ")[-1] == crumbs[-1]):
+        return True
+    if (any(_select(index, sel) is not None for sel in ARTICLE_SELECTORS) or LABEL.match(published_raw or "")
+            or (published_raw or "").startswith("<meta")):
         return False
-    last = crumbs[-1]
-    return last in (title, clean_title(html_title)) or html_title.split(" ")[-1] == last
+    return None
 
 
 def _rows(anchors: list[Tag], base: str, dated: list[ListEntry]) -> list[ListEntry]:
@@ -375,7 +401,7 @@ def _entries(soup: BeautifulSoup, base: str) -> list[ListEntry]:
     seen: set[str] = set()
     for a in soup.find_all("a", href=True):
         row = a.find_parent(["li", "tr", "dd", "p"])
-        if row is None or len(row.find_all("a")) > 3:
+        if row is None or len(row.find_all("a")) > 3 or _in_chrome(row):
             continue
         rest = squash(row.get_text(" ").replace(a.get_text(" "), " ", 1))
         when = parse_date(rest, compact=True)
@@ -460,7 +486,6 @@ def extract_page(url: str, html: str) -> PageSignals:
     canonical_tag = soup.find("link", rel="canonical", href=True)
     title, html_title = _title(soup, index)
     breadcrumb, crumb_node = _breadcrumb(soup)
-    listing = _looks_like_list(title, html_title, breadcrumb)
     content = _content(soup, crumb_node, {title, html_title, *breadcrumb})
     links: list[Link] = []
     for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src")):
@@ -484,6 +509,7 @@ def extract_page(url: str, html: str) -> PageSignals:
     entries = _entries(soup, base) + script_entries
     main = _main_node(index)
     published, published_raw = _published(soup, main)
+    listing = _listing(title, html_title, breadcrumb, index, published_raw)
     raw_text = squash(soup.get_text(" ")) if soup.body else ""
     redirect_to = _redirect(soup, base, raw_text)  # before _text(), which strips the <script>s it reads
     text = _text(soup, main)
@@ -497,5 +523,5 @@ def extract_page(url: str, html: str) -> PageSignals:
         redirect_to=redirect_to,
         canonical=clean_url(urljoin(base, canonical_tag["href"])) if canonical_tag else None,
         rows=_rows(content.anchors, base, entries) if listing and not directory else [], listing=listing,
-        content_chars=content.chars, content_links=len(content.anchors), scripted=content.scripted,
+        content_chars=content.chars, content_links=len(content.anchors) + content.media, scripted=content.scripted,
     )

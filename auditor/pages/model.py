@@ -17,7 +17,6 @@ from auditor.pages.titles import genre_fit, title_kind
 from auditor.store import Store
 
 EMPTY_CHARS = 20  # a column page with fewer characters of its own (and no entries, files or links) is empty
-ARTICLE_CHARS = 40  # a page with its own date and this much text is an article, whatever lists it carries
 ENTRIES_PER_COLUMN = 30  # a column's newest entries considered: an edition older than that is not the current one
 HOME = re.compile(r"^/?((index|main|default|home)\.(s?html?|jsp|php|aspx?))?$", re.I)
 MENTIONS = 5
@@ -51,8 +50,8 @@ def page_kind(p: PageSignals, news_words: tuple[str, ...]) -> tuple[str, str, bo
     is the document; anything else is what its title's grammar says."""
     if p.has_directory:
         return "directory", "", False
-    article = not p.listing and bool(p.published) and (p.content_chars or 0) >= ARTICLE_CHARS
-    if (p.listing or p.is_list or p.placeholder) and not article:
+    article = p.listing is False  # its CMS's article body, or a labelled date of its own
+    if (p.listing or p.is_list or p.placeholder) and not (article and not p.placeholder):
         if p.placeholder:
             return "column", p.placeholder, True
         if p.rows or p.attachments or p.is_list:

@@ -11,6 +11,7 @@ Examples (tests/test_titles.py has them all):
     转发四川省财政厅关于批复2024年省级部门预算的通知    → notice   (转发)
     关于印发《荆江大学学生申诉处理办法》的通知          → document (印发)
     关于刘某某等同志职务任免的通知                     → document (the 任免 itself)
+    2021年本科教学基本状态数据填报指南                  → notice   (填报…指南: how to fill in data for it)
     荆江大学2024年部门预算                            → document
     我校召开2024年招生工作会议                         → news
     某某光电科技股份有限公司2025届校园招聘简章           → third_party
@@ -33,7 +34,8 @@ ABOUT = re.compile(r"关于(?P<body>.+?)(?:的)?(?P<end>通知|通告|公告|通
                    r"报告|公示|规定|办法|方案|安排)$")
 CORRESPONDENCE = ("函", "复函", "批复", "请示", "提示", "工作提示")
 FORWARD = re.compile(r"^(关于)?转发|转发《|的转发$")
-WORK_NOTICE = re.compile("(" + "|".join(PROCESS) + r").*?工作的?(通知|方案|安排|提示|部署)$")
+WORK_NOTICE = re.compile("(" + "|".join(PROCESS) + r")(.*?工作的?(通知|方案|安排|提示|部署)|.{0,12}(说明|指南|须知|提纲|模板|样表))$")
+DRAFT = re.compile(r"征求意见稿|（草案）|\(草案\)|送审稿")
 THIRD_PARTY = re.compile(r"(公司|集团|银行|分行|支行)[^，。]*?(招聘|宣讲|校招|双选|专场|实习生)")
 # A title ending in one of these names a document, whatever verb it contains (…获得者名单公示 is a list).
 DOCUMENT_HEADS = ("公示", "名单", "公告", "通知", "办法", "规定", "报告", "年报", "章程", "简章", "计划", "规划", "方案", "细则",
@@ -67,6 +69,8 @@ def title_kind(title: str, news_words: Iterable[str] = ()) -> TitleKind:
         return TitleKind("third_party", m.group(0))
     if m := FORWARD.search(t):
         return TitleKind("notice", "转发")
+    if m := DRAFT.search(t):
+        return TitleKind("notice", m.group(0))  # a draft for comment is not the document in force
     if m := ABOUT.search(t):
         body, end = m.group("body"), m.group("end")
         if end in CORRESPONDENCE:
