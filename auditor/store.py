@@ -433,12 +433,25 @@ class Store:
 
     def list_rows(self, run_id: int, pages: list[str]) -> list[sqlite3.Row]:
         """The entries of these list pages, their targets followed through redirects, newest first."""
-        marks = ",".join("?" * len(pages))
-        return self.db.execute(
-            f"SELECT e.page, e.title, coalesce(r.dst, e.target) AS target, e.date FROM entries e "
-            f"LEFT JOIN redirects r ON r.run_id = e.run_id AND r.src = e.target "
-            f"WHERE e.run_id=? AND e.page IN ({marks}) ORDER BY e.date IS NULL, e.date DESC, e.rowid",
-            (run_id, *pages)).fetchall() if pages else []
+        out: list[sqlite3.Row] = []
+        for k in range(0, len(pages), 500):
+            part = pages[k:k + 500]
+            out.extend(self.db.execute(
+                f"SELECT e.page, e.title, coalesce(r.dst, e.target) AS target, e.date FROM entries e "
+                f"LEFT JOIN redirects r ON r.run_id = e.run_id AND r.src = e.target "
+                f"WHERE e.run_id=? AND e.page IN ({','.join('?' * len(part))}) ORDER BY e.date IS NULL, e.date DESC, e.rowid",
+                (run_id, *part)))
+        return out
+
+    def listed_on(self, run_id: int, targets: list[str]) -> dict[str, int]:
+        """On how many pages each target is a list entry (a 'latest news' box repeats on every page)."""
+        out: dict[str, int] = {}
+        for k in range(0, len(targets), 500):
+            part = targets[k:k + 500]
+            out.update({r[0]: r[1] for r in self.db.execute(
+                f"SELECT target, count(DISTINCT page) FROM entries WHERE run_id=? AND target IN ({','.join('?' * len(part))}) "
+                "GROUP BY target", (run_id, *part))})
+        return out
 
     def resolve(self, run_id: int, urls: list[str]) -> dict[str, sqlite3.Row]:
         """Where each URL ended up in this run: the page or file stored for it (through redirects and copies
@@ -461,10 +474,13 @@ class Store:
 
     def files(self, run_id: int, urls: list[str]) -> dict[str, dict[str, Any]]:
         """Attachment records for these file URLs."""
-        marks = ",".join("?" * len(urls))
-        return {r["url"]: dict(r) for r in self.db.execute(
-            f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? AND url IN ({marks})",
-            (run_id, *urls))} if urls else {}
+        out: dict[str, dict[str, Any]] = {}
+        for k in range(0, len(urls), 500):
+            part = urls[k:k + 500]
+            out.update({r["url"]: dict(r) for r in self.db.execute(
+                f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? "
+                f"AND url IN ({','.join('?' * len(part))})", (run_id, *part))})
+        return out
 
     def pages(self, run_id: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM pages WHERE run_id=? ORDER BY url", (run_id,)).fetchall()

@@ -165,7 +165,25 @@ class Builder:
         """A page in the host's own chrome (and charset)."""
         gbk = self.layout(sub) == "static_gbk"
         text = getattr(self, "frame_" + self.layout(sub))(sub, title, crumbs, inner)
+        if self.site.hosts[sub].get("chrome") == "heavy":
+            text = text.replace("</body>", self.furniture(sub) + "</body>", 1)
         self.html(sub, path, text, charset="gbk" if gbk else "utf-8", header_charset=not (gbk and kw.pop("meta_only", False)), **kw)
+
+    def furniture(self, sub: str) -> str:
+        """What real college pages carry on every page besides their own content (`chrome: heavy`): a
+        "最新公告" box of the host's newest articles with dates, in a box no class name marks as furniture
+        ('rightbox'), a mega-menu of every column of every host, 友情链接 and a share bar."""
+        newest = sorted((a for key, rows in self.rows.items() if key.startswith(f"{sub}:") for a in rows
+                         if a.get("date") and not a.get("file") and not a.get("status")),
+                        key=lambda a: a["date"], reverse=True)[:5]
+        box = "".join(f'<li><a href="{a["href"]}" title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a["date"]}</span></li>'
+                      for a in newest)
+        menu = "".join(f'<li><a href="{self.site.url(c["host"], self.col_urls[c["host"] + ":" + c["slug"]])}">{_e(c["name"])}</a></li>'
+                       for c in self.columns.values() if not c.get("hidden"))
+        return (f'<div class="rightbox"><h3>最新公告</h3><ul>{box}</ul></div>'
+                f'<div class="nav_all"><ul class="menu">{menu}</ul></div>'
+                '<div class="yqlj">友情链接：<select><option>教育部</option><option>省教育厅</option></select></div>'
+                '<div class="share">分享到：<a href="javascript:;">微信</a><a href="javascript:;">微博</a></div>')
 
     def redirect(self, sub: str, path: str, target: str, status: int = 302) -> None:
         self.site.add(sub, path, Resource(status, b"", [("Location", target), ("Content-Type", "text/html")], kind="redirect"))
@@ -194,9 +212,13 @@ class Builder:
         return posixpath.relpath(to_path, posixpath.dirname(from_path) or "/")
 
     def link_for(self, ref: str) -> str:
+        """'http…' as is; 'sub:slug' a column; 'sub:/path' a URL; 'sub:' the bare host with no path, as
+        信息公开目录 tables often write it (http://cwc.example.edu.cn)."""
         if ref.startswith("http"):
             return ref
         sub, slug = ref.split(":", 1)
+        if not slug:
+            return self.site.url(sub, "/")[:-1]
         return self.site.url(sub, slug if slug.startswith("/") else self.col_urls[f"{sub}:{slug}"])
 
     def host_columns(self, sub: str) -> list[dict[str, Any]]:
@@ -234,6 +256,7 @@ class Builder:
                                                    "category": "新闻中心", "generated": news, "path": self.data["news"].get("path")}
         for key, col in self.columns.items():
             self.col_urls[key] = col.get("path") or self.column_path(self.layout(col["host"]), col)
+        self.rows = {key: self.articles(col) for key, col in self.columns.items() if not (col.get("waf") or col.get("status"))}
         self.redirect("", "/", self.site.url(self.portal, "/"), 302)
         for sub in self.site.hosts:
             self.build_host(sub)
@@ -335,7 +358,7 @@ class Builder:
         if col.get("status"):
             self.html(sub, path, _page("404", "<h1>404 Not Found</h1>"), status=col["status"])
             return
-        arts = self.articles(col)
+        arts = self.rows[key]
         size = PAGE_SIZE[self.layout(sub)]
         chunks = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
         getattr(self, "list_" + self.layout(sub))(key, col, path, chunks)

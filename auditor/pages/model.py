@@ -18,6 +18,7 @@ from auditor.store import Store
 
 EMPTY_CHARS = 20  # a column page with fewer characters of its own (and no entries, files or links) is empty
 ENTRIES_PER_COLUMN = 30  # a column's newest entries considered: an edition older than that is not the current one
+FURNITURE = 4  # an entry listed on this many pages or more is a 'latest news' box of the site, not the column's
 HOME = re.compile(r"^/?((index|main|default|home)\.(s?html?|jsp|php|aspx?))?$", re.I)
 MENTIONS = 5
 
@@ -157,10 +158,18 @@ class PagesModel:
         columns = {e.url for pages in out.values() for e in pages.evidence if e.kind == "column" and not e.empty}
         if not columns:
             return
+        listed = self.store.list_rows(self.run_id, sorted(columns))
+        repeats = self.store.listed_on(self.run_id, list({r["target"] for r in listed}))
         rows: dict[str, list[dict]] = defaultdict(list)
-        for r in self.store.list_rows(self.run_id, sorted(columns)):
-            if len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
+        for r in listed:
+            if repeats.get(r["target"], 0) < FURNITURE and len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
                 rows[r["page"]].append(dict(r))
+        for pages in out.values():  # a column whose only rows are the site's furniture lists nothing of its own
+            for e in pages.evidence:
+                p = self.signals.get(e.url)
+                if (e.kind == "column" and not e.empty and p is not None and p.listing and not rows.get(e.url)
+                        and not p.attachments and p.content_chars is not None and p.content_chars < EMPTY_CHARS):
+                    e.empty, e.entries = True, 0
         files = {a["url"] for c in columns for a in self.signals[c].attachments}
         self._load([r["target"] for rs in rows.values() for r in rs if r["target"] not in files])
         titles = list(dict.fromkeys([*(r["title"] for rs in rows.values() for r in rs),
