@@ -56,6 +56,7 @@ class PageSignals:
     content_links: int | None = None
     scripted: bool = False
     rows: int = 0  # list entries on it, dated or not
+    crumb: str = ""  # the last part of its breadcrumb: the column it says it belongs to
     has_directory: bool = False  # it holds the school's 信息公开目录 table
 
 
@@ -106,6 +107,7 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
         if p.title:
             t["title"].append(p.title)
         crumbs = json.loads(r["breadcrumb"] or "[]")
+        p.crumb = crumbs[-1] if crumbs else ""
         t["column"].extend(c for c in crumbs[-2:] if c != p.title)
         t["slug"].extend(s for s in re.split(r"[/._?=&-]+", urlsplit(p.url).path.lower()) if s.isalpha())
         pages[p.url] = p

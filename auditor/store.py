@@ -362,6 +362,12 @@ class Store:
             [(run_id, p["url"], r["number"], r["category"], r["label"], r["department"], link["url"], link["text"])
              for r in p.get("directory", []) for link in (r["links"] or [{"url": None, "text": None}])])
 
+    def write_hops(self, run_id: int, hops: list[tuple[str, str]]) -> None:
+        """Single redirect hops (from → to) the crawl saw; `resolve` follows them to where they end."""
+        with self.transaction() as db:
+            db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+                           [(run_id, a, b) for a, b in dict.fromkeys(hops) if a != b])
+
     @staticmethod
     def _write_redirects(db: sqlite3.Connection, run_id: int, chain: list[str], dst: str) -> None:
         db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
@@ -458,19 +464,27 @@ class Store:
         of the same article), with its status. A URL the crawl never fetched is absent."""
         out: dict[str, sqlite3.Row] = {}
         for url in dict.fromkeys(urls):
-            row = self.db.execute(
-                "SELECT coalesce(p2.url, p.url) AS url, 'page' AS kind, coalesce(p2.status, p.status) AS status, "
-                "coalesce(p2.title, p.title) AS title FROM (SELECT coalesce((SELECT dst FROM redirects "
-                "WHERE run_id=?1 AND src=?2 LIMIT 1), ?2) AS u) x JOIN pages p ON p.run_id=?1 AND p.url = x.u "
-                "LEFT JOIN pages p2 ON p2.run_id=?1 AND p2.url = p.duplicate_of", (run_id, url)).fetchone()
-            if row is None:
+            for hop in self._hops(run_id, url):
                 row = self.db.execute(
-                    "SELECT a.url AS url, 'file' AS kind, a.status AS status, a.filename AS title FROM attachments a "
-                    "WHERE a.run_id=?1 AND a.url = coalesce((SELECT dst FROM redirects WHERE run_id=?1 AND src=?2 LIMIT 1), ?2)",
-                    (run_id, url)).fetchone()
-            if row is not None:
-                out[url] = row
+                    "SELECT coalesce(p2.url, p.url) AS url, 'page' AS kind, coalesce(p2.status, p.status) AS status, "
+                    "coalesce(p2.title, p.title) AS title FROM pages p LEFT JOIN pages p2 ON p2.run_id = p.run_id "
+                    "AND p2.url = p.duplicate_of WHERE p.run_id=? AND p.url=?", (run_id, hop)).fetchone() or \
+                    self.db.execute("SELECT url, 'file' AS kind, status, filename AS title FROM attachments "
+                                    "WHERE run_id=? AND url=?", (run_id, hop)).fetchone()
+                if row is not None:
+                    out[url] = row
+                    break
         return out
+
+    def _hops(self, run_id: int, url: str, most: int = 6) -> list[str]:
+        """The URL, then each place a redirect from it led, in order."""
+        chain = [url]
+        while len(chain) < most:
+            row = self.db.execute("SELECT dst FROM redirects WHERE run_id=? AND src=? LIMIT 1", (run_id, chain[-1])).fetchone()
+            if row is None or row[0] in chain:
+                break
+            chain.append(row[0])
+        return chain
 
     def files(self, run_id: int, urls: list[str]) -> dict[str, dict[str, Any]]:
         """Attachment records for these file URLs."""

@@ -54,6 +54,7 @@ class CollegeSpider(scrapy.Spider):
         self.seen_attachments: set[str] = set()
         self.requested: set[str] = set()  # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
         self.counts: Counter[str] = Counter()
+        self.redirect_hops: list[tuple[str, str]] = []  # (from, to): HTTP 3xx (RedirectLogMiddleware), meta and JS
         self.errors: Counter[str] = Counter()
         self.start_reached = False
 
@@ -141,6 +142,7 @@ class CollegeSpider(scrapy.Spider):
         chain = [*response.meta.get("redirect_urls", [])]
         if sig.redirect_to and response.status < 400 and sig.redirect_to != response.url:
             self.counts["js_or_meta_redirects"] += 1
+            self.redirect_hops.append((response.url, sig.redirect_to))
             if self.in_scope(sig.redirect_to):
                 yield Request(sig.redirect_to, callback=self.parse, errback=self.on_error,
                               meta={"redirect_urls": [*chain, response.url], "start": response.meta.get("start", False),

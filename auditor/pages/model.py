@@ -160,9 +160,14 @@ class PagesModel:
             return
         listed = self.store.list_rows(self.run_id, sorted(columns))
         repeats = self.store.listed_on(self.run_id, list({r["target"] for r in listed}))
+        self._load([r["target"] for r in listed])
         rows: dict[str, list[dict]] = defaultdict(list)
         for r in listed:
-            if repeats.get(r["target"], 0) < FURNITURE and len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
+            target = self.signals.get(r["target"])
+            own = target is not None and target.crumb and target.crumb == self.signals[r["page"]].title
+            # a 'latest news' box repeats on every page; a row is the column's own unless it is in such a box
+            # and the page it links to says it belongs to another column
+            if (own or repeats.get(r["target"], 0) < FURNITURE) and len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
                 rows[r["page"]].append(dict(r))
         for pages in out.values():  # a column whose only rows are the site's furniture lists nothing of its own
             for e in pages.evidence:
@@ -170,8 +175,6 @@ class PagesModel:
                 if (e.kind == "column" and not e.empty and p is not None and p.listing and not rows.get(e.url)
                         and not p.attachments and p.content_chars is not None and p.content_chars < EMPTY_CHARS):
                     e.empty, e.entries = True, 0
-        files = {a["url"] for c in columns for a in self.signals[c].attachments}
-        self._load([r["target"] for rs in rows.values() for r in rs if r["target"] not in files])
         titles = list(dict.fromkeys([*(r["title"] for rs in rows.values() for r in rs),
                                      *(a["name"] for c in columns for a in self.signals[c].attachments if a["name"]),
                                      *(self.signals[r["target"]].title for rs in rows.values() for r in rs
