@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +16,7 @@ from twisted.python.failure import Failure
 
 from auditor.extract import decode_html, extract_page
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
+from auditor.extract.record import page_record
 from auditor.store import Store, now_iso
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
@@ -151,24 +151,10 @@ class CollegeSpider(scrapy.Spider):
         self.counts["pages"] += 1
         if response.status >= 400:
             self.errors[f"http_{response.status}"] += 1
-        yield {
-            "kind": "page", "url": response.url, "final_url": response.url, "redirects": chain,
-            "status": response.status, "error": f"http_{response.status}" if response.status >= 400 else None,
-            "content_type": ctype, "encoding": encoding, "size": len(response.body),
-            "title": sig.title, "html_title": sig.html_title, "breadcrumb": sig.breadcrumb,
-            "published": sig.published.isoformat() if sig.published else None, "published_raw": sig.published_raw,
-            "period": sig.period.as_dict() if sig.period else None, "excerpt": sig.excerpt, "text_hash": sig.text_hash,
-            "placeholder": sig.placeholder, "canonical": sig.canonical, "depth": response.meta.get("depth", 0),
-            "etag": _header(response, b"ETag"), "last_modified": _header(response, b"Last-Modified"),
-            "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
-            "listing": None if sig.listing is None else int(sig.listing), "content_chars": sig.content_chars,
-            "content_links": sig.content_links,
-            "scripted": int(sig.scripted),
-            "links": [{"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment} for x in sig.links],
-            "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in [*sig.entries, *sig.rows]],
-            "directory": [{"label": r.label, "category": r.category, "department": r.department, "number": r.number,
-                           "links": [{"url": x.url, "text": x.text} for x in r.links]} for r in sig.directory],
-        }
+        yield page_record(response.url, sig, response.status, redirects=chain, content_type=ctype, encoding=encoding,
+                          size=len(response.body), depth=response.meta.get("depth", 0), etag=_header(response, b"ETag"),
+                          last_modified=_header(response, b"Last-Modified"), referer=response.meta.get("referer_page"),
+                          fetched_at=now_iso())
         if response.status >= 400:
             return
         for link in sig.links:
@@ -217,7 +203,3 @@ class CollegeSpider(scrapy.Spider):
 def _header(response: Response, name: bytes) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
-
-
-def _iso(d: date | None) -> str | None:
-    return d.isoformat() if d else None

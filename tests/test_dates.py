@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from auditor.extract.dates import labelled_date, parse_date, title_period
+from auditor.extract.dates import labelled_date, parse_date, path_date, title_period
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -53,3 +53,18 @@ def test_title_without_period():
     assert title_period("学生申诉处理办法") is None
     assert title_period("2022年11月8日学校召开会议") is None  # a date, not a period
     assert title_period("2021-2023学年") is None  # not one academic year
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://cwc.x.test/uploadfile/2024/0830/20240830151203.pdf", date(2024, 8, 30)),
+    ("http://zs.x.test/2021/1030/c13749a530262/page.htm", date(2021, 10, 30)),
+    ("http://cwc.x.test/docs/2026-04/ab12.pdf", date(2026, 4, 1)),
+    ("http://www.x.test/202009/t20200903_2748784.html", date(2020, 9, 3)),
+    ("http://xxgk.x.test/art/2021/7/19/art_1_2.html", date(2021, 7, 19)),
+    ("http://jy.x.test/2024_06/03_17/content-18228.shtml", date(2024, 6, 3)),
+    ("http://xxgk.x.test/info/1016/5299.htm", None),  # ids, not dates
+    ("http://x.test/system/_content/download.jsp?wbfileid=20240830", None),
+])
+def test_dates_a_cms_writes_into_paths(url, expected):
+    found = path_date(url)
+    assert (found[0] if found else None) == expected

@@ -171,3 +171,33 @@ def test_hanweb_list_records_inside_script_xml():
         ("东江大学2021-2022学年信息公开年报", "http://xxgk.djdx.test/art/2022/10/28/art_106_3012.html", date(2022, 10, 28)),
     ]
     assert sig.breadcrumb == ["信息公开年报"]
+
+
+# ---- what a page is: a list page, an article, and what it holds of its own ------------------------------------------
+def test_an_article_with_a_dated_sidebar_box_is_still_an_article():
+    sig = page("vsb_article_sidebar.html", "http://xxgk.jjdx.test/info/1301/3012.htm")
+    assert sig.title == "2023年度荆江大学校级领导干部社会兼职情况"
+    assert sig.listing is False  # the CMS's article body (and its own labelled date)
+    assert sig.published == date(2024, 3, 20)
+    assert len(sig.entries) == 3 and not sig.rows  # the box's links are entries for their targets, not rows of this page
+    assert sig.content_chars >= 20
+
+
+def test_an_empty_column_holds_nothing_of_its_own():
+    sig = page("vsb_list_empty.html", "http://xxgk.jjdx.test/xxgklm1/cwzc/jzcc.htm")
+    assert sig.listing is True and sig.placeholder is None
+    assert sig.content_chars < 20 and sig.content_links == 0 and not sig.entries and not sig.rows
+
+
+def test_a_placeholder_column_and_a_list_with_undated_rows():
+    assert page("placeholder_column.html", "http://xxgk.x.test/c.htm").placeholder == "暂无内容"
+    sig = page("vsb_list_reverse.html", "http://www.xyvtc.test/xwzx/xxyw.htm")
+    assert sig.listing is True
+    assert [r.title for r in sig.rows] == ["置顶：学校新闻投稿须知"]  # a pinned row without a date is a row all the same
+
+
+def test_urls_have_one_spelling():
+    assert clean_url("http://CWC.Example.edu.cn") == "http://cwc.example.edu.cn/"
+    assert clean_url("http://cwc.example.edu.cn:80/a.htm#top") == "http://cwc.example.edu.cn/a.htm"
+    assert clean_url("https://x.edu.cn:443/a;jsessionid=0A1B?b=1") == "https://x.edu.cn/a?b=1"
+    assert clean_url("http://x.edu.cn:8080") == "http://x.edu.cn:8080/"

@@ -103,9 +103,13 @@ def by_category(findings: dict[str, Any]) -> list[tuple[str, Counter[str]]]:
 
 
 def publication_link(item: dict[str, Any]) -> dict[str, Any] | None:
-    """The place to cite for an item: its column (a list page) when one was matched, else the best usable page."""
+    """The place to cite for an item: its column (a list page) when one was matched or holds its newest
+    document, else the best usable page."""
     ok = [e for e in item["evidence"] if e["usable"]]
-    return next((e for e in ok if e.get("is_list")), ok[0] if ok else None)
+    column = next((e for e in ok if e.get("kind") == "column" or e.get("is_list")), None)
+    if column is None and ok and ok[0].get("column"):  # the newest document's column, cited as its place
+        return {**ok[0], "url": ok[0]["column"], "title": ok[0].get("column_title") or ok[0]["title"]}
+    return column or (ok[0] if ok else None)
 
 
 def open_gap_count(findings: dict[str, Any]) -> int:

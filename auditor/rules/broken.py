@@ -21,11 +21,11 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         if not dead:
             return []
         e = dead[0]
-        if e.via == "entry":
+        if e.column:  # listed in the item's column
             return [Finding("broken", "broken", "medium", "broken.entry",
                             {"short": item.short, "title": e.title, "url": e.url, "status": e.status,
                              "column": e.column_title or "", "column_url": e.column or "",
-                             "count": len([d for d in dead if d.via == "entry"])},
+                             "count": len([d for d in dead if d.column])},
                             f"{item.basis}；{LINKS}", e.url)]
         return [Finding("broken", "broken", "medium", "broken.page", {"short": item.short, "url": e.url, "status": e.status},
                         f"{item.basis}；{LINKS}", e.url)]
