@@ -26,11 +26,25 @@ def events(findings: dict[str, Any]) -> dict[str, Any]:
         out["inconclusive"] = findings["audit"]["reason"]
         return out
     changes = findings.get("changes") or {}
-    new_ids = set(changes.get("new", [])) if changes.get("previous_audit") else None  # first audit: every gap is news
-    new = [it for it in findings["items"] if it["status"] in GAPS and not set_aside(it) and (new_ids is None or it["id"] in new_ids)]
+    new_ids = (
+        set(changes.get("new", [])) if changes.get("previous_audit") else None
+    )  # first audit: every gap is news
+    new = [
+        it
+        for it in findings["items"]
+        if it["status"] in GAPS and not set_aside(it) and (new_ids is None or it["id"] in new_ids)
+    ]
     if new:
-        out["new_gaps"] = [{"id": it["id"], "item": it["short"], "status": it["status"], "owner": it["owner"],
-                            "message": it["findings"][0]["message"] if it["findings"] else ""} for it in new]
+        out["new_gaps"] = [
+            {
+                "id": it["id"],
+                "item": it["short"],
+                "status": it["status"],
+                "owner": it["owner"],
+                "message": it["findings"][0]["message"] if it["findings"] else "",
+            }
+            for it in new
+        ]
     return out
 
 
@@ -38,8 +52,10 @@ def _text(findings: dict[str, Any], happened: dict[str, Any], reports: list[Path
     school, as_of = findings["school"], (findings.get("latest_attempt") or findings["run"])["as_of"]
     if "inconclusive" in happened:
         subject = f"[auditor] {school}：{as_of} 审计无法完成"
-        body = (f"{school} {as_of} 的信息公开审计未能完成：{happened['inconclusive']}。\n"
-                "本次不认定任何事项缺失；当前有效的仍是最近一次完整审计的结果。请检查网站或网络后重新运行。\n")
+        body = (
+            f"{school} {as_of} 的信息公开审计未能完成：{happened['inconclusive']}。\n"
+            "本次不认定任何事项缺失；当前有效的仍是最近一次完整审计的结果。请检查网站或网络后重新运行。\n"
+        )
     else:
         gaps = happened["new_gaps"]
         subject = f"[auditor] {school}：新发现 {len(gaps)} 项信息公开问题（{as_of}）"
@@ -49,7 +65,9 @@ def _text(findings: dict[str, Any], happened: dict[str, Any], reports: list[Path
     return subject, body
 
 
-def send_alerts(settings: AlertSettings, findings: dict[str, Any], reports: list[Path]) -> tuple[list[str], list[str]]:
+def send_alerts(
+    settings: AlertSettings, findings: dict[str, Any], reports: list[Path]
+) -> tuple[list[str], list[str]]:
     """Send what `settings` asks for. Returns (what was sent, what failed)."""
     happened = {k: v for k, v in events(findings).items() if k in settings.on}
     sent: list[str] = []
@@ -60,7 +78,11 @@ def send_alerts(settings: AlertSettings, findings: dict[str, Any], reports: list
     if settings.smtp_host and settings.email_to:
         try:
             msg = EmailMessage()
-            msg["Subject"], msg["From"], msg["To"] = subject, settings.email_from, ", ".join(settings.email_to)
+            msg["Subject"], msg["From"], msg["To"] = (
+                subject,
+                settings.email_from,
+                ", ".join(settings.email_to),
+            )
             msg.set_content(body)
             with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
                 if settings.starttls:
@@ -72,10 +94,20 @@ def send_alerts(settings: AlertSettings, findings: dict[str, Any], reports: list
         except (OSError, smtplib.SMTPException) as e:
             failed.append(f"email via {settings.smtp_host}:{settings.smtp_port}: {e}")
     if settings.webhook:
-        payload = {"event": sorted(happened), "school": findings["school"], "subject": subject, **happened,
-                   "audit": findings.get("latest_attempt") or findings["audit"], "reports": [str(p) for p in reports]}
-        request = urllib.request.Request(settings.webhook, data=json.dumps(payload, ensure_ascii=False).encode(),
-                                         headers={"Content-Type": "application/json; charset=utf-8"}, method="POST")
+        payload = {
+            "event": sorted(happened),
+            "school": findings["school"],
+            "subject": subject,
+            **happened,
+            "audit": findings.get("latest_attempt") or findings["audit"],
+            "reports": [str(p) for p in reports],
+        }
+        request = urllib.request.Request(
+            settings.webhook,
+            data=json.dumps(payload, ensure_ascii=False).encode(),
+            headers={"Content-Type": "application/json; charset=utf-8"},
+            method="POST",
+        )
         try:
             with urllib.request.urlopen(request, timeout=settings.timeout) as response:  # noqa: S310 (configured URL)
                 response.read()

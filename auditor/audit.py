@@ -20,12 +20,24 @@ from auditor.rules import Context, all_rules, crawl_health, precedence
 from auditor.store import Store
 
 
-def _result(item: Item, status: str, evidence: list[Evidence], claim: ClaimMatch | None = None,
-            note: str = "") -> ItemResult:
+def _result(
+    item: Item, status: str, evidence: list[Evidence], claim: ClaimMatch | None = None, note: str = ""
+) -> ItemResult:
     department = claim.claim.department if claim else ""
     owner, source = (department, "信息公开目录") if department else (item.owner, "checklist")
-    return ItemResult(item.id, item.title, item.short, item.category, owner, source, status, evidence[:5],
-                      note=note, publish=item.publish, basis=item.basis)
+    return ItemResult(
+        item.id,
+        item.title,
+        item.short,
+        item.category,
+        owner,
+        source,
+        status,
+        evidence[:5],
+        note=note,
+        publish=item.publish,
+        basis=item.basis,
+    )
 
 
 def audit_item(item: Item, pages: ItemPages, ctx: Context) -> ItemResult:
@@ -42,27 +54,59 @@ def audit_item(item: Item, pages: ItemPages, ctx: Context) -> ItemResult:
     return result
 
 
-def run_audit(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, run_id: int | None = None) -> AuditResult:
+def run_audit(
+    store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, run_id: int | None = None
+) -> AuditResult:
     run = store.run(run_id) if run_id else store.latest_run(status=None)
     if run is None:
-        raise InputError(str(cfg.store), None, "no crawl in this store yet", f"run `auditor crawl --config {cfg.path}` first")
+        raise InputError(
+            str(cfg.store),
+            None,
+            "no crawl in this store yet",
+            f"run `auditor crawl --config {cfg.path}` first",
+        )
     urls = store.page_urls(run.id)
     matcher = Matcher(checklist.items, checklist.decoy_words, cfg.school)
     matched = matcher.match_all(iter_signals(store, run.id, urls))
     claims = match_directory(matcher, load_claims(store, run.id))
-    by_item = PagesModel(store, run.id, matcher, checklist.decoy_words).build(list(checklist.items), matched, claims)
+    by_item = PagesModel(store, run.id, matcher, checklist.decoy_words).build(
+        list(checklist.items), matched, claims
+    )
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
-    result = AuditResult(cfg.school, as_of.isoformat(), "inconclusive" if problem else "complete", problem or "",
-                         {"id": run.id, "status": run.status, "started_at": run.started_at, "finished_at": run.finished_at,
-                          "pages": store.count("pages", run.id), "attachments": store.count("attachments", run.id),
-                          "stop_reason": run.stop_reason, "errors": run.stats.get("errors", {})},
-                         list(checklist.sources), cfg.fingerprint, __version__)
+    result = AuditResult(
+        cfg.school,
+        as_of.isoformat(),
+        "inconclusive" if problem else "complete",
+        problem or "",
+        {
+            "id": run.id,
+            "status": run.status,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "pages": store.count("pages", run.id),
+            "attachments": store.count("attachments", run.id),
+            "stop_reason": run.stop_reason,
+            "errors": run.stats.get("errors", {}),
+        },
+        list(checklist.sources),
+        cfg.fingerprint,
+        __version__,
+    )
     for item in checklist.items:
         pages = by_item[item.id]
         claim = pages.claim.claim if pages.claim else None
-        ctx = Context(as_of, len(urls), hosts, tuple(claim.targets) if claim else (), tuple(pages.unfetched),
-                      tuple(pages.mentions), cfg.profile, cfg.exemptions.get(item.id), problem)
+        ctx = Context(
+            as_of,
+            len(urls),
+            hosts,
+            tuple(claim.targets) if claim else (),
+            tuple(pages.unfetched),
+            tuple(pages.mentions),
+            cfg.profile,
+            cfg.exemptions.get(item.id),
+            problem,
+        )
         result.items.append(audit_item(item, pages, ctx))
     return result
 

@@ -20,8 +20,21 @@ from auditor.yamlsrc import Located, load_located
 PERIOD_KINDS = ("year", "academic_year", "cohort")
 ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 DUE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-ITEM_KEYS = {"id", "category", "title", "short", "aliases", "decoys", "genres", "owner", "renewal", "applies", "basis",
-             "attachment", "publish"}
+ITEM_KEYS = {
+    "id",
+    "category",
+    "title",
+    "short",
+    "aliases",
+    "decoys",
+    "genres",
+    "owner",
+    "renewal",
+    "applies",
+    "basis",
+    "attachment",
+    "publish",
+}
 APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
 
 
@@ -93,7 +106,9 @@ class Item:
     publish: str
     renewal: Renewal = field(default_factory=Renewal)
     decoys: tuple[str, ...] = ()
-    genres: tuple[str, ...] = ()  # what its documents are called (办法, 名单 …): ranks evidence, never decides a status
+    genres: tuple[
+        str, ...
+    ] = ()  # what its documents are called (办法, 名单 …): ranks evidence, never decides a status
     applies: dict[str, Any] = field(default_factory=dict)
     attachment: bool = False
     order: int = 0
@@ -102,7 +117,9 @@ class Item:
         """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
         a = self.applies
         if "type" in a and a["type"] != profile.type:
-            return {"undergraduate": "仅适用于本科高校", "vocational": "仅适用于高职院校"}.get(a["type"], f"仅适用于{a['type']}")
+            return {"undergraduate": "仅适用于本科高校", "vocational": "仅适用于高职院校"}.get(
+                a["type"], f"仅适用于{a['type']}"
+            )
         if a.get("graduate_programs") and not profile.graduate_programs:
             return "学校无研究生培养"
         if a.get("double_first_class") and not profile.double_first_class:
@@ -131,24 +148,36 @@ def default_path() -> Path:
 
 def _str_list(doc: Located, key: tuple[Any, ...], value: Any, item_id: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise doc.error(key, f"item {item_id}: '{key[-1]}' must be a list of words", f"write for example: {key[-1]}: [招生章程, 招生计划]")
+        raise doc.error(
+            key,
+            f"item {item_id}: '{key[-1]}' must be a list of words",
+            f"write for example: {key[-1]}: [招生章程, 招生计划]",
+        )
     return tuple(v.strip() for v in value)
 
 
 def _renewal(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Renewal:
     if raw in (None, "standing"):
         return Renewal()
-    hint = "write renewal: standing, or renewal: {period: year, due: \"05-31\", lag: 0, hard: false}"
+    hint = 'write renewal: standing, or renewal: {period: year, due: "05-31", lag: 0, hard: false}'
     if not isinstance(raw, dict):
         raise doc.error(key, f"item {item_id}: renewal must be 'standing' or a mapping", hint)
     unknown = set(raw) - {"period", "due", "lag", "hard", "editions"}
     if unknown:
-        raise doc.error(key + (sorted(unknown)[0],), f"item {item_id}: unknown renewal key '{sorted(unknown)[0]}'", hint)
+        raise doc.error(
+            key + (sorted(unknown)[0],), f"item {item_id}: unknown renewal key '{sorted(unknown)[0]}'", hint
+        )
     if raw.get("period") not in PERIOD_KINDS:
-        raise doc.error(key + ("period",), f"item {item_id}: renewal period must be one of {', '.join(PERIOD_KINDS)}", hint)
+        raise doc.error(
+            key + ("period",),
+            f"item {item_id}: renewal period must be one of {', '.join(PERIOD_KINDS)}",
+            hint,
+        )
     due = str(raw.get("due", "12-31"))
     if not DUE.match(due):
-        raise doc.error(key + ("due",), f"item {item_id}: due '{due}' is not MM-DD", "write due: \"10-31\" (quoted)")
+        raise doc.error(
+            key + ("due",), f"item {item_id}: due '{due}' is not MM-DD", 'write due: "10-31" (quoted)'
+        )
     lag = raw.get("lag", 0)
     if not isinstance(lag, int) or isinstance(lag, bool) or not -1 <= lag <= 2:
         raise doc.error(key + ("lag",), f"item {item_id}: lag must be a whole number from -1 to 2", hint)
@@ -165,10 +194,18 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
         raise doc.error(key, "each item must be a mapping", "start each item with '- id: …'")
     item_id = raw.get("id")
     if not isinstance(item_id, str) or not ID.match(item_id):
-        raise doc.error(key, f"item {item_id!r}: id must be lower-case words joined by '-'", "write for example: id: moe-07")
+        raise doc.error(
+            key,
+            f"item {item_id!r}: id must be lower-case words joined by '-'",
+            "write for example: id: moe-07",
+        )
     for k in raw:
         if k not in ITEM_KEYS:
-            raise doc.error(key + (k,), f"item {item_id}: unknown key '{k}'", "known keys: " + ", ".join(sorted(ITEM_KEYS)))
+            raise doc.error(
+                key + (k,),
+                f"item {item_id}: unknown key '{k}'",
+                "known keys: " + ", ".join(sorted(ITEM_KEYS)),
+            )
     values: dict[str, Any] = {}
     for k in ("category", "title", "short", "owner", "basis", "publish"):
         if k in raw:
@@ -187,11 +224,18 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
     if "applies" in raw:
         applies = raw["applies"] or {}
         if not isinstance(applies, dict):
-            raise doc.error(key + ("applies",), f"item {item_id}: applies must be a mapping", "write applies: {graduate_programs: true}")
+            raise doc.error(
+                key + ("applies",),
+                f"item {item_id}: applies must be a mapping",
+                "write applies: {graduate_programs: true}",
+            )
         for k, v in applies.items():
             if k not in APPLIES_KEYS or not isinstance(v, APPLIES_KEYS[k]):
-                raise doc.error(key + ("applies", k), f"item {item_id}: applies.{k} = {v!r} is not understood",
-                                "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province")
+                raise doc.error(
+                    key + ("applies", k),
+                    f"item {item_id}: applies.{k} = {v!r} is not understood",
+                    "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province",
+                )
         values["applies"] = dict(applies)
     if base is not None:
         return replace(base, **values)
@@ -211,7 +255,11 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
 def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
     raw = doc.data
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
-        raise doc.error((), "a checklist file is a mapping with an 'items:' list", "see rules/checklist.yaml for the format")
+        raise doc.error(
+            (),
+            "a checklist file is a mapping with an 'items:' list",
+            "see rules/checklist.yaml for the format",
+        )
     prefix = str(raw.get("basis_prefix", "")) or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
     if "decoy_words" in raw:
         decoys.extend(_str_list(doc, ("decoy_words",), raw["decoy_words"], "(file)"))
@@ -219,13 +267,17 @@ def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
     for i, entry in enumerate(raw["items"]):
         item_id = entry.get("id") if isinstance(entry, dict) else None
         if item_id in seen:
-            raise doc.error(("items", i), f"item {item_id} appears twice in this file", "merge the two entries")
+            raise doc.error(
+                ("items", i), f"item {item_id} appears twice in this file", "merge the two entries"
+            )
         item = _item(doc, i, entry, prefix, items.get(item_id) if isinstance(item_id, str) else None)
         seen.add(item.id)
         items[item.id] = replace(item, order=items[item.id].order if item.id in items else len(items))
 
 
-def load_checklist(path: str | Path | None = None, extra: list[str | Path] | tuple[str | Path, ...] = ()) -> Checklist:
+def load_checklist(
+    path: str | Path | None = None, extra: list[str | Path] | tuple[str | Path, ...] = ()
+) -> Checklist:
     """The shipped checklist (or `path`), with each file of `extra` layered on top."""
     items: dict[str, Item] = {}
     decoys: list[str] = []
@@ -239,5 +291,9 @@ def load_checklist(path: str | Path | None = None, extra: list[str | Path] | tup
 def check_exemptions(checklist: Checklist, exemptions: dict[str, str], config_path: str) -> None:
     unknown = sorted(set(exemptions) - checklist.ids())
     if unknown:
-        raise InputError(config_path, None, f"exemption for unknown item '{unknown[0]}'",
-                         "use an id listed by `auditor checklist`")
+        raise InputError(
+            config_path,
+            None,
+            f"exemption for unknown item '{unknown[0]}'",
+            "use an id listed by `auditor checklist`",
+        )

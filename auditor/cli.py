@@ -39,11 +39,20 @@ def _as_of(text: str | None) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InputError("--as-of", None, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. --as-of 2022-11-15") from None
+        raise InputError(
+            "--as-of", None, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. --as-of 2022-11-15"
+        ) from None
 
 
-def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console, as_json: bool = False,
-                      lang: str = "zh", prune: bool = False) -> int:
+def _audit_and_report(
+    cfg: SiteConfig,
+    as_of: date,
+    out: Path,
+    console: Console,
+    as_json: bool = False,
+    lang: str = "zh",
+    prune: bool = False,
+) -> int:
     from auditor import history
     from auditor.alerts import send_alerts
     from auditor.audit import audit_and_record
@@ -63,9 +72,13 @@ def _audit_and_report(cfg: SiteConfig, as_of: date, out: Path, console: Console,
         print(paths[0].read_text(encoding="utf-8"))
     else:
         print_summary(findings, console, lang)
-        console.print(f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in paths), soft_wrap=True)
+        console.print(
+            f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in paths), soft_wrap=True
+        )
     if pruned:
-        console.print(f"retention: dropped the crawled pages of {len(pruned)} old run(s); audits and history are kept")
+        console.print(
+            f"retention: dropped the crawled pages of {len(pruned)} old run(s); audits and history are kept"
+        )
     sent, failed = send_alerts(cfg.alerts, findings, paths)
     for what in sent:
         console.print(f"alert sent: {what}")
@@ -83,7 +96,9 @@ def _site_lock(cfg: SiteConfig) -> Iterator[None]:
 
     with RunLock(cfg.store) as lock:
         if lock.stale:
-            Console(stderr=True).print(f"note: cleared a stale lock left by a run that ended without releasing it: {lock.stale}")
+            Console(stderr=True).print(
+                f"note: cleared a stale lock left by a run that ended without releasing it: {lock.stale}"
+            )
         yield
 
 
@@ -116,8 +131,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         base = load_checklist()
         checked = load_checklist(extra=[args.check])
         new = checked.ids() - base.ids()
-        console.print(f"[green]OK[/] {args.check}: {len(checked.items)} items after layering on the shipped checklist"
-                      f" ({len(new)} new{': ' + ', '.join(sorted(new)) if new else ''}).")
+        console.print(
+            f"[green]OK[/] {args.check}: {len(checked.items)} items after layering on the shipped checklist"
+            f" ({len(new)} new{': ' + ', '.join(sorted(new)) if new else ''})."
+        )
         return EXIT_OK
     profile, exemptions, extra = None, {}, ()
     if args.config:
@@ -135,11 +152,19 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         na = it.applies_to(profile) if profile else None
         if na and not args.all:
             continue
-        applies = f"[dim]不适用：{na}[/]" if na else (f"豁免：{exemptions[it.id]}" if it.id in exemptions else "适用")
+        applies = (
+            f"[dim]不适用：{na}[/]"
+            if na
+            else (f"豁免：{exemptions[it.id]}" if it.id in exemptions else "适用")
+        )
         r = it.renewal
-        renewal = "长期" if r.period is None else f"{ {'year': '每年', 'academic_year': '每学年', 'cohort': '每届'}[r.period]}，" \
-            f"{'+' + str(r.lag) + '年 ' if r.lag > 0 else ('提前一年 ' if r.lag < 0 else '')}{r.due[0]}月{r.due[1]}日前" + \
-            ("（法定期限）" if r.hard else "")
+        renewal = (
+            "长期"
+            if r.period is None
+            else f"{ {'year': '每年', 'academic_year': '每学年', 'cohort': '每届'}[r.period] }，"
+            f"{'+' + str(r.lag) + '年 ' if r.lag > 0 else ('提前一年 ' if r.lag < 0 else '')}{r.due[0]}月{r.due[1]}日前"
+            + ("（法定期限）" if r.hard else "")
+        )
         t.add_row(it.id, it.category, it.short, it.owner, renewal, applies)
         shown += 1
     console.print(t)
@@ -154,10 +179,17 @@ def _stored_findings(cfg: SiteConfig, audit_id: int | None) -> dict:
 
     with Store(cfg.store) as store:
         if not store.audits():
-            raise InputError(str(cfg.store), None, "no audit in this store yet", f"run `auditor run --config {cfg.path}` first")
+            raise InputError(
+                str(cfg.store),
+                None,
+                "no audit in this store yet",
+                f"run `auditor run --config {cfg.path}` first",
+            )
         findings = store.findings(audit_id) if audit_id else current(store)
     if findings is None:
-        raise InputError(str(cfg.store), None, f"no audit #{audit_id}", "list them with `auditor history --config …`")
+        raise InputError(
+            str(cfg.store), None, f"no audit #{audit_id}", "list them with `auditor history --config …`"
+        )
     return findings
 
 
@@ -192,7 +224,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     elif len(ids) >= 2:
         a_id, b_id = ids[-2], ids[-1]
     else:
-        raise InputError(str(cfg.store), None, "fewer than two audits to compare", "run the audit again tomorrow, or name two: diff A B")
+        raise InputError(
+            str(cfg.store),
+            None,
+            "fewer than two audits to compare",
+            "run the audit again tomorrow, or name two: diff A B",
+        )
     a, b = _stored_findings(cfg, int(a_id)), _stored_findings(cfg, int(b_id))
     console = _console()
     console.print(f"audit #{a_id} ({a['run']['as_of']}) → #{b_id} ({b['run']['as_of']})")
@@ -201,7 +238,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
         t.add_column(col)
     changed = diff(a, b)
     for it, was, mark in changed:
-        t.add_row(f"{it['id']} {it['short']}", status_label(was, args.lang) if was else "—", status_label(it["status"], args.lang), mark)
+        t.add_row(
+            f"{it['id']} {it['short']}",
+            status_label(was, args.lang) if was else "—",
+            status_label(it["status"], args.lang),
+            mark,
+        )
     console.print(t if changed else "no change")
     return EXIT_OK
 
@@ -221,21 +263,32 @@ def cmd_history(args: argparse.Namespace) -> int:
                 t.add_column(col)
             for a in store.audits():
                 counts = json.loads(a["counts"] or "{}")
-                t.add_row(f"#{a['id']}", a["as_of"], f"#{a['run_id']}", a["status"],
-                          str(sum(counts.get(s, 0) for s in GAPS)))
+                t.add_row(
+                    f"#{a['id']}",
+                    a["as_of"],
+                    f"#{a['run_id']}",
+                    a["status"],
+                    str(sum(counts.get(s, 0) for s in GAPS)),
+                )
             console.print(t)
             return EXIT_OK
         rows = store.item_history(args.item)
     if not rows:
-        raise InputError(str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`")
+        raise InputError(
+            str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`"
+        )
     t = Table(title=args.item, title_justify="left")
     for col in ("audit", "as of", "status", "evidence", "finding"):
         t.add_column(col, overflow="fold")
     for r in rows:
         item = json.loads(r["result"])
-        t.add_row(f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else " (inconclusive)"), r["as_of"],
-                  status_label(r["status"], args.lang), item["evidence"][0]["url"] if item["evidence"] else "—",
-                  item["findings"][0]["message"][:80] if item["findings"] else "")
+        t.add_row(
+            f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else " (inconclusive)"),
+            r["as_of"],
+            status_label(r["status"], args.lang),
+            item["evidence"][0]["url"] if item["evidence"] else "—",
+            item["findings"][0]["message"][:80] if item["findings"] else "",
+        )
     console.print(t)
     return EXIT_OK
 
@@ -253,11 +306,26 @@ def cmd_review(args: argparse.Namespace) -> int:
         audits = store.audits()
         row = store.audit_items(audits[-1]["id"]).get(args.item) if audits else None
     if row is None:
-        raise InputError(str(cfg.store), None, f"item '{args.item}' is in no audit yet", "run `auditor audit` first, then review")
-    review = Review(args.item, args.decision, args.reviewer, args.reason, date.today().isoformat(),
-                    _as_of(args.due).isoformat() if args.due else None, row["status"], row["fingerprint"])
+        raise InputError(
+            str(cfg.store),
+            None,
+            f"item '{args.item}' is in no audit yet",
+            "run `auditor audit` first, then review",
+        )
+    review = Review(
+        args.item,
+        args.decision,
+        args.reviewer,
+        args.reason,
+        date.today().isoformat(),
+        _as_of(args.due).isoformat() if args.due else None,
+        row["status"],
+        row["fingerprint"],
+    )
     write_review(cfg.reviews, review)
-    _console().print(f"recorded in {cfg.reviews}: {args.item} {args.decision} ({row['status']}) by {args.reviewer}")
+    _console().print(
+        f"recorded in {cfg.reviews}: {args.item} {args.decision} ({row['status']}) by {args.reviewer}"
+    )
     return EXIT_OK
 
 
@@ -283,13 +351,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         out = Path(args.out) / "demo"
         cfg = load_config(demo_config(server, out))
-        console.print(f"[bold]演示学院[/] {cfg.school} — serving on 127.0.0.1:{server.port}, "
-                      f"crawling {cfg.start_urls[0]}")
+        console.print(
+            f"[bold]演示学院[/] {cfg.school} — serving on 127.0.0.1:{server.port}, "
+            f"crawling {cfg.start_urls[0]}"
+        )
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console)
         code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
-        return EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code  # the demo has planted gaps: finding them is success
+        return (
+            EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code
+        )  # the demo has planted gaps: finding them is success
     finally:
         server.stop()
 
@@ -300,8 +372,10 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
     server = start_server(args.port)
     path = demo_config(server, Path(args.out) / "demo")
     console = _console()
-    console.print(f"演示学院 serving on http://127.0.0.1:{server.port} (hosts *.{server.site.domain}, routed by Host; "
-                  f"also usable as an HTTP proxy)")
+    console.print(
+        f"演示学院 serving on http://127.0.0.1:{server.port} (hosts *.{server.site.domain}, routed by Host; "
+        f"also usable as an HTTP proxy)"
+    )
     console.print(f"start URL: {server.site.start_url}\nconfig for `auditor crawl`: {path}\nCtrl-C to stop.")
     try:
         while True:
@@ -313,8 +387,11 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="auditor", description="信息公开合规审计 — audit a college's websites against the "
-                                "national disclosure checklist (教办函〔2014〕23号).")
+    p = argparse.ArgumentParser(
+        prog="auditor",
+        description="信息公开合规审计 — audit a college's websites against the "
+        "national disclosure checklist (教办函〔2014〕23号).",
+    )
     p.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -341,7 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     df = sub.add_parser("diff", help="compare the last two audits (or two named ones)")
     df.add_argument("--config", required=True)
-    df.add_argument("audits", nargs="*", type=int, metavar="AUDIT", help="two audit numbers (default: the last two)")
+    df.add_argument(
+        "audits", nargs="*", type=int, metavar="AUDIT", help="two audit numbers (default: the last two)"
+    )
     df.add_argument("--lang", choices=("zh", "en"), default="zh")
     df.set_defaults(func=cmd_diff)
 
@@ -351,7 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
     hi.add_argument("--lang", choices=("zh", "en"), default="zh")
     hi.set_defaults(func=cmd_history)
 
-    rv = sub.add_parser("review", help="record a review decision about an item's finding (writes reviews.yaml)")
+    rv = sub.add_parser(
+        "review", help="record a review decision about an item's finding (writes reviews.yaml)"
+    )
     rv.add_argument("item")
     rv.add_argument("--config", required=True)
     rv.add_argument("--decision", required=True, choices=("false_positive", "exempted", "acknowledged"))
@@ -367,7 +448,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     r.set_defaults(func=cmd_run)
 
-    k = sub.add_parser("checklist", help="list the checklist items (that apply to a config), or validate a checklist file")
+    k = sub.add_parser(
+        "checklist", help="list the checklist items (that apply to a config), or validate a checklist file"
+    )
     k.add_argument("--config", help="show only the items that apply to this site's profile")
     k.add_argument("--all", action="store_true", help="with --config: also show the items that do not apply")
     k.add_argument("--check", metavar="FILE", help="validate a changed or extension checklist file")
@@ -375,7 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help="serve the bundled demo college, crawl and audit it, write reports")
     d.add_argument("--out", default="reports", help="output directory (default: reports)")
-    d.add_argument("--port", type=int, default=8410, help="port for the demo server (default 8410; a free one if taken)")
+    d.add_argument(
+        "--port", type=int, default=8410, help="port for the demo server (default 8410; a free one if taken)"
+    )
     d.add_argument("--lang", choices=("zh", "en"), default="zh")
     d.set_defaults(func=cmd_demo)
 

@@ -69,10 +69,18 @@ class AlertSettings:
     timeout: int = 20
 
 
-ALERT_KEYS = {"on": "a list of events: new_gaps, inconclusive", "smtp_host": "text", "smtp_port": "a whole number",
-              "starttls": "true or false", "username": "text", "password_env": "an environment variable name",
-              "email_from": "an address", "email_to": "a list of addresses", "webhook": "an http(s) URL",
-              "timeout": "seconds"}
+ALERT_KEYS = {
+    "on": "a list of events: new_gaps, inconclusive",
+    "smtp_host": "text",
+    "smtp_port": "a whole number",
+    "starttls": "true or false",
+    "username": "text",
+    "password_env": "an environment variable name",
+    "email_from": "an address",
+    "email_to": "a list of addresses",
+    "webhook": "an http(s) URL",
+    "timeout": "seconds",
+}
 
 
 @dataclass(frozen=True)
@@ -92,8 +100,19 @@ class SiteConfig:
     keep_runs: int = 30
 
 
-TOP_KEYS = {"school", "start_urls", "allowed_domains", "profile", "exemptions", "crawl", "store", "checklist_extra",
-            "reviews", "alerts", "retention"}
+TOP_KEYS = {
+    "school",
+    "start_urls",
+    "allowed_domains",
+    "profile",
+    "exemptions",
+    "crawl",
+    "store",
+    "checklist_extra",
+    "reviews",
+    "alerts",
+    "retention",
+}
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
 
@@ -105,11 +124,15 @@ def _unknown(doc: Located, key: tuple[Any, ...], name: str, known: set[str] | tu
 
 def _typed(doc: Located, key: tuple[Any, ...], value: Any, kind: type | tuple[type, ...], what: str) -> Any:
     if kind in (int, float) and isinstance(value, bool):
-        raise doc.error(key, f"'{key[-1]}' must be {what}, not {value!r}", f"write for example: {key[-1]}: 10")
+        raise doc.error(
+            key, f"'{key[-1]}' must be {what}, not {value!r}", f"write for example: {key[-1]}: 10"
+        )
     if kind is float and isinstance(value, int):
         return float(value)
     if not isinstance(value, kind):
-        raise doc.error(key, f"'{key[-1]}' must be {what}, not {value!r}", f"see the example in the README:\n{EXAMPLE}")
+        raise doc.error(
+            key, f"'{key[-1]}' must be {what}, not {value!r}", f"see the example in the README:\n{EXAMPLE}"
+        )
     return value
 
 
@@ -117,8 +140,11 @@ def _string_list(doc: Located, key: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
-        raise doc.error((key,), f"'{key}' must be a non-empty list of strings",
-                        f"write for example: {key}: [{'http://www.example.edu.cn/' if key == 'start_urls' else 'example.edu.cn'}]")
+        raise doc.error(
+            (key,),
+            f"'{key}' must be a non-empty list of strings",
+            f"write for example: {key}: [{'http://www.example.edu.cn/' if key == 'start_urls' else 'example.edu.cn'}]",
+        )
     return tuple(v.strip() for v in value)
 
 
@@ -126,18 +152,28 @@ def _profile(doc: Located, raw: Any) -> Profile:
     if raw is None:
         return Profile()
     if not isinstance(raw, dict):
-        raise doc.error(("profile",), "'profile' must be a mapping",
-                        "write for example: profile: {type: vocational, graduate_programs: false, province: 湖南}")
-    kinds = {"type": (str, "vocational or undergraduate"), "graduate_programs": (bool, "true or false"),
-             "province": (str, "a province name such as 湖南"), "double_first_class": (bool, "true or false")}
+        raise doc.error(
+            ("profile",),
+            "'profile' must be a mapping",
+            "write for example: profile: {type: vocational, graduate_programs: false, province: 湖南}",
+        )
+    kinds = {
+        "type": (str, "vocational or undergraduate"),
+        "graduate_programs": (bool, "true or false"),
+        "province": (str, "a province name such as 湖南"),
+        "double_first_class": (bool, "true or false"),
+    }
     values: dict[str, Any] = {}
     for k, v in raw.items():
         if k not in kinds:
             _unknown(doc, ("profile", k), k, tuple(kinds))
         values[k] = _typed(doc, ("profile", k), v, kinds[k][0], kinds[k][1])
     if values.get("type", "undergraduate") not in PROFILE_TYPES:
-        raise doc.error(("profile", "type"), f"profile type '{values['type']}' is not known",
-                        "write type: vocational (高职/专科) or type: undergraduate (本科)")
+        raise doc.error(
+            ("profile", "type"),
+            f"profile type '{values['type']}' is not known",
+            "write type: vocational (高职/专科) or type: undergraduate (本科)",
+        )
     return Profile(**values)
 
 
@@ -145,7 +181,9 @@ def _crawl(doc: Located, raw: Any) -> CrawlSettings:
     if raw is None:
         return CrawlSettings()
     if not isinstance(raw, dict):
-        raise doc.error(("crawl",), "'crawl' must be a mapping", "write for example: crawl: {max_pages: 5000}")
+        raise doc.error(
+            ("crawl",), "'crawl' must be a mapping", "write for example: crawl: {max_pages: 5000}"
+        )
     defaults = CrawlSettings()
     values: dict[str, Any] = {}
     for k, v in raw.items():
@@ -153,16 +191,23 @@ def _crawl(doc: Located, raw: Any) -> CrawlSettings:
             _unknown(doc, ("crawl", k), k, tuple(CrawlSettings.__dataclass_fields__))
         default = getattr(defaults, k)
         if k == "resolve":
-            if not isinstance(v, dict) or not all(isinstance(h, str) and isinstance(ip, str) for h, ip in v.items()):
-                raise doc.error(("crawl", k), "'resolve' maps host names to IP addresses",
-                                "write for example: resolve: {www.example.edu.cn: 127.0.0.1}")
+            if not isinstance(v, dict) or not all(
+                isinstance(h, str) and isinstance(ip, str) for h, ip in v.items()
+            ):
+                raise doc.error(
+                    ("crawl", k),
+                    "'resolve' maps host names to IP addresses",
+                    "write for example: resolve: {www.example.edu.cn: 127.0.0.1}",
+                )
             values[k] = dict(v)
             continue
         kind = type(default)
         what = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}[kind]
         values[k] = _typed(doc, ("crawl", k), v, kind, what)
         if kind in (int, float) and values[k] < 0:
-            raise doc.error(("crawl", k), f"'{k}' must not be negative", f"write a value ≥ 0 (default {default})")
+            raise doc.error(
+                ("crawl", k), f"'{k}' must not be negative", f"write a value ≥ 0 (default {default})"
+            )
     return CrawlSettings(**values)
 
 
@@ -182,14 +227,18 @@ def _alerts(doc: Located, raw: Any) -> AlertSettings:
             if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                 raise doc.error(("alerts", k), f"'{k}' must be {ALERT_KEYS[k]}", example)
             if k == "on" and set(v) - {"new_gaps", "inconclusive"}:
-                raise doc.error(("alerts", k), f"unknown event in {v}", "events are new_gaps and inconclusive")
+                raise doc.error(
+                    ("alerts", k), f"unknown event in {v}", "events are new_gaps and inconclusive"
+                )
             values[k] = tuple(v)
         else:
             values[k] = _typed(doc, ("alerts", k), v, type(getattr(defaults, k)), ALERT_KEYS[k])
     if values.get("webhook") and not str(values["webhook"]).startswith(("http://", "https://")):
         raise doc.error(("alerts", "webhook"), "webhook must be an http(s) URL", "write webhook: https://…")
     if values.get("email_to") and not values.get("smtp_host"):
-        raise doc.error(("alerts",), "email_to is set but smtp_host is not", "add smtp_host: your mail server")
+        raise doc.error(
+            ("alerts",), "email_to is set but smtp_host is not", "add smtp_host: your mail server"
+        )
     return AlertSettings(**values)
 
 
@@ -207,28 +256,51 @@ def load_config(path: str | Path) -> SiteConfig:
             raise doc.error((), f"missing required key '{k}'", f"add it, as in:\n{EXAMPLE}")
     school = _typed(doc, ("school",), raw["school"], str, "the school's name")
     start_urls = _string_list(doc, "start_urls", raw["start_urls"])
-    domains = tuple(d.lower().lstrip(".") for d in _string_list(doc, "allowed_domains", raw["allowed_domains"]))
+    domains = tuple(
+        d.lower().lstrip(".") for d in _string_list(doc, "allowed_domains", raw["allowed_domains"])
+    )
     for i, url in enumerate(start_urls):
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise doc.error(("start_urls", i), f"'{url}' is not an http(s) URL", "write a full URL such as http://www.example.edu.cn/")
+            raise doc.error(
+                ("start_urls", i),
+                f"'{url}' is not an http(s) URL",
+                "write a full URL such as http://www.example.edu.cn/",
+            )
         if not any(parts.hostname == d or parts.hostname.endswith("." + d) for d in domains):
-            raise doc.error(("start_urls", i), f"start URL host '{parts.hostname}' is outside allowed_domains {list(domains)}",
-                            f"add '{parts.hostname}' (or its parent domain) to allowed_domains")
+            raise doc.error(
+                ("start_urls", i),
+                f"start URL host '{parts.hostname}' is outside allowed_domains {list(domains)}",
+                f"add '{parts.hostname}' (or its parent domain) to allowed_domains",
+            )
     for i, d in enumerate(domains):
         if "/" in d or ":" in d or " " in d:
-            raise doc.error(("allowed_domains", i), f"'{d}' is not a domain name", "write a bare domain such as example.edu.cn (no scheme, port or path)")
+            raise doc.error(
+                ("allowed_domains", i),
+                f"'{d}' is not a domain name",
+                "write a bare domain such as example.edu.cn (no scheme, port or path)",
+            )
     exemptions_raw = raw.get("exemptions") or {}
     if not isinstance(exemptions_raw, dict):
-        raise doc.error(("exemptions",), "'exemptions' must map item ids to reasons", "write for example: exemptions: {moe-17: 学校无校办企业}")
+        raise doc.error(
+            ("exemptions",),
+            "'exemptions' must map item ids to reasons",
+            "write for example: exemptions: {moe-17: 学校无校办企业}",
+        )
     exemptions: dict[str, str] = {}
     for item, reason in exemptions_raw.items():
         if not isinstance(item, str) or not ITEM_ID.match(item):
-            raise doc.error(("exemptions", item), f"'{item}' is not a checklist item id",
-                            "use ids such as moe-17 (see `auditor checklist`)")
+            raise doc.error(
+                ("exemptions", item),
+                f"'{item}' is not a checklist item id",
+                "use ids such as moe-17 (see `auditor checklist`)",
+            )
         if not isinstance(reason, str) or not reason.strip():
-            raise doc.error(("exemptions", item), f"exemption of {item} has no reason",
-                            f"write the reason shown in reports, e.g. {item}: 暂未涉及（学校无校办企业）")
+            raise doc.error(
+                ("exemptions", item),
+                f"exemption of {item} has no reason",
+                f"write the reason shown in reports, e.g. {item}: 暂未涉及（学校无校办企业）",
+            )
         exemptions[item] = reason.strip()
     store_raw = raw.get("store", "auditor.sqlite")
     store_raw = _typed(doc, ("store",), store_raw, str, "a file path")
@@ -238,20 +310,38 @@ def load_config(path: str | Path) -> SiteConfig:
     extra_raw = raw.get("checklist_extra") or []
     extra_raw = [extra_raw] if isinstance(extra_raw, str) else extra_raw
     if not isinstance(extra_raw, list) or not all(isinstance(x, str) for x in extra_raw):
-        raise doc.error(("checklist_extra",), "'checklist_extra' must be a file path or a list of them",
-                        "write for example: checklist_extra: [hunan-extra.yaml]")
+        raise doc.error(
+            ("checklist_extra",),
+            "'checklist_extra' must be a file path or a list of them",
+            "write for example: checklist_extra: [hunan-extra.yaml]",
+        )
     base = Path(doc.path).resolve().parent
     extra = tuple(p if p.is_absolute() else base / p for p in map(Path, extra_raw))
     retention = raw.get("retention") or {}
     if not isinstance(retention, dict) or set(retention) - {"keep_runs"}:
-        raise doc.error(("retention",), "'retention' takes keep_runs only", "write retention: {keep_runs: 30}")
+        raise doc.error(
+            ("retention",), "'retention' takes keep_runs only", "write retention: {keep_runs: 30}"
+        )
     keep_runs = _typed(doc, ("retention", "keep_runs"), retention.get("keep_runs", 30), int, "a whole number")
     if keep_runs < 1:
         raise doc.error(("retention", "keep_runs"), "keep_runs must be at least 1", "write keep_runs: 30")
     reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
     reviews = reviews if reviews.is_absolute() else base / reviews
-    fingerprint = hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[:16]
-    return SiteConfig(path=doc.path, school=school.strip(), start_urls=start_urls, allowed_domains=domains,
-                      profile=_profile(doc, raw.get("profile")), exemptions=exemptions,
-                      crawl=_crawl(doc, raw.get("crawl")), store=store, fingerprint=fingerprint, checklist_extra=extra,
-                      reviews=reviews, alerts=_alerts(doc, raw.get("alerts")), keep_runs=keep_runs)
+    fingerprint = hashlib.sha256(
+        json.dumps(raw, sort_keys=True, ensure_ascii=False, default=str).encode()
+    ).hexdigest()[:16]
+    return SiteConfig(
+        path=doc.path,
+        school=school.strip(),
+        start_urls=start_urls,
+        allowed_domains=domains,
+        profile=_profile(doc, raw.get("profile")),
+        exemptions=exemptions,
+        crawl=_crawl(doc, raw.get("crawl")),
+        store=store,
+        fingerprint=fingerprint,
+        checklist_extra=extra,
+        reviews=reviews,
+        alerts=_alerts(doc, raw.get("alerts")),
+        keep_runs=keep_runs,
+    )

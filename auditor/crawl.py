@@ -67,8 +67,13 @@ def _progress_table(spider: Any, started: float) -> Table:
     t = Table.grid(padding=(0, 2))
     counts = spider.counts if spider else {}
     errors = sum(spider.errors.values()) if spider else 0
-    t.add_row("[bold]crawling[/]", f"pages {counts.get('pages', 0)}", f"attachments {counts.get('attachments', 0)}",
-              f"errors {errors}", f"{time.monotonic() - started:.0f}s")
+    t.add_row(
+        "[bold]crawling[/]",
+        f"pages {counts.get('pages', 0)}",
+        f"attachments {counts.get('attachments', 0)}",
+        f"errors {errors}",
+        f"{time.monotonic() - started:.0f}s",
+    )
     return t
 
 
@@ -93,8 +98,14 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     settings["LOG_INSTALL_ROOT_HANDLER"] = True
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CollegeSpider)
-    process.crawl(crawler, start_urls=list(cfg.start_urls), allowed_domains=list(cfg.allowed_domains),
-                  trap_chain=cfg.crawl.trap_chain, previous_run=previous, store=str(cfg.store))
+    process.crawl(
+        crawler,
+        start_urls=list(cfg.start_urls),
+        allowed_domains=list(cfg.allowed_domains),
+        trap_chain=cfg.crawl.trap_chain,
+        previous_run=previous,
+        store=str(cfg.store),
+    )
     live = Live(_progress_table(None, started), console=console, refresh_per_second=4, transient=True)
     ticker = task.LoopingCall(lambda: live.update(_progress_table(crawler.spider, started)))
     reason = "finished"
@@ -113,15 +124,27 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
         start_reached = bool(spider and spider.start_reached)
         status = "failed" if reason.startswith("crashed") else _status(reason, start_reached)
         if not start_reached and not reason.startswith("crashed"):
-            reason = "start page unreachable" + (f" ({', '.join(sorted(spider.errors))})" if spider and spider.errors else "")
+            reason = "start page unreachable" + (
+                f" ({', '.join(sorted(spider.errors))})" if spider and spider.errors else ""
+            )
         counts = dict(spider.counts) if spider else {}
         errors = dict(spider.errors) if spider else {}
         seconds = time.monotonic() - started
         with Store(cfg.store) as store:
             if previous:
                 counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
-            store.finish_run(run_id, status, reason, {"counts": counts, "errors": errors, "seconds": round(seconds, 1),
-                                                      "log": str(log_file), "previous_run": previous})
+            store.finish_run(
+                run_id,
+                status,
+                reason,
+                {
+                    "counts": counts,
+                    "errors": errors,
+                    "seconds": round(seconds, 1),
+                    "log": str(log_file),
+                    "previous_run": previous,
+                },
+            )
     return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store)
 
 
@@ -134,8 +157,13 @@ def print_summary(result: CrawlResult, console: Console) -> None:
     errors = ", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])) or "none"
     t.add_row("错误 errors", errors)
     if result.counts.get("not_modified") or result.counts.get("vanished"):
-        t.add_row("增量 incremental", f"304 未变 {result.counts.get('not_modified', 0)}, 消失 vanished {result.counts.get('vanished', 0)}")
-    skipped = {k: v for k, v in result.counts.items() if k in ("offsite_links", "trap_skipped", "head_refused")}
+        t.add_row(
+            "增量 incremental",
+            f"304 未变 {result.counts.get('not_modified', 0)}, 消失 vanished {result.counts.get('vanished', 0)}",
+        )
+    skipped = {
+        k: v for k, v in result.counts.items() if k in ("offsite_links", "trap_skipped", "head_refused")
+    }
     if skipped:
         t.add_row("跳过 skipped", ", ".join(f"{k} {v}" for k, v in skipped.items()))
     t.add_row("用时 time", f"{result.seconds:.1f}s")

@@ -9,11 +9,24 @@ from auditor.messages import render
 
 STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
 GAPS = ("missing", "stale", "late", "broken")
-FIELD_NAMES = {"title": "标题", "column": "栏目", "anchor": "链接文字", "entry": "列表条目", "directory": "信息公开目录",
-               "attachment": "附件名", "slug": "网址拼音缩写"}
+FIELD_NAMES = {
+    "title": "标题",
+    "column": "栏目",
+    "anchor": "链接文字",
+    "entry": "列表条目",
+    "directory": "信息公开目录",
+    "attachment": "附件名",
+    "slug": "网址拼音缩写",
+}
 KINDS = ("document", "column", "notice", "news", "third_party", "directory")
-KIND_NAMES = {"document": "文件本身", "column": "栏目", "notice": "通知（关于该事项的工作）", "news": "新闻报道",
-              "third_party": "他人发布（非本校）", "directory": "信息公开目录"}
+KIND_NAMES = {
+    "document": "文件本身",
+    "column": "栏目",
+    "notice": "通知（关于该事项的工作）",
+    "news": "新闻报道",
+    "third_party": "他人发布（非本校）",
+    "directory": "信息公开目录",
+}
 DATE_SOURCES = {"page": "页面", "list": "列表", "path": "文件路径", "last_modified": "文件修改时间"}
 
 
@@ -58,8 +71,13 @@ class Evidence:
     @property
     def usable(self) -> bool:
         """Readable, and holds something: answered 2xx, is not an empty column or a 暂无内容 page."""
-        return (self.fetched and self.status is not None and 200 <= self.status < 300 and not self.placeholder
-                and not self.empty)
+        return (
+            self.fetched
+            and self.status is not None
+            and 200 <= self.status < 300
+            and not self.placeholder
+            and not self.empty
+        )
 
     @property
     def is_document(self) -> bool:
@@ -71,13 +89,17 @@ class Evidence:
         where = FIELD_NAMES.get(self.field, self.field)
         text = f"{where}“{self.matched}”与清单用语“{self.alias}”相似度 {self.score:.0f}"
         if self.kind != "document":
-            text += f"；{KIND_NAMES.get(self.kind, self.kind)}" + (f"（“{self.kind_reason}”）" if self.kind_reason else "")
+            text += f"；{KIND_NAMES.get(self.kind, self.kind)}" + (
+                f"（“{self.kind_reason}”）" if self.kind_reason else ""
+            )
         return text
 
     def explain_en(self) -> str:
         if self.via == "entry":
             return f"entry “{self.matched}” of the column “{self.column_title}” ({self.column}), which matches “{self.alias}”"
-        text = f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
+        text = (
+            f"{self.field} “{self.matched}” matches checklist wording “{self.alias}”, score {self.score:.0f}"
+        )
         return text if self.kind == "document" else f"{text}; a {self.kind.replace('_', ' ')} page"
 
     def describe(self) -> str:
@@ -87,7 +109,11 @@ class Evidence:
         bits = [f"附件 {files[0]}"] if files and not self.is_file else []
         if self.published:
             source = DATE_SOURCES.get(self.published_from or "", "")
-            bits.append(f"{source}日期 {self.published}" if source and self.published_from != "page" else self.published)
+            bits.append(
+                f"{source}日期 {self.published}"
+                if source and self.published_from != "page"
+                else self.published
+            )
         return f"{what}“{self.title or self.matched}”" + (f"（{'，'.join(bits)}）" if bits else "")
 
     def as_json(self) -> dict[str, Any]:
@@ -116,8 +142,15 @@ class Finding:
         return render(self.key, lang, self.params)
 
     def as_json(self) -> dict[str, Any]:
-        return {"rule": self.rule, "status": self.status, "severity": self.severity, "message": self.message,
-                "message_en": self.text("en"), "basis": self.basis, "url": self.url}
+        return {
+            "rule": self.rule,
+            "status": self.status,
+            "severity": self.severity,
+            "message": self.message,
+            "message_en": self.text("en"),
+            "basis": self.basis,
+            "url": self.url,
+        }
 
 
 @dataclass
@@ -135,7 +168,9 @@ class ItemResult:
     publish: str = ""
     basis: str = ""
     review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
-    mentions: list[Evidence] = field(default_factory=list)  # pages about the item that are not it (notices, news)
+    mentions: list[Evidence] = field(
+        default_factory=list
+    )  # pages about the item that are not it (notices, news)
 
     @property
     def set_aside(self) -> bool:
@@ -144,11 +179,23 @@ class ItemResult:
         return bool(r) and not r.get("outdated") and r.get("decision") in ("false_positive", "exempted")
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "short": self.short, "category": self.category, "owner": self.owner,
-                "owner_source": self.owner_source, "status": self.status, "set_aside": self.set_aside,
-                "note": self.note, "basis": self.basis,
-                "publish": self.publish, "review": self.review, "evidence": [e.as_json() for e in self.evidence],
-                "mentions": [e.as_json() for e in self.mentions], "findings": [f.as_json() for f in self.findings]}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "short": self.short,
+            "category": self.category,
+            "owner": self.owner,
+            "owner_source": self.owner_source,
+            "status": self.status,
+            "set_aside": self.set_aside,
+            "note": self.note,
+            "basis": self.basis,
+            "publish": self.publish,
+            "review": self.review,
+            "evidence": [e.as_json() for e in self.evidence],
+            "mentions": [e.as_json() for e in self.mentions],
+            "findings": [f.as_json() for f in self.findings],
+        }
 
 
 @dataclass
@@ -183,9 +230,19 @@ class AuditResult:
             if it.id in self.history:
                 d["history"] = self.history[it.id].as_json()
             items.append(d)
-        return {"schema": "auditor.findings/1", "school": self.school,
-                "audit": {"id": self.audit_id, "status": self.status, "reason": self.reason},
-                "run": {**self.run, "as_of": self.as_of, "tool_version": self.tool_version,
-                        "config_fingerprint": self.config_fingerprint},
-                "checklist": self.checklist, "counts": self.counts(), "open_gaps": len(self.gaps()),
-                "changes": self.changes.as_json() if self.changes else None, "items": items}
+        return {
+            "schema": "auditor.findings/1",
+            "school": self.school,
+            "audit": {"id": self.audit_id, "status": self.status, "reason": self.reason},
+            "run": {
+                **self.run,
+                "as_of": self.as_of,
+                "tool_version": self.tool_version,
+                "config_fingerprint": self.config_fingerprint,
+            },
+            "checklist": self.checklist,
+            "counts": self.counts(),
+            "open_gaps": len(self.gaps()),
+            "changes": self.changes.as_json() if self.changes else None,
+            "items": items,
+        }

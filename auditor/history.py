@@ -30,8 +30,12 @@ class ItemHistory:
     previous_status: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"first_seen": self.first_seen, "days_open": self.days_open, "new": self.new,
-                "previous_status": self.previous_status}
+        return {
+            "first_seen": self.first_seen,
+            "days_open": self.days_open,
+            "new": self.new,
+            "previous_status": self.previous_status,
+        }
 
 
 @dataclass
@@ -43,22 +47,32 @@ class Changes:
     still_open: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        return {"previous_audit": self.previous_audit, "previous_as_of": self.previous_as_of, "new": self.new,
-                "resolved": self.resolved, "still_open": self.still_open}
+        return {
+            "previous_audit": self.previous_audit,
+            "previous_as_of": self.previous_as_of,
+            "new": self.new,
+            "resolved": self.resolved,
+            "still_open": self.still_open,
+        }
 
 
 def save(store: Store, result: AuditResult) -> int:
     """Keep the audit (with its history and review marks) in the store; sets result.audit_id."""
     data = result.as_json()
     items = data.pop("items")
-    result.audit_id = store.save_audit(data, [(it.id, it.status, fingerprint(it), d) for it, d in zip(result.items, items, strict=True)])
+    result.audit_id = store.save_audit(
+        data, [(it.id, it.status, fingerprint(it), d) for it, d in zip(result.items, items, strict=True)]
+    )
     return result.audit_id
 
 
 def attach(store: Store, result: AuditResult) -> None:
     """Fill result.history and result.changes from the complete audits already stored (call before save)."""
     earlier = store.audits("complete")
-    statuses = [(a["as_of"], {k: r["status"] for k, r in store.audit_items(a["id"]).items()}) for a in reversed(earlier)]
+    statuses = [
+        (a["as_of"], {k: r["status"] for k, r in store.audit_items(a["id"]).items()})
+        for a in reversed(earlier)
+    ]
     as_of = date.fromisoformat(result.as_of)
     changes = Changes()
     if statuses:
@@ -77,7 +91,9 @@ def attach(store: Store, result: AuditResult) -> None:
             h.new = bool(statuses) and h.previous_status not in GAPS
             (changes.new if h.new else changes.still_open).append(it.id)
         elif statuses and h.previous_status in GAPS and result.status == "complete":
-            changes.resolved.append({"id": it.id, "short": it.short, "was": h.previous_status, "now": it.status})
+            changes.resolved.append(
+                {"id": it.id, "short": it.short, "was": h.previous_status, "now": it.status}
+            )
         result.history[it.id] = h
     result.changes = changes
 
@@ -96,8 +112,13 @@ def current(store: Store) -> dict[str, Any] | None:
     if not complete:
         return latest_findings
     standing = store.findings(complete[-1]["id"]) or {}
-    standing["latest_attempt"] = {"audit": latest["id"], "status": latest["status"], "reason": latest["reason"],
-                                  "as_of": latest["as_of"], "run": latest_findings.get("run", {})}
+    standing["latest_attempt"] = {
+        "audit": latest["id"],
+        "status": latest["status"],
+        "reason": latest["reason"],
+        "as_of": latest["as_of"],
+        "run": latest_findings.get("run", {}),
+    }
     return standing
 
 
@@ -111,6 +132,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[dict[str, 
             continue
         gap_now = it["status"] in GAPS and not it.get("set_aside")
         gap_then = bool(was) and was["status"] in GAPS and not was.get("set_aside")
-        mark = "new gap" if gap_now and not gap_then else "resolved" if gap_then and not gap_now else "changed"
+        mark = (
+            "new gap" if gap_now and not gap_then else "resolved" if gap_then and not gap_now else "changed"
+        )
         out.append((it, was["status"] if was else None, mark))
     return out

@@ -33,8 +33,10 @@ class RunLock:
             f.seek(0)
             holder = f.read().strip()
             f.close()
-            raise Busy(f"another run for this site is in progress ({holder or 'unknown holder'}); "
-                       f"lock file {self.path}") from None
+            raise Busy(
+                f"another run for this site is in progress ({holder or 'unknown holder'}); "
+                f"lock file {self.path}"
+            ) from None
         f.seek(0)
         previous = f.read().strip()
         if previous:
@@ -49,7 +51,9 @@ class RunLock:
         self.file = f
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if self.file is not None:
             self.file.seek(0)
             self.file.truncate()  # an empty lock file means: nobody was killed holding it

@@ -23,18 +23,30 @@ from auditor.findings import Evidence
 from auditor.normalize import initials, normalise
 from auditor.store import Store
 
-WEIGHTS = {"title": 1.0, "entry": 0.97, "column": 0.95, "directory": 0.93, "anchor": 0.92, "attachment": 0.92, "slug": 0.82}
+WEIGHTS = {
+    "title": 1.0,
+    "entry": 0.97,
+    "column": 0.95,
+    "directory": 0.93,
+    "anchor": 0.92,
+    "attachment": 0.92,
+    "slug": 0.82,
+}
 # (directory: the weight of a 信息公开目录 claim, which auditor.pages weighs; the matcher reads a page's own signals)
 TITLE_LIKE = ("title", "entry", "anchor", "attachment")  # fields a decoy word in the text discounts
 DECOY_FACTOR = 0.5
-THRESHOLD = 90.0  # raw similarity a signal needs on its own: one character in eight changes a Chinese title's meaning
+THRESHOLD = (
+    90.0  # raw similarity a signal needs on its own: one character in eight changes a Chinese title's meaning
+)
 RIVAL_GAP = 12.0  # a page matching one item at 100 is not evidence for another it matches at < 88
 AGREE = 85.0  # another signal at or above this adds AGREE_BONUS
 FLOOR = AGREE  # below this a raw score can neither match nor agree: not worth computing
 AGREE_BONUS = 2.0
 MIN_SLUG = 5
 MAX_EVIDENCE = 5
-GENERIC_ANCHORS = re.compile(r"^(更多|more|详细|详情|查看|点击|下载|下页|上页|首页|尾页|返回|\d+|>>|»|\.\.\.)$", re.I)
+GENERIC_ANCHORS = re.compile(
+    r"^(更多|more|详细|详情|查看|点击|下载|下页|上页|首页|尾页|返回|\d+|>>|»|\.\.\.)$", re.I
+)
 
 
 @dataclass(slots=True)  # one per crawled page: 100k of them must stay small
@@ -99,10 +111,20 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
     pages: dict[str, PageSignals] = {}
     texts: dict[str, dict[str, list[str]]] = {}
     for r in q["pages"]:
-        p = PageSignals(r["url"], r["title"] or "", r["status"], r["error"], r["published"],
-                        json.loads(r["period"]) if r["period"] else None, r["placeholder"], False,
-                        listing=None if r["listing"] is None else bool(r["listing"]), content_chars=r["content_chars"],
-                        content_links=r["content_links"], scripted=bool(r["scripted"]))
+        p = PageSignals(
+            r["url"],
+            r["title"] or "",
+            r["status"],
+            r["error"],
+            r["published"],
+            json.loads(r["period"]) if r["period"] else None,
+            r["placeholder"],
+            False,
+            listing=None if r["listing"] is None else bool(r["listing"]),
+            content_chars=r["content_chars"],
+            content_links=r["content_links"],
+            scripted=bool(r["scripted"]),
+        )
         t = texts[p.url] = defaultdict(list)
         if p.title:
             t["title"].append(p.title)
@@ -126,8 +148,16 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
         pages[r["page"]].has_directory = True
     for r in q["files_of"]:
         name = r["text"] or r["filename"] or ""
-        pages[r["src"]].attachments.append({"url": r["dst"], "name": name, "status": r["status"], "error": r["error"],
-                                            "filename": r["filename"], "last_modified": r["last_modified"]})
+        pages[r["src"]].attachments.append(
+            {
+                "url": r["dst"],
+                "name": name,
+                "status": r["status"],
+                "error": r["error"],
+                "filename": r["filename"],
+                "last_modified": r["last_modified"],
+            }
+        )
         if name and not pages[r["src"]].has_directory:  # the 目录's links are claims, not the page's files
             texts[r["src"]]["attachment"].append(name)
     for url, t in texts.items():  # an unreachable page keeps only what others say about it
@@ -135,9 +165,11 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
     return pages
 
 
-def iter_signals(store: Store, run_id: int, urls: list[str], chunk: int = CHUNK) -> Iterator[dict[str, PageSignals]]:
+def iter_signals(
+    store: Store, run_id: int, urls: list[str], chunk: int = CHUNK
+) -> Iterator[dict[str, PageSignals]]:
     for k in range(0, len(urls), chunk):
-        yield load_signals(store, run_id, urls[k:k + chunk])
+        yield load_signals(store, run_id, urls[k : k + chunk])
 
 
 class Matcher:
@@ -158,7 +190,9 @@ class Matcher:
         self.alias_item = np.array([i for i, _ in self.alias_rows])
         self.alias_initials = [initials(a) for _, a in self.alias_rows]
         self.alias_by_norm = {n: a for n, (_, a) in zip(self.alias_norm, self.alias_rows, strict=True)}
-        self.alias_by_bigram: dict[str, list[int]] = defaultdict(list)  # blocking index: bigram → aliases holding it
+        self.alias_by_bigram: dict[str, list[int]] = defaultdict(
+            list
+        )  # blocking index: bigram → aliases holding it
         for j, a in enumerate(self.alias_norm):
             for bg in self._bigrams(a):
                 self.alias_by_bigram[bg].append(j)
@@ -168,7 +202,7 @@ class Matcher:
                 self.alias_by_initials[ini].append(j)
 
     def _bigrams(self, text: str) -> set[str]:
-        return {text[i:i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
+        return {text[i : i + 2] for i in range(len(text) - 1)} or ({text} if text else set())
 
     def text_hits(self, strings: list[str], floor: float = FLOOR) -> dict[int, list[tuple[int, float, str]]]:
         """Row → [(item index, score, alias)] for every item some alias of which scores ≥ floor against the row.
@@ -194,16 +228,27 @@ class Matcher:
         for mask, scorer in ((longer, fuzz.partial_ratio), (~longer, fuzz.ratio)):
             idx = np.nonzero(mask)[0]
             if len(idx):
-                scores[idx] = process.cpdist([norm[i] for i in row_a[idx]], [self.alias_norm[j] for j in col_a[idx]],
-                                             scorer=scorer, score_cutoff=floor, dtype=np.float32, workers=-1)
-        best: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)  # (row, item) → every alias that matched
+                scores[idx] = process.cpdist(
+                    [norm[i] for i in row_a[idx]],
+                    [self.alias_norm[j] for j in col_a[idx]],
+                    scorer=scorer,
+                    score_cutoff=floor,
+                    dtype=np.float32,
+                    workers=-1,
+                )
+        best: dict[tuple[int, int], dict[str, float]] = defaultdict(
+            dict
+        )  # (row, item) → every alias that matched
         for k in np.nonzero(scores >= floor)[0]:
             r, j = int(row_a[k]), int(col_a[k])
             best[(r, int(self.alias_item[j]))][self.alias_norm[j]] = float(scores[k])
         out: dict[int, list[tuple[int, dict[str, float]]]] = defaultdict(list)
         for (r, i), aliases in best.items():
             out[r].append((i, aliases))
-        return {r: [(i, sc, self.alias_by_norm[a]) for i, sc, a in _most_specific(found)] for r, found in out.items()}
+        return {
+            r: [(i, sc, self.alias_by_norm[a]) for i, sc, a in _most_specific(found)]
+            for r, found in out.items()
+        }
 
     def is_decoy(self, text: str, item: Item) -> bool:
         return any(w in text for w in self.decoys) or any(w in text for w in item.decoys)
@@ -232,7 +277,11 @@ class Matcher:
         rows: list[tuple[str, str, str]] = []  # (url, field, text)
         for p in pages.values():
             for fld, texts in p.texts.items():
-                rows.extend((p.url, fld, t) for t in texts if not (fld == "column" and normalise(t) in self.categories))
+                rows.extend(
+                    (p.url, fld, t)
+                    for t in texts
+                    if not (fld == "column" and normalise(t) in self.categories)
+                )
         unique = list(dict.fromkeys(t for _, f, t in rows if f != "slug"))
         slugs = list(dict.fromkeys(t for _, f, t in rows if f == "slug"))
         text_hits = self.text_hits(unique)
@@ -287,13 +336,34 @@ def _most_specific(found: list[tuple[int, dict[str, float]]]) -> list[tuple[int,
     return out
 
 
-def page_evidence(p: PageSignals, score: float, fld: str, text: str, alias: str, agree: list[str]) -> Evidence:
-    published, source = (p.published, "page") if p.published else ((max(p.list_dates), "list") if p.list_dates else (None, None))
-    return Evidence(url=p.url, title=p.title, score=round(score, 1), field=fld, matched=text, alias=alias, status=p.status,
-                    error=p.error, published=published, published_from=source,
-                    period=(p.period or {}).get("label"), period_start=(p.period or {}).get("start"),
-                    period_kind=(p.period or {}).get("kind"),
-                    placeholder=p.placeholder, is_list=p.is_list, fetched=p.fetched, attachments=p.attachments, also=agree)
+def page_evidence(
+    p: PageSignals, score: float, fld: str, text: str, alias: str, agree: list[str]
+) -> Evidence:
+    published, source = (
+        (p.published, "page")
+        if p.published
+        else ((max(p.list_dates), "list") if p.list_dates else (None, None))
+    )
+    return Evidence(
+        url=p.url,
+        title=p.title,
+        score=round(score, 1),
+        field=fld,
+        matched=text,
+        alias=alias,
+        status=p.status,
+        error=p.error,
+        published=published,
+        published_from=source,
+        period=(p.period or {}).get("label"),
+        period_start=(p.period or {}).get("start"),
+        period_kind=(p.period or {}).get("kind"),
+        placeholder=p.placeholder,
+        is_list=p.is_list,
+        fetched=p.fetched,
+        attachments=p.attachments,
+        also=agree,
+    )
 
 
 def match_directory(matcher: Matcher, claims: list[DirectoryClaim]) -> dict[str, ClaimMatch]:

@@ -7,9 +7,9 @@ from typing import Any
 CATALOG: dict[str, dict[str, str]] = {
     "presence.missing": {
         "zh": "未发现“{short}”：本次抓取的 {pages} 个页面中，没有标题、栏目、链接文字、附件名或信息公开目录与之相符的页面"
-              "（检索范围：{hosts}）。{aside_zh}应公开：{publish}。",
+        "（检索范围：{hosts}）。{aside_zh}应公开：{publish}。",
         "en": "“{short}” was not found: none of the {pages} crawled pages has a title, column, link text, attachment name "
-              "or directory entry matching it (searched: {hosts}). {aside_en} To publish: {publish}.",
+        "or directory entry matching it (searched: {hosts}). {aside_en} To publish: {publish}.",
     },
     "blank_column.blank": {
         "zh": "“{short}”栏目存在但没有内容（页面显示“{placeholder}”）：{url}。应公开：{publish}。",
@@ -27,9 +27,9 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "broken.entry": {
         "zh": "“{short}”栏目“{column}”（{column_url}）列出的文件均无法打开：“{title}” {url} 返回 HTTP {status}"
-              "（失效 {count} 项）。",
+        "（失效 {count} 项）。",
         "en": "Every document the column “{column}” ({column_url}) lists for “{short}” is dead: “{title}” {url} answers "
-              "HTTP {status} ({count} dead).",
+        "HTTP {status} ({count} dead).",
     },
     "unverifiable.blocked": {
         "zh": "无法核实“{short}”：{url} {why_zh}。",
@@ -50,18 +50,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "freshness.none": {
         "zh": "截至 {as_of}，未发现任何一期“{short}”（{want}版应于 {deadline} 前发布）。{aside_zh}应公开：{publish}。",
         "en": "As of {as_of}, no edition of “{short}” was found (the {want} edition was due by {deadline}). {aside_en} "
-              "To publish: {publish}.",
+        "To publish: {publish}.",
     },
     "freshness.undated": {
         "zh": "“{short}”的文件均未注明发布时间或所属年度（如{edition}，{url}），视为未更新；应有 {want} 版。",
         "en": "No document for “{short}” shows a publication date or period (e.g. {url}): counted as not updated; "
-              "the {want} edition is due.",
+        "the {want} edition is due.",
     },
     "freshness.behind": {
         "zh": "截至 {as_of}，未发现 {want} 的“{short}”（应于 {deadline} 前发布）；最新版本为 {have}：{edition}，{url}。"
-              "{aside_zh}应公开：{publish}。",
+        "{aside_zh}应公开：{publish}。",
         "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); the newest is {have}: "
-              "{title} ({url}). {aside_en} To publish: {publish}.",
+        "{title} ({url}). {aside_en} To publish: {publish}.",
     },
     "audit.crawl_incomplete": {
         "zh": "本次抓取不完整（{reason}），不据此认定“{short}”存在问题。{would_zh}",

@@ -14,10 +14,16 @@ from pypinyin import Style, lazy_pinyin
 
 PUNCT = re.compile(r"[\s\W_]+", re.U)
 _SUFFIX = r"(?:学年度|学年|年度|届|级|年)?"
-PERIODS = re.compile(r"(?:19|20)\d{2}\s*" + _SUFFIX + r"(?:\s*[-—–~～至到]+\s*(?:19|20)\d{2}\s*" + _SUFFIX + ")?" + _SUFFIX)
-SCHOOL = re.compile(r"^(?:中共)?[\u4e00-\u9fff]{2,12}?(?:职业技术学院|职业学院|技术学院|大学|学院)(?:委员会)?")
+PERIODS = re.compile(
+    r"(?:19|20)\d{2}\s*" + _SUFFIX + r"(?:\s*[-—–~～至到]+\s*(?:19|20)\d{2}\s*" + _SUFFIX + ")?" + _SUFFIX
+)
+SCHOOL = re.compile(
+    r"^(?:中共)?[\u4e00-\u9fff]{2,12}?(?:职业技术学院|职业学院|技术学院|大学|学院)(?:委员会)?"
+)
 LEADING = re.compile(r"^(关于|转发|印发|公布|发布)")
-TRAILING = re.compile(r"(的通知|的公告|的通报|的决定|的说明|通知|公告|（试行）|\(试行\)|试行|修订|修订版|版)$")
+TRAILING = re.compile(
+    r"(的通知|的公告|的通报|的决定|的说明|通知|公告|（试行）|\(试行\)|试行|修订|修订版|版)$"
+)
 NUMBERED = re.compile(r"[（(][一二三四五六七八九十\d]+[)）]|第[一二三四五六七八九十\d]+[期次批届号]|\d+")
 
 

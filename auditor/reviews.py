@@ -23,8 +23,10 @@ from auditor.yamlsrc import load_located
 
 DECISIONS = ("false_positive", "exempted", "acknowledged")
 KEYS = {"item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint"}
-HEADER = ("# Review decisions about auditor findings. Written by `auditor review`; editable by hand.\n"
-          "# decision: false_positive | exempted | acknowledged (needs due: YYYY-MM-DD)\n")
+HEADER = (
+    "# Review decisions about auditor findings. Written by `auditor review`; editable by hand.\n"
+    "# decision: false_positive | exempted | acknowledged (needs due: YYYY-MM-DD)\n"
+)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,9 @@ def load_reviews(path: Path) -> list[Review]:
     doc = load_located(path)
     raw = doc.data or {}
     if not isinstance(raw, dict) or not isinstance(raw.get("reviews", []), list):
-        raise doc.error((), "a reviews file is a mapping with a 'reviews:' list", "see the README section 'Review'")
+        raise doc.error(
+            (), "a reviews file is a mapping with a 'reviews:' list", "see the README section 'Review'"
+        )
     out: list[Review] = []
     for i, entry in enumerate(raw.get("reviews") or []):
         key = ("reviews", i)
@@ -66,19 +70,38 @@ def load_reviews(path: Path) -> list[Review]:
             raise doc.error(key, "each review must be a mapping", "start it with '- item: moe-26'")
         for k in entry:
             if k not in KEYS:
-                raise doc.error(key + (k,), f"unknown key '{k}' in a review", "known keys: " + ", ".join(sorted(KEYS)))
+                raise doc.error(
+                    key + (k,), f"unknown key '{k}' in a review", "known keys: " + ", ".join(sorted(KEYS))
+                )
         for k in ("item", "decision", "reviewer", "reason"):
             if not isinstance(entry.get(k), str) or not entry[k].strip():
-                raise doc.error(key, f"review {i + 1} has no '{k}'", "every review needs item, decision, reviewer, reason")
+                raise doc.error(
+                    key, f"review {i + 1} has no '{k}'", "every review needs item, decision, reviewer, reason"
+                )
         if entry["decision"] not in DECISIONS:
-            raise doc.error(key + ("decision",), f"decision '{entry['decision']}' is not known",
-                            "write false_positive, exempted or acknowledged")
+            raise doc.error(
+                key + ("decision",),
+                f"decision '{entry['decision']}' is not known",
+                "write false_positive, exempted or acknowledged",
+            )
         due = _iso(doc, key + ("due",), entry["due"], "due") if entry.get("due") else None
         if entry["decision"] == "acknowledged" and not due:
-            raise doc.error(key, "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)")
+            raise doc.error(
+                key, "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)"
+            )
         when = _iso(doc, key + ("date",), entry["date"], "date") if entry.get("date") else ""
-        out.append(Review(entry["item"].strip(), entry["decision"], entry["reviewer"].strip(), entry["reason"].strip(), when,
-                          due, entry.get("status"), str(entry["fingerprint"]) if entry.get("fingerprint") else None))
+        out.append(
+            Review(
+                entry["item"].strip(),
+                entry["decision"],
+                entry["reviewer"].strip(),
+                entry["reason"].strip(),
+                when,
+                due,
+                entry.get("status"),
+                str(entry["fingerprint"]) if entry.get("fingerprint") else None,
+            )
+        )
     return out
 
 
@@ -88,16 +111,23 @@ def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str 
     latest: dict[str, Review] = {}
     for r in reviews:
         if r.item not in known:
-            raise InputError(reviews_path, None, f"review of unknown item '{r.item}'", "use an id from `auditor checklist`")
+            raise InputError(
+                reviews_path, None, f"review of unknown item '{r.item}'", "use an id from `auditor checklist`"
+            )
         latest[r.item] = r
     as_of = date.fromisoformat(result.as_of)
     for it in result.items:
         r = latest.get(it.id)
         if r is None:
             continue
-        outdated = (r.fingerprint is not None and r.fingerprint != fingerprint(it)) or (r.status is not None and r.status != it.status)
-        it.review = {**r.as_yaml(), "outdated": outdated,
-                     "overdue": bool(r.decision == "acknowledged" and r.due and date.fromisoformat(r.due) < as_of)}
+        outdated = (r.fingerprint is not None and r.fingerprint != fingerprint(it)) or (
+            r.status is not None and r.status != it.status
+        )
+        it.review = {
+            **r.as_yaml(),
+            "outdated": outdated,
+            "overdue": bool(r.decision == "acknowledged" and r.due and date.fromisoformat(r.due) < as_of),
+        }
 
 
 def write_review(path: Path, review: Review) -> None:

@@ -154,30 +154,52 @@ def _add_columns(db: sqlite3.Connection, columns: list[tuple[str, str, str]]) ->
 
 def _v1_release_0_1(db: sqlite3.Connection) -> None:
     """Stores from before versioning (PRAGMA user_version 0): the columns release 0.1.0 added on open."""
-    _add_columns(db, [("pages", "etag", "TEXT"), ("pages", "last_modified", "TEXT"),
-                      ("pages", "unchanged_since", "INTEGER"), ("audits", "summary", "TEXT")])
+    _add_columns(
+        db,
+        [
+            ("pages", "etag", "TEXT"),
+            ("pages", "last_modified", "TEXT"),
+            ("pages", "unchanged_since", "INTEGER"),
+            ("audits", "summary", "TEXT"),
+        ],
+    )
 
 
 def _v2_page_shape_and_redirects(db: sqlite3.Connection) -> None:
     """What a page is (list page, own content, scripted), files' Last-Modified, and redirect chains as rows.
     Old pages keep NULL shape ("not measured"), which the audit never reads as an empty column."""
-    _add_columns(db, [("pages", "listing", "INTEGER"), ("pages", "content_chars", "INTEGER"),
-                      ("pages", "content_links", "INTEGER"), ("pages", "scripted", "INTEGER"),
-                      ("attachments", "last_modified", "TEXT")])
-    db.execute("CREATE TABLE IF NOT EXISTS redirects (run_id INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL)")
+    _add_columns(
+        db,
+        [
+            ("pages", "listing", "INTEGER"),
+            ("pages", "content_chars", "INTEGER"),
+            ("pages", "content_links", "INTEGER"),
+            ("pages", "scripted", "INTEGER"),
+            ("attachments", "last_modified", "TEXT"),
+        ],
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS redirects (run_id INTEGER NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL)"
+    )
     db.execute("CREATE INDEX IF NOT EXISTS redirects_src ON redirects(run_id, src)")
-    rows = db.execute("SELECT run_id, url, redirects FROM pages WHERE redirects IS NOT NULL AND redirects != '[]'")
-    db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
-                   [(r[0], src, r[1]) for r in rows.fetchall() for src in json.loads(r[2]) if src != r[1]])
+    rows = db.execute(
+        "SELECT run_id, url, redirects FROM pages WHERE redirects IS NOT NULL AND redirects != '[]'"
+    )
+    db.executemany(
+        "INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+        [(r[0], src, r[1]) for r in rows.fetchall() for src in json.loads(r[2]) if src != r[1]],
+    )
 
 
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [(1, _v1_release_0_1), (2, _v2_page_shape_and_redirects)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
-PAGE_COLUMNS = ("url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
-                "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified, "
-                "listing, content_chars, content_links, scripted")
+PAGE_COLUMNS = (
+    "url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
+    "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified, "
+    "listing, content_chars, content_links, scripted"
+)
 
 
 def now_iso() -> str:
@@ -226,9 +248,17 @@ class Store:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             self.db.close()
-            raise InputError(str(self.path), None, f"this store was written by a newer auditor (store version {version}, "
-                             f"this release reads up to {SCHEMA_VERSION})", "upgrade auditor, or point `store:` at another file")
-        fresh = self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone() is None
+            raise InputError(
+                str(self.path),
+                None,
+                f"this store was written by a newer auditor (store version {version}, "
+                f"this release reads up to {SCHEMA_VERSION})",
+                "upgrade auditor, or point `store:` at another file",
+            )
+        fresh = (
+            self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone()
+            is None
+        )
         if fresh:
             self.db.executescript(SCHEMA)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -264,19 +294,37 @@ class Store:
     def recover(self) -> list[int]:
         """Mark runs left 'running' by a process that no longer exists as 'interrupted'."""
         host = socket.gethostname()
-        stale = [r["id"] for r in self.db.execute("SELECT id, pid, host FROM runs WHERE status='running'")
-                 if r["host"] != host or not _pid_alive(r["pid"])]
+        stale = [
+            r["id"]
+            for r in self.db.execute("SELECT id, pid, host FROM runs WHERE status='running'")
+            if r["host"] != host or not _pid_alive(r["pid"])
+        ]
         for run_id in stale:
-            self.db.execute("UPDATE runs SET status='interrupted', stop_reason='process ended before the crawl finished' "
-                            "WHERE id=?", (run_id,))
+            self.db.execute(
+                "UPDATE runs SET status='interrupted', stop_reason='process ended before the crawl finished' "
+                "WHERE id=?",
+                (run_id,),
+            )
         return stale
 
-    def start_run(self, school: str, config_path: str, fingerprint: str, version: str, start_urls: list[str]) -> int:
+    def start_run(
+        self, school: str, config_path: str, fingerprint: str, version: str, start_urls: list[str]
+    ) -> int:
         cur = self.db.execute(
             "INSERT INTO runs(school, started_at, status, config_path, config_fingerprint, tool_version, pid, host, start_urls)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
-            (school, now_iso(), "running", config_path, fingerprint, version, os.getpid(), socket.gethostname(),
-             json.dumps(start_urls)))
+            (
+                school,
+                now_iso(),
+                "running",
+                config_path,
+                fingerprint,
+                version,
+                os.getpid(),
+                socket.gethostname(),
+                json.dumps(start_urls),
+            ),
+        )
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, reason: str, stats: dict[str, Any]) -> None:
@@ -284,16 +332,22 @@ class Store:
         with self.transaction() as db:
             self._mark_duplicates(db, run_id)
             # a link that looked like a page but answered with a file is an attachment link after all
-            db.execute("UPDATE links SET is_attachment = 1 WHERE run_id = ? AND is_attachment = 0 AND dst IN "
-                       "(SELECT url FROM attachments WHERE run_id = ?)", (run_id, run_id))
-            db.execute("UPDATE runs SET status=?, stop_reason=?, finished_at=?, stats=? WHERE id=?",
-                       (status, reason, now_iso(), json.dumps(stats, ensure_ascii=False), run_id))
+            db.execute(
+                "UPDATE links SET is_attachment = 1 WHERE run_id = ? AND is_attachment = 0 AND dst IN "
+                "(SELECT url FROM attachments WHERE run_id = ?)",
+                (run_id, run_id),
+            )
+            db.execute(
+                "UPDATE runs SET status=?, stop_reason=?, finished_at=?, stats=? WHERE id=?",
+                (status, reason, now_iso(), json.dumps(stats, ensure_ascii=False), run_id),
+            )
 
     @staticmethod
     def _mark_duplicates(db: sqlite3.Connection, run_id: int) -> None:
         """The same article under several URLs: every copy points at the shortest URL with that text.
         Only hash groups with more than one page are touched (one indexed pass, not a scan per page)."""
-        db.execute("""
+        db.execute(
+            """
             WITH ok AS (SELECT url, text_hash FROM pages WHERE run_id = ?1 AND text_hash IS NOT NULL
                           AND status BETWEEN 200 AND 299 AND length(coalesce(excerpt, '')) >= 40),
                  groups AS (SELECT text_hash FROM ok GROUP BY text_hash HAVING count(*) > 1),
@@ -301,12 +355,22 @@ class Store:
                               ORDER BY length(ok.url), ok.url) AS rn FROM ok JOIN groups USING (text_hash))
             UPDATE pages SET duplicate_of = f.url FROM firsts f
             WHERE pages.run_id = ?1 AND f.rn = 1 AND pages.text_hash = f.text_hash AND pages.url != f.url
-              AND pages.url IN (SELECT url FROM ok)""", (run_id,))
+              AND pages.url IN (SELECT url FROM ok)""",
+            (run_id,),
+        )
 
     def _run(self, row: sqlite3.Row) -> Run:
-        return Run(id=row["id"], school=row["school"], started_at=row["started_at"], finished_at=row["finished_at"],
-                   status=row["status"], stop_reason=row["stop_reason"], config_fingerprint=row["config_fingerprint"],
-                   tool_version=row["tool_version"], stats=json.loads(row["stats"] or "{}"))
+        return Run(
+            id=row["id"],
+            school=row["school"],
+            started_at=row["started_at"],
+            finished_at=row["finished_at"],
+            status=row["status"],
+            stop_reason=row["stop_reason"],
+            config_fingerprint=row["config_fingerprint"],
+            tool_version=row["tool_version"],
+            stats=json.loads(row["stats"] or "{}"),
+        )
 
     def run(self, run_id: int) -> Run | None:
         row = self.db.execute("SELECT * FROM runs WHERE id=?", (run_id,)).fetchone()
@@ -342,52 +406,110 @@ class Store:
             " title, html_title, breadcrumb, published, published_raw, period, excerpt, text_hash, placeholder, canonical,"
             " depth, referer, fetched_at, etag, last_modified, listing, content_chars, content_links, scripted)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (run_id, p["url"], p.get("final_url"), json.dumps(p.get("redirects", []), ensure_ascii=False), p.get("status"),
-             p.get("error"), p.get("content_type"), p.get("encoding"), p.get("size"), p.get("title"), p.get("html_title"),
-             json.dumps(p.get("breadcrumb", []), ensure_ascii=False), p.get("published"), p.get("published_raw"),
-             json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None, p.get("excerpt"),
-             p.get("text_hash"), p.get("placeholder"), p.get("canonical"), p.get("depth"), p.get("referer"),
-             p.get("fetched_at") or now_iso(), p.get("etag"), p.get("last_modified"), p.get("listing"),
-             p.get("content_chars"), p.get("content_links"), p.get("scripted")))
+            (
+                run_id,
+                p["url"],
+                p.get("final_url"),
+                json.dumps(p.get("redirects", []), ensure_ascii=False),
+                p.get("status"),
+                p.get("error"),
+                p.get("content_type"),
+                p.get("encoding"),
+                p.get("size"),
+                p.get("title"),
+                p.get("html_title"),
+                json.dumps(p.get("breadcrumb", []), ensure_ascii=False),
+                p.get("published"),
+                p.get("published_raw"),
+                json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None,
+                p.get("excerpt"),
+                p.get("text_hash"),
+                p.get("placeholder"),
+                p.get("canonical"),
+                p.get("depth"),
+                p.get("referer"),
+                p.get("fetched_at") or now_iso(),
+                p.get("etag"),
+                p.get("last_modified"),
+                p.get("listing"),
+                p.get("content_chars"),
+                p.get("content_links"),
+                p.get("scripted"),
+            ),
+        )
         Store._write_redirects(db, run_id, p.get("redirects", []), p["url"])
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, p["url"]))
-        db.executemany("INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
-                       [(run_id, p["url"], link["url"], link["text"], link["context"], int(link["is_attachment"]))
-                        for link in p.get("links", [])])
-        db.executemany("INSERT INTO entries(run_id, page, title, target, date) VALUES (?,?,?,?,?)",
-                       [(run_id, p["url"], e["title"], e["url"], e["date"]) for e in p.get("entries", [])])
+        db.executemany(
+            "INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
+            [
+                (run_id, p["url"], link["url"], link["text"], link["context"], int(link["is_attachment"]))
+                for link in p.get("links", [])
+            ],
+        )
+        db.executemany(
+            "INSERT INTO entries(run_id, page, title, target, date) VALUES (?,?,?,?,?)",
+            [(run_id, p["url"], e["title"], e["url"], e["date"]) for e in p.get("entries", [])],
+        )
         db.executemany(
             "INSERT INTO directory(run_id, page, number, category, label, department, target, link_text)"
             " VALUES (?,?,?,?,?,?,?,?)",
-            [(run_id, p["url"], r["number"], r["category"], r["label"], r["department"], link["url"], link["text"])
-             for r in p.get("directory", []) for link in (r["links"] or [{"url": None, "text": None}])])
+            [
+                (
+                    run_id,
+                    p["url"],
+                    r["number"],
+                    r["category"],
+                    r["label"],
+                    r["department"],
+                    link["url"],
+                    link["text"],
+                )
+                for r in p.get("directory", [])
+                for link in (r["links"] or [{"url": None, "text": None}])
+            ],
+        )
 
     def write_hops(self, run_id: int, hops: list[tuple[str, str]]) -> None:
         """Single redirect hops (from → to) the crawl saw; `resolve` follows them to where they end."""
         with self.transaction() as db:
-            db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
-                           [(run_id, a, b) for a, b in dict.fromkeys(hops) if a != b])
+            db.executemany(
+                "INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+                [(run_id, a, b) for a, b in dict.fromkeys(hops) if a != b],
+            )
 
     @staticmethod
     def _write_redirects(db: sqlite3.Connection, run_id: int, chain: list[str], dst: str) -> None:
-        db.executemany("INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
-                       [(run_id, src, dst) for src in dict.fromkeys(chain) if src != dst])
+        db.executemany(
+            "INSERT INTO redirects(run_id, src, dst) VALUES (?,?,?)",
+            [(run_id, src, dst) for src in dict.fromkeys(chain) if src != dst],
+        )
 
     @staticmethod
     def _copy_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
         """A page the server answered 304 for: its row, links, list entries and directory rows, as last time."""
         prev, url = p["from_run"], p["url"]
-        db.execute(f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
-                   f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
-                   (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url))
+        db.execute(
+            f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
+            f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
+            (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url),
+        )
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, url))
-        db.execute("INSERT INTO links(run_id, src, dst, text, context, is_attachment) "
-                   "SELECT ?, src, dst, text, context, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, prev, url))
-        db.execute("INSERT INTO entries(run_id, page, title, target, date) "
-                   "SELECT ?, page, title, target, date FROM entries WHERE run_id=? AND page=?", (run_id, prev, url))
-        db.execute("INSERT INTO directory(run_id, page, number, category, label, department, target, link_text) "
-                   "SELECT ?, page, number, category, label, department, target, link_text FROM directory "
-                   "WHERE run_id=? AND page=?", (run_id, prev, url))
+        db.execute(
+            "INSERT INTO links(run_id, src, dst, text, context, is_attachment) "
+            "SELECT ?, src, dst, text, context, is_attachment FROM links WHERE run_id=? AND src=?",
+            (run_id, prev, url),
+        )
+        db.execute(
+            "INSERT INTO entries(run_id, page, title, target, date) "
+            "SELECT ?, page, title, target, date FROM entries WHERE run_id=? AND page=?",
+            (run_id, prev, url),
+        )
+        db.execute(
+            "INSERT INTO directory(run_id, page, number, category, label, department, target, link_text) "
+            "SELECT ?, page, number, category, label, department, target, link_text FROM directory "
+            "WHERE run_id=? AND page=?",
+            (run_id, prev, url),
+        )
         Store._write_redirects(db, run_id, p.get("redirects", []), url)
 
     @staticmethod
@@ -395,22 +517,42 @@ class Store:
         db.execute(
             "INSERT OR REPLACE INTO attachments(run_id, url, final_url, status, error, content_type, size, filename,"
             " method, fetched_at, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (run_id, a["url"], a.get("final_url"), a.get("status"), a.get("error"), a.get("content_type"),
-             a.get("size"), a.get("filename"), a.get("method"), a.get("fetched_at") or now_iso(), a.get("last_modified")))
+            (
+                run_id,
+                a["url"],
+                a.get("final_url"),
+                a.get("status"),
+                a.get("error"),
+                a.get("content_type"),
+                a.get("size"),
+                a.get("filename"),
+                a.get("method"),
+                a.get("fetched_at") or now_iso(),
+                a.get("last_modified"),
+            ),
+        )
         if a.get("final_url"):
-            Store._write_redirects(db, run_id, [a["final_url"]], a["url"])  # a file is stored under the URL linked to
+            Store._write_redirects(
+                db, run_id, [a["final_url"]], a["url"]
+            )  # a file is stored under the URL linked to
 
     # --- reads ------------------------------------------------------------------------------------
 
     def page_urls(self, run_id: int) -> list[str]:
         """Every distinct page of the run (copies of an article under another URL excluded), in URL order."""
-        return [r[0] for r in self.db.execute(
-            "SELECT url FROM pages WHERE run_id=? AND duplicate_of IS NULL ORDER BY url", (run_id,))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT url FROM pages WHERE run_id=? AND duplicate_of IS NULL ORDER BY url", (run_id,)
+            )
+        ]
 
     def directory_rows(self, run_id: int) -> list[sqlite3.Row]:
         """The 信息公开目录 rows, in page order: label, department, each link target, and the page holding them."""
-        return self.db.execute("SELECT page, label, department, target, link_text FROM directory WHERE run_id=? "
-                               "ORDER BY rowid", (run_id,)).fetchall()
+        return self.db.execute(
+            "SELECT page, label, department, target, link_text FROM directory WHERE run_id=? ORDER BY rowid",
+            (run_id,),
+        ).fetchall()
 
     def signal_rows(self, run_id: int, urls: list[str]) -> dict[str, list[sqlite3.Row]]:
         """What the store knows about these pages, for matching: their own fields, the list entries and link
@@ -422,17 +564,17 @@ class Store:
         db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
         q = {
             "pages": "SELECT p.url, title, status, error, published, period, placeholder, breadcrumb, listing, content_chars,"
-                     " content_links, scripted FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
+            " content_links, scripted FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
             "entries_to": "SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e ON e.run_id=?1 AND e.target = c.url",
             "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
-                     "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
+            "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
             # link texts pointing at a page, except the 信息公开目录's own (those are claims, judged apart)
             "anchors_to": "SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.run_id=?1 AND l.dst = c.url "
-                          "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
-                          "WHERE d.run_id = l.run_id AND d.target = l.dst AND d.page = l.src)",
+            "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
+            "WHERE d.run_id = l.run_id AND d.target = l.dst AND d.page = l.src)",
             "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified FROM temp.chunk c "
-                        "CROSS JOIN links l ON l.run_id=?1 AND l.src = c.url "
-                        "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1",
+            "CROSS JOIN links l ON l.run_id=?1 AND l.src = c.url "
+            "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1",
             "directories": "SELECT DISTINCT d.page FROM temp.chunk c CROSS JOIN directory d ON d.run_id=?1 AND d.page = c.url",
         }
         return {name: db.execute(sql, (run_id,)).fetchall() for name, sql in q.items()}
@@ -441,22 +583,32 @@ class Store:
         """The entries of these list pages, their targets followed through redirects, newest first."""
         out: list[sqlite3.Row] = []
         for k in range(0, len(pages), 500):
-            part = pages[k:k + 500]
-            out.extend(self.db.execute(
-                f"SELECT e.page, e.title, coalesce(r.dst, e.target) AS target, e.date FROM entries e "
-                f"LEFT JOIN redirects r ON r.run_id = e.run_id AND r.src = e.target "
-                f"WHERE e.run_id=? AND e.page IN ({','.join('?' * len(part))}) ORDER BY e.date IS NULL, e.date DESC, e.rowid",
-                (run_id, *part)))
+            part = pages[k : k + 500]
+            out.extend(
+                self.db.execute(
+                    f"SELECT e.page, e.title, coalesce(r.dst, e.target) AS target, e.date FROM entries e "
+                    f"LEFT JOIN redirects r ON r.run_id = e.run_id AND r.src = e.target "
+                    f"WHERE e.run_id=? AND e.page IN ({','.join('?' * len(part))}) ORDER BY e.date IS NULL, e.date DESC, e.rowid",
+                    (run_id, *part),
+                )
+            )
         return out
 
     def listed_on(self, run_id: int, targets: list[str]) -> dict[str, int]:
         """On how many pages each target is a list entry (a 'latest news' box repeats on every page)."""
         out: dict[str, int] = {}
         for k in range(0, len(targets), 500):
-            part = targets[k:k + 500]
-            out.update({r[0]: r[1] for r in self.db.execute(
-                f"SELECT target, count(DISTINCT page) FROM entries WHERE run_id=? AND target IN ({','.join('?' * len(part))}) "
-                "GROUP BY target", (run_id, *part))})
+            part = targets[k : k + 500]
+            out.update(
+                {
+                    r[0]: r[1]
+                    for r in self.db.execute(
+                        f"SELECT target, count(DISTINCT page) FROM entries WHERE run_id=? AND target IN ({','.join('?' * len(part))}) "
+                        "GROUP BY target",
+                        (run_id, *part),
+                    )
+                }
+            )
         return out
 
     def resolve(self, run_id: int, urls: list[str]) -> dict[str, sqlite3.Row]:
@@ -465,12 +617,19 @@ class Store:
         out: dict[str, sqlite3.Row] = {}
         for url in dict.fromkeys(urls):
             for hop in self._hops(run_id, url):
-                row = self.db.execute(
-                    "SELECT coalesce(p2.url, p.url) AS url, 'page' AS kind, coalesce(p2.status, p.status) AS status, "
-                    "coalesce(p2.title, p.title) AS title FROM pages p LEFT JOIN pages p2 ON p2.run_id = p.run_id "
-                    "AND p2.url = p.duplicate_of WHERE p.run_id=? AND p.url=?", (run_id, hop)).fetchone() or \
-                    self.db.execute("SELECT url, 'file' AS kind, status, filename AS title FROM attachments "
-                                    "WHERE run_id=? AND url=?", (run_id, hop)).fetchone()
+                row = (
+                    self.db.execute(
+                        "SELECT coalesce(p2.url, p.url) AS url, 'page' AS kind, coalesce(p2.status, p.status) AS status, "
+                        "coalesce(p2.title, p.title) AS title FROM pages p LEFT JOIN pages p2 ON p2.run_id = p.run_id "
+                        "AND p2.url = p.duplicate_of WHERE p.run_id=? AND p.url=?",
+                        (run_id, hop),
+                    ).fetchone()
+                    or self.db.execute(
+                        "SELECT url, 'file' AS kind, status, filename AS title FROM attachments "
+                        "WHERE run_id=? AND url=?",
+                        (run_id, hop),
+                    ).fetchone()
+                )
                 if row is not None:
                     out[url] = row
                     break
@@ -480,7 +639,9 @@ class Store:
         """The URL, then each place a redirect from it led, in order."""
         chain = [url]
         while len(chain) < most:
-            row = self.db.execute("SELECT dst FROM redirects WHERE run_id=? AND src=? LIMIT 1", (run_id, chain[-1])).fetchone()
+            row = self.db.execute(
+                "SELECT dst FROM redirects WHERE run_id=? AND src=? LIMIT 1", (run_id, chain[-1])
+            ).fetchone()
             if row is None or row[0] in chain:
                 break
             chain.append(row[0])
@@ -490,10 +651,17 @@ class Store:
         """Attachment records for these file URLs."""
         out: dict[str, dict[str, Any]] = {}
         for k in range(0, len(urls), 500):
-            part = urls[k:k + 500]
-            out.update({r["url"]: dict(r) for r in self.db.execute(
-                f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? "
-                f"AND url IN ({','.join('?' * len(part))})", (run_id, *part))})
+            part = urls[k : k + 500]
+            out.update(
+                {
+                    r["url"]: dict(r)
+                    for r in self.db.execute(
+                        f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? "
+                        f"AND url IN ({','.join('?' * len(part))})",
+                        (run_id, *part),
+                    )
+                }
+            )
         return out
 
     def pages(self, run_id: int) -> list[sqlite3.Row]:
@@ -507,16 +675,30 @@ class Store:
     def save_audit(self, summary: dict[str, Any], items: list[tuple[str, str, str, dict[str, Any]]]) -> int:
         """Keep one audit: `summary` is findings.json without items; items are (id, status, fingerprint, item JSON)."""
         with self.transaction() as db:
-            cur = db.execute("INSERT INTO audits(run_id, as_of, created_at, status, reason, counts, tool_version,"
-                             " config_fingerprint, summary) VALUES (?,?,?,?,?,?,?,?,?)",
-                             (summary["run"]["id"], summary["run"]["as_of"], now_iso(), summary["audit"]["status"],
-                              summary["audit"]["reason"], json.dumps(summary["counts"]), summary["run"]["tool_version"],
-                              summary["run"]["config_fingerprint"], ""))
+            cur = db.execute(
+                "INSERT INTO audits(run_id, as_of, created_at, status, reason, counts, tool_version,"
+                " config_fingerprint, summary) VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    summary["run"]["id"],
+                    summary["run"]["as_of"],
+                    now_iso(),
+                    summary["audit"]["status"],
+                    summary["audit"]["reason"],
+                    json.dumps(summary["counts"]),
+                    summary["run"]["tool_version"],
+                    summary["run"]["config_fingerprint"],
+                    "",
+                ),
+            )
             audit_id = int(cur.lastrowid or 0)
             summary = {**summary, "audit": {**summary["audit"], "id": audit_id}}
-            db.execute("UPDATE audits SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), audit_id))
-            db.executemany("INSERT INTO audit_items(audit_id, item_id, status, fingerprint, result) VALUES (?,?,?,?,?)",
-                           [(audit_id, i, st, fp, json.dumps(r, ensure_ascii=False)) for i, st, fp, r in items])
+            db.execute(
+                "UPDATE audits SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), audit_id)
+            )
+            db.executemany(
+                "INSERT INTO audit_items(audit_id, item_id, status, fingerprint, result) VALUES (?,?,?,?,?)",
+                [(audit_id, i, st, fp, json.dumps(r, ensure_ascii=False)) for i, st, fp, r in items],
+            )
         return audit_id
 
     def audits(self, status: str | None = None) -> list[sqlite3.Row]:
@@ -529,7 +711,10 @@ class Store:
         return self.db.execute("SELECT * FROM audits WHERE id=?", (audit_id,)).fetchone()
 
     def audit_items(self, audit_id: int) -> dict[str, sqlite3.Row]:
-        return {r["item_id"]: r for r in self.db.execute("SELECT * FROM audit_items WHERE audit_id=?", (audit_id,))}
+        return {
+            r["item_id"]: r
+            for r in self.db.execute("SELECT * FROM audit_items WHERE audit_id=?", (audit_id,))
+        }
 
     def findings(self, audit_id: int) -> dict[str, Any] | None:
         """A stored audit as the findings.json it was written as."""
@@ -540,9 +725,12 @@ class Store:
         return {**json.loads(row["summary"]), "items": [json.loads(r["result"]) for r in items]}
 
     def item_history(self, item_id: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT a.id AS audit_id, a.as_of, a.created_at, a.status AS audit_status, a.run_id,"
-                               " i.status, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
-                               " WHERE i.item_id=? ORDER BY a.id", (item_id,)).fetchall()
+        return self.db.execute(
+            "SELECT a.id AS audit_id, a.as_of, a.created_at, a.status AS audit_status, a.run_id,"
+            " i.status, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
+            " WHERE i.item_id=? ORDER BY a.id",
+            (item_id,),
+        ).fetchall()
 
     # --- incremental crawling and retention ----------------------------------------------------------
 
@@ -552,25 +740,49 @@ class Store:
         return int(row[0]) if row and row[0] is not None else None
 
     def validators(self, run_id: int) -> dict[str, tuple[str | None, str | None]]:
-        return {r[0]: (r[1], r[2]) for r in self.db.execute(
-            "SELECT url, etag, last_modified FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
-            "AND (etag IS NOT NULL OR last_modified IS NOT NULL)", (run_id,))}
+        return {
+            r[0]: (r[1], r[2])
+            for r in self.db.execute(
+                "SELECT url, etag, last_modified FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
+                "AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
+                (run_id,),
+            )
+        }
 
     def links_from(self, run_id: int, url: str) -> list[tuple[str, str, bool]]:
-        return [(r[0], r[1] or "", bool(r[2])) for r in self.db.execute(
-            "SELECT dst, text, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, url))]
+        return [
+            (r[0], r[1] or "", bool(r[2]))
+            for r in self.db.execute(
+                "SELECT dst, text, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, url)
+            )
+        ]
 
     def vanished(self, previous: int, current: int) -> list[str]:
         """Pages the previous crawl had and this one did not reach at all."""
-        return [r[0] for r in self.db.execute(
-            "SELECT url FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
-            "EXCEPT SELECT url FROM pages WHERE run_id=?", (previous, current))]
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT url FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
+                "EXCEPT SELECT url FROM pages WHERE run_id=?",
+                (previous, current),
+            )
+        ]
 
     def prune(self, keep_runs: int) -> list[int]:
         """Drop the crawled pages, links, entries and attachments of all but the newest `keep_runs` runs.
         Runs and every audit stay: the findings history is never pruned."""
-        keep = [r[0] for r in self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?", (max(1, keep_runs),))]
-        old = [r[0] for r in self.db.execute("SELECT DISTINCT run_id FROM pages WHERE run_id < ?", (min(keep),))] if keep else []
+        keep = [
+            r[0]
+            for r in self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?", (max(1, keep_runs),))
+        ]
+        old = (
+            [
+                r[0]
+                for r in self.db.execute("SELECT DISTINCT run_id FROM pages WHERE run_id < ?", (min(keep),))
+            ]
+            if keep
+            else []
+        )
         with self.transaction() as db:
             for table in ("pages", "links", "attachments", "entries", "directory", "redirects"):
                 db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])

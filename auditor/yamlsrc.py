@@ -52,7 +52,9 @@ def load_located(path: str | Path) -> Located:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(str(p), None, "file not found", "check the path, or create it from the README example") from None
+        raise InputError(
+            str(p), None, "file not found", "check the path, or create it from the README example"
+        ) from None
     except UnicodeDecodeError as e:
         raise InputError(str(p), None, f"not UTF-8 text ({e.reason})", "save the file as UTF-8") from None
     loader = yaml.SafeLoader(text)
@@ -60,8 +62,12 @@ def load_located(path: str | Path) -> Located:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise InputError(str(p), line, f"YAML syntax error: {e.problem}",
-                         "check indentation and quoting on that line (quote values containing ':' or '#')") from None
+        raise InputError(
+            str(p),
+            line,
+            f"YAML syntax error: {e.problem}",
+            "check indentation and quoting on that line (quote values containing ':' or '#')",
+        ) from None
     finally:
         loader.dispose()
     lines: dict[Key, int] = {}

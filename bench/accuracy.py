@@ -25,7 +25,9 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(
+    ROOT
+)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
 
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402
@@ -77,8 +79,17 @@ class Score:
         return self.top1 >= 0.95 and self.status >= 0.95 and self.gap_recall == 1.0 and self.false_gaps <= 1
 
     def __add__(self, other: Score) -> Score:
-        fields = ("top_hits", "top_total", "ev_good", "ev_total", "status_ok", "items", "gaps_found", "gaps_total",
-                  "false_gaps")
+        fields = (
+            "top_hits",
+            "top_total",
+            "ev_good",
+            "ev_total",
+            "status_ok",
+            "items",
+            "gaps_found",
+            "gaps_total",
+            "false_gaps",
+        )
         return Score("total", False, *(getattr(self, f) + getattr(other, f) for f in fields))
 
 
@@ -88,14 +99,21 @@ def crawl_and_audit(truth_path: Path, workdir: Path) -> tuple[AuditResult, DemoH
     server = DemoHTTPServer(0, data).start()
     config = demo_config(server, workdir)
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     if proc.returncode != 0:
         server.stop()
         raise SystemExit(f"crawl of {truth_path.name} failed:\n{proc.stdout}\n{proc.stderr}")
     cfg = load_config(config)
     with Store(cfg.store) as store:
-        result = run_audit(store, cfg, load_checklist(extra=cfg.checklist_extra), date.fromisoformat(str(truth["as_of"])))
+        result = run_audit(
+            store, cfg, load_checklist(extra=cfg.checklist_extra), date.fromisoformat(str(truth["as_of"]))
+        )
     return result, server
 
 
@@ -104,7 +122,11 @@ def score(name: str, result: AuditResult, truth: dict, server: DemoHTTPServer) -
     s = Score(name, bool(truth.get("blind")))
     for item_id, want in truth["items"].items():
         got = items[item_id]
-        acceptable = set().union(*(server.site.resolve_ref(r) for r in want.get("evidence", []))) if want.get("evidence") else set()
+        acceptable = (
+            set().union(*(server.site.resolve_ref(r) for r in want.get("evidence", [])))
+            if want.get("evidence")
+            else set()
+        )
         s.items += 1
         if want["status"] == got.status:
             s.status_ok += 1
@@ -121,7 +143,9 @@ def score(name: str, result: AuditResult, truth: dict, server: DemoHTTPServer) -
             if got.evidence and got.evidence[0].url in acceptable:
                 s.top_hits += 1
             else:
-                s.notes.append(f"{item_id}: top evidence {got.evidence[0].url if got.evidence else 'none'} not acceptable")
+                s.notes.append(
+                    f"{item_id}: top evidence {got.evidence[0].url if got.evidence else 'none'} not acceptable"
+                )
             for e in got.evidence:
                 s.ev_total += 1
                 s.ev_good += e.url in acceptable
@@ -133,7 +157,9 @@ def score(name: str, result: AuditResult, truth: dict, server: DemoHTTPServer) -
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true")
-    parser.add_argument("--site", action="append", default=[], help="only this college (name of its truth file)")
+    parser.add_argument(
+        "--site", action="append", default=[], help="only this college (name of its truth file)"
+    )
     args = parser.parse_args()
     scores = []
     for truth_path in sorted(SITES.glob("*.truth.yaml")):
@@ -147,11 +173,15 @@ def main() -> int:
                 scores.append(score(name, result, truth, server))
             finally:
                 server.stop()
-    print(f"{'site':<12} {'blind':>5} {'top-1':>6} {'evid.prec':>9} {'status':>7} {'gaps found':>10} {'false gaps':>10}  goal")
+    print(
+        f"{'site':<12} {'blind':>5} {'top-1':>6} {'evid.prec':>9} {'status':>7} {'gaps found':>10} {'false gaps':>10}  goal"
+    )
     total = sum(scores[1:], scores[0]) if scores else None
     for s in [*scores, *([total] if total and len(scores) > 1 else [])]:
-        print(f"{s.site:<12} {'yes' if s.blind else '':>5} {s.top1:>6.3f} {s.precision:>9.3f} {s.status:>7.3f} "
-              f"{f'{s.gaps_found}/{s.gaps_total}':>10} {s.false_gaps:>10d}  {'met' if s.meets_goal else 'MISSED'}")
+        print(
+            f"{s.site:<12} {'yes' if s.blind else '':>5} {s.top1:>6.3f} {s.precision:>9.3f} {s.status:>7.3f} "
+            f"{f'{s.gaps_found}/{s.gaps_total}':>10} {s.false_gaps:>10d}  {'met' if s.meets_goal else 'MISSED'}"
+        )
         if args.verbose:
             for n in s.notes:
                 print(f"    {n}")

@@ -22,7 +22,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(
+    ROOT
+)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
 
 from auditor.demo.site import NEWS_WORDS, load_college  # noqa: E402
 from auditor.store import Store  # noqa: E402
@@ -37,19 +39,42 @@ store: auditor.sqlite
 NAV = ["学校概况", "新闻中心", "通知公告", "信息公开", "招生就业", "教学科研", "校园文化"]
 
 
-def page(url: str, title: str, crumbs: list[str], when: str | None, links: list[dict], entries: list[dict] | None = None,
-         directory: list[dict] | None = None) -> dict:
-    return {"kind": "page", "url": url, "final_url": url, "status": 200, "title": title, "html_title": title,
-            "breadcrumb": crumbs, "published": when, "excerpt": title * 3, "text_hash": str(hash(url)), "links": links,
-            "entries": entries or [], "directory": directory or [], "content_type": "text/html", "etag": '"x"'}
+def page(
+    url: str,
+    title: str,
+    crumbs: list[str],
+    when: str | None,
+    links: list[dict],
+    entries: list[dict] | None = None,
+    directory: list[dict] | None = None,
+) -> dict:
+    return {
+        "kind": "page",
+        "url": url,
+        "final_url": url,
+        "status": 200,
+        "title": title,
+        "html_title": title,
+        "breadcrumb": crumbs,
+        "published": when,
+        "excerpt": title * 3,
+        "text_hash": str(hash(url)),
+        "links": links,
+        "entries": entries or [],
+        "directory": directory or [],
+        "content_type": "text/html",
+        "etag": '"x"',
+    }
 
 
 def build(path: Path, size: int) -> None:
     rng = random.Random(size)
     data = load_college()
     items: list[dict] = []
-    nav = [{"url": f"http://www.xyvtc.test/nav/{i}.htm", "text": t, "context": "body", "is_attachment": False}
-           for i, t in enumerate(NAV)]
+    nav = [
+        {"url": f"http://www.xyvtc.test/nav/{i}.htm", "text": t, "context": "body", "is_attachment": False}
+        for i, t in enumerate(NAV)
+    ]
     n = 0
     for col in data["columns"]:  # the real disclosure columns and articles
         host, slug = col["host"], col["slug"]
@@ -62,13 +87,37 @@ def build(path: Path, size: int) -> None:
             when = a["date"].isoformat() if a.get("date") else None
             entries.append({"title": a["title"], "url": url, "date": when})
             items.append(page(url, a["title"], [col["category"], col["name"]], when, nav))
-        items.append(page(list_url, col["name"], [col["category"], col["name"]], None,
-                          nav + [{"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False} for e in entries],
-                          entries))
-    rows = [{"label": label, "category": cat, "department": dept, "number": str(i),
-             "links": [{"url": f"http://{t.split(':')[0]}.xyvtc.test/{t.split(':')[1]}.htm", "text": label} for t in targets if t and ":" in t and not t.startswith("http")]}
-            for i, (cat, label, dept, *targets) in enumerate(data["directory"]["rows"])]
-    items.append(page("http://xxgk.xyvtc.test/xxgkml.htm", "信息公开目录", ["信息公开目录"], None, nav, directory=rows))
+        items.append(
+            page(
+                list_url,
+                col["name"],
+                [col["category"], col["name"]],
+                None,
+                nav
+                + [
+                    {"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False}
+                    for e in entries
+                ],
+                entries,
+            )
+        )
+    rows = [
+        {
+            "label": label,
+            "category": cat,
+            "department": dept,
+            "number": str(i),
+            "links": [
+                {"url": f"http://{t.split(':')[0]}.xyvtc.test/{t.split(':')[1]}.htm", "text": label}
+                for t in targets
+                if t and ":" in t and not t.startswith("http")
+            ],
+        }
+        for i, (cat, label, dept, *targets) in enumerate(data["directory"]["rows"])
+    ]
+    items.append(
+        page("http://xxgk.xyvtc.test/xxgkml.htm", "信息公开目录", ["信息公开目录"], None, nav, directory=rows)
+    )
     decoys = data["news"]["decoys"]
     start = date(2016, 1, 1)
     news_total = size - len(items)
@@ -87,14 +136,27 @@ def build(path: Path, size: int) -> None:
             url = f"http://www.xyvtc.test/info/1016/{i}.htm"
             entries.append({"title": title, "url": url, "date": when})
             items.append(page(url, title, ["学校新闻"], when, nav))
-        items.append(page(list_url, "学校新闻", ["新闻中心", "学校新闻"], None,
-                          nav + [{"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False} for e in entries],
-                          entries))
+        items.append(
+            page(
+                list_url,
+                "学校新闻",
+                ["新闻中心", "学校新闻"],
+                None,
+                nav
+                + [
+                    {"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False}
+                    for e in entries
+                ],
+                entries,
+            )
+        )
     with Store(path) as store:
         run_id = store.start_run("湘岳职业技术学院", "bench", "bench", "bench", ["http://www.xyvtc.test/"])
         for k in range(0, len(items), 2000):
-            store.write_batch(run_id, items[k:k + 2000])
-        store.finish_run(run_id, "complete", "finished", {"counts": {"pages": len(items), "attachments": 0}, "errors": {}})
+            store.write_batch(run_id, items[k : k + 2000])
+        store.finish_run(
+            run_id, "complete", "finished", {"counts": {"pages": len(items), "attachments": 0}, "errors": {}}
+        )
 
 
 def measure(tmp: Path) -> dict:
@@ -112,10 +174,13 @@ def measure(tmp: Path) -> dict:
                 return fn(*args, **kw)
             finally:
                 timings[name] = timings.get(name, 0.0) + time.perf_counter() - started
+
         return wrapper
 
     match_mod = __import__("auditor.match", fromlist=["load_signals"])
-    match_mod.load_signals = timed("load", match_mod.load_signals)  # the chunked scan (the pages model's own reads count as rules)
+    match_mod.load_signals = timed(
+        "load", match_mod.load_signals
+    )  # the chunked scan (the pages model's own reads count as rules)
     audit.Matcher.match = timed("match", audit.Matcher.match)
     cfg = load_config(tmp / "site.yaml")
     checklist = load_checklist()
@@ -123,9 +188,15 @@ def measure(tmp: Path) -> dict:
         started = time.perf_counter()
         result = audit.run_audit(store, cfg, checklist, date(2022, 11, 15))
         total = time.perf_counter() - started
-    return {"pages": result.run["pages"], "load": timings["load"], "match": timings["match"],
-            "rules": total - timings["load"] - timings["match"], "match_rules": total - timings["load"],
-            "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "gaps": len(result.gaps())}
+    return {
+        "pages": result.run["pages"],
+        "load": timings["load"],
+        "match": timings["match"],
+        "rules": total - timings["load"] - timings["match"],
+        "match_rules": total - timings["load"],
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "gaps": len(result.gaps()),
+    }
 
 
 def main() -> int:
@@ -140,21 +211,29 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "site.yaml").write_text(CONFIG, encoding="utf-8")
             build(Path(tmp) / "auditor.sqlite", size)
-            proc = subprocess.run([sys.executable, __file__, "--measure", tmp], capture_output=True, text=True, cwd=ROOT)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--measure", tmp], capture_output=True, text=True, cwd=ROOT
+            )
             if proc.returncode != 0:
                 raise SystemExit(proc.stderr)
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-    print(f"{'pages':>8} {'load s':>7} {'match s':>8} {'rest s':>8} {'match+rules s':>14} {'peak RSS MB':>12} {'gaps':>5}")
+    print(
+        f"{'pages':>8} {'load s':>7} {'match s':>8} {'rest s':>8} {'match+rules s':>14} {'peak RSS MB':>12} {'gaps':>5}"
+    )
     for r in results:
-        print(f"{r['pages']:>8} {r['load']:>7.2f} {r['match']:>8.2f} {r['rules']:>8.2f} {r['match_rules']:>14.2f} "
-              f"{r['rss_mb']:>12.0f} {r['gaps']:>5}")
+        print(
+            f"{r['pages']:>8} {r['load']:>7.2f} {r['match']:>8.2f} {r['rules']:>8.2f} {r['match_rules']:>14.2f} "
+            f"{r['rss_mb']:>12.0f} {r['gaps']:>5}"
+        )
     big, small = results[-1], results[0]
     ok = big["match_rules"] <= 10 and big["rss_mb"] <= 500
     if len(results) > 1:
         scale = big["pages"] / small["pages"]
         growth = big["match_rules"] / max(small["match_rules"], 1e-9)
-        print(f"growth {small['pages']}→{big['pages']} pages (×{scale:.1f}): match+rules ×{growth:.1f}, "
-              f"RSS +{(big['rss_mb'] - small['rss_mb']) / ((big['pages'] - small['pages']) / 10_000):.0f} MB per 10k pages")
+        print(
+            f"growth {small['pages']}→{big['pages']} pages (×{scale:.1f}): match+rules ×{growth:.1f}, "
+            f"RSS +{(big['rss_mb'] - small['rss_mb']) / ((big['pages'] - small['pages']) / 10_000):.0f} MB per 10k pages"
+        )
         ok = ok and growth <= scale * 1.3
     print(f"goal (≤ 10 s and ≤ 500 MB at the largest size, linear growth): {'met' if ok else 'MISSED'}")
     return 0 if ok else 1

@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # not bench/: bench/incremental.py would shadow "incremental"
+sys.path[0] = str(
+    Path(__file__).resolve().parents[1]
+)  # not bench/: bench/incremental.py would shadow "incremental"
 
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
@@ -36,11 +38,18 @@ class Bare(scrapy.Spider):
 def main() -> None:
     pairs = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
     domain = sys.argv[2]
-    process = CrawlerProcess({
-        "HTTPERROR_ALLOWED_CODES": [304], "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-        "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "TELNETCONSOLE_ENABLED": False,
-        "TWISTED_DNS_RESOLVER": "spiders.resolver.PinnedResolver", "AUDITOR_RESOLVE": {domain: "127.0.0.1"},
-    })
+    process = CrawlerProcess(
+        {
+            "HTTPERROR_ALLOWED_CODES": [304],
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "LOG_LEVEL": "ERROR",
+            "ROBOTSTXT_OBEY": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "TWISTED_DNS_RESOLVER": "spiders.resolver.PinnedResolver",
+            "AUDITOR_RESOLVE": {domain: "127.0.0.1"},
+        }
+    )
     started = time.perf_counter()
     process.crawl(Bare, pairs=pairs)
     process.start()

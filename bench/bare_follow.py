@@ -10,7 +10,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path[0] = str(Path(__file__).resolve().parents[1])  # not bench/: bench/incremental.py would shadow "incremental"
+sys.path[0] = str(
+    Path(__file__).resolve().parents[1]
+)  # not bench/: bench/incremental.py would shadow "incremental"
 
 from scrapy import Request, Spider  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
@@ -24,7 +26,9 @@ class BareFollow(Spider):
     def __init__(self, start: str, hosts: list[str], **kw: Any) -> None:
         super().__init__(**kw)
         self.start_urls, self.allowed_domains = [start], hosts
-        self.links = LinkExtractor(deny_extensions=[])  # scope is left to Scrapy's offsite middleware (allowed_domains)
+        self.links = LinkExtractor(
+            deny_extensions=[]
+        )  # scope is left to Scrapy's offsite middleware (allowed_domains)
 
     def parse(self, response: Any) -> Any:
         BareFollow.count += 1
@@ -34,10 +38,18 @@ class BareFollow(Spider):
 
 
 def main() -> None:
-    process = CrawlerProcess({"CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 16, "LOG_LEVEL": "ERROR",
-                              "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False, "DEPTH_PRIORITY": 1,
-                              "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
-                              "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue"})
+    process = CrawlerProcess(
+        {
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            "LOG_LEVEL": "ERROR",
+            "ROBOTSTXT_OBEY": True,
+            "TELNETCONSOLE_ENABLED": False,
+            "DEPTH_PRIORITY": 1,
+            "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
+            "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
+        }
+    )
     process.crawl(BareFollow, start=sys.argv[1], hosts=sys.argv[2:])
     process.start()
     print(BareFollow.count)

@@ -30,13 +30,22 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(
+    ROOT
+)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
 
 import yaml  # noqa: E402
 
 from auditor.demo.site import Site, build_site, load_college  # noqa: E402
 
-ADDRESSES = {"": "127.0.0.1", "www": "127.0.0.2", "xxgk": "127.0.0.3", "zs": "127.0.0.4", "cwc": "127.0.0.5", "jy": "127.0.0.6"}
+ADDRESSES = {
+    "": "127.0.0.1",
+    "www": "127.0.0.2",
+    "xxgk": "127.0.0.3",
+    "zs": "127.0.0.4",
+    "cwc": "127.0.0.5",
+    "jy": "127.0.0.6",
+}
 ENV = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
 
 
@@ -52,7 +61,9 @@ def write_site(site: Site, root: Path) -> dict[str, str]:
     for (host, path), res in site.resources.items():
         if res.kind == "redirect" and res.status in (301, 302):
             target = dict(res.headers)["Location"]
-            redirects[f"{host}{path}"] = target if target.startswith("http") else f"http://{host}:{site.port}{target}"
+            redirects[f"{host}{path}"] = (
+                target if target.startswith("http") else f"http://{host}:{site.port}{target}"
+            )
             continue
         if res.status != 200:
             continue  # a missing file answers 404, like the broken attachment it stands for
@@ -67,7 +78,8 @@ def nginx_conf(tmp: Path, port: int, redirects: dict[str, str]) -> Path:
     listens = "\n".join(f"    listen {ip}:{port};" for ip in ADDRESSES.values())
     rmap = "\n".join(f'    "{k}" "{v}";' for k, v in redirects.items())
     conf = tmp / "nginx.conf"
-    conf.write_text(f"""worker_processes 1;
+    conf.write_text(
+        f"""worker_processes 1;
 daemon off;
 pid {tmp}/nginx.pid;
 error_log {tmp}/error.log;
@@ -92,7 +104,9 @@ http {{
     location / {{ if ($redir) {{ return 302 $redir; }} try_files "$uri$is_args$args" $uri =404; }}
   }}
 }}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return conf
 
 
@@ -103,14 +117,16 @@ def log_lines(tmp: Path) -> list[str]:
 
 def bare_client(urls: list[str], threads: int = 16) -> float:
     """Requests/s a plain threaded HTTP client gets from the server: the server's headroom."""
+
     def worker(chunk: list[str]) -> None:
         conns: dict[str, http.client.HTTPConnection] = {}
         for u in chunk:
-            hostport, _, path = u[len("http://"):].partition("/")
+            hostport, _, path = u[len("http://") :].partition("/")
             host, _, port = hostport.partition(":")
             conn = conns.setdefault(host, http.client.HTTPConnection(host, int(port)))
             conn.request("GET", "/" + path)
             conn.getresponse().read()
+
     chunks = [urls[i::threads] for i in range(threads)]
     started = time.perf_counter()
     workers = [threading.Thread(target=worker, args=(c,)) for c in chunks]
@@ -121,7 +137,9 @@ def bare_client(urls: list[str], threads: int = 16) -> float:
     return len(urls) / (time.perf_counter() - started)
 
 
-def timed(cmd: list[str], tmp: Path, cwd: Path = ROOT, limit: float = 1800) -> tuple[float, int, int, subprocess.CompletedProcess[str]]:
+def timed(
+    cmd: list[str], tmp: Path, cwd: Path = ROOT, limit: float = 1800
+) -> tuple[float, int, int, subprocess.CompletedProcess[str]]:
     """(seconds, requests, peak RSS MB of the child, process) for one tool's run (stopped after `limit` s)."""
     before = len(log_lines(tmp))
     rss0 = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -145,8 +163,11 @@ def serve(pages: int, tmp: Path) -> tuple[Site, subprocess.Popen[bytes], int]:
     site = build_site(port, data)
     tmp.chmod(0o755)  # nginx's workers run as www-data; mkdtemp makes 0700 directories
     redirects = write_site(site, tmp / "site")
-    nginx = subprocess.Popen(["nginx", "-c", str(nginx_conf(tmp, port, redirects)), "-p", str(tmp)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    nginx = subprocess.Popen(
+        ["nginx", "-c", str(nginx_conf(tmp, port, redirects)), "-p", str(tmp)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(50):
         try:
             socket.create_connection(("127.0.0.2", port), timeout=0.2).close()
@@ -158,11 +179,27 @@ def serve(pages: int, tmp: Path) -> tuple[Site, subprocess.Popen[bytes], int]:
 
 def auditor_config(tmp: Path, port: int, max_pages: int = 1_000_000) -> Path:
     config = tmp / "site.yaml"
-    config.write_text(yaml.safe_dump({
-        "school": "湘岳职业技术学院", "start_urls": [f"http://127.0.0.2:{port}/index.htm"], "allowed_domains": list(ADDRESSES.values()),
-        "store": "auditor.sqlite", "crawl": {"delay": 0, "autothrottle": False, "concurrency": 16, "concurrency_per_host": 16,
-                                             "max_pages": max_pages, "max_depth": 100_000, "max_seconds": 7200}},
-        allow_unicode=True), encoding="utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "school": "湘岳职业技术学院",
+                "start_urls": [f"http://127.0.0.2:{port}/index.htm"],
+                "allowed_domains": list(ADDRESSES.values()),
+                "store": "auditor.sqlite",
+                "crawl": {
+                    "delay": 0,
+                    "autothrottle": False,
+                    "concurrency": 16,
+                    "concurrency_per_host": 16,
+                    "max_pages": max_pages,
+                    "max_depth": 100_000,
+                    "max_seconds": 7200,
+                },
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -171,20 +208,30 @@ def memory_run(pages: int) -> None:
         tmp = Path(d)
         site, nginx, port = serve(pages, tmp)
         try:
-            seconds, requests, rss, proc = timed([sys.executable, "-m", "auditor.cli", "crawl", "--config",
-                                                   str(auditor_config(tmp, port))], tmp)
+            seconds, requests, rss, proc = timed(
+                [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(auditor_config(tmp, port))],
+                tmp,
+            )
         finally:
             nginx.terminate()
-        print(f"memory: auditor crawl of {len(site.expected_pages())} pages: {requests} requests in {seconds:.0f} s, "
-              f"peak RSS {rss} MB (exit {proc.returncode})")
+        print(
+            f"memory: auditor crawl of {len(site.expected_pages())} pages: {requests} requests in {seconds:.0f} s, "
+            f"peak RSS {rss} MB (exit {proc.returncode})"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=10_000, help="news stories in the generated college (default 10000)")
-    parser.add_argument("--memory-pages", type=int, default=0, help="also measure peak RSS of an auditor crawl this big")
+    parser.add_argument(
+        "--pages", type=int, default=10_000, help="news stories in the generated college (default 10000)"
+    )
+    parser.add_argument(
+        "--memory-pages", type=int, default=0, help="also measure peak RSS of an auditor crawl this big"
+    )
     parser.add_argument("--limit", type=float, default=1800, help="stop any one tool after this many seconds")
-    parser.add_argument("--only-memory", action="store_true", help="skip the speed comparison; just the --memory-pages crawl")
+    parser.add_argument(
+        "--only-memory", action="store_true", help="skip the speed comparison; just the --memory-pages crawl"
+    )
     args = parser.parse_args()
     if args.only_memory:
         memory_run(args.memory_pages or 100_000)
@@ -201,33 +248,67 @@ def main() -> int:
             headroom = bare_client(urls)
             start = f"http://127.0.0.2:{port}/index.htm"  # past the JavaScript redirect only auditor follows
             hosts = list(ADDRESSES.values())
-            t, n, rss, proc = timed([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(auditor_config(tmp, port))], tmp,
-                                    limit=args.limit)
+            t, n, rss, proc = timed(
+                [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(auditor_config(tmp, port))],
+                tmp,
+                limit=args.limit,
+            )
             rows.append(("auditor crawl", t, n, rss, proc.returncode))
-            t, n, rss, proc = timed([sys.executable, str(ROOT / "bench" / "bare_follow.py"), start, *hosts], tmp, limit=args.limit)
+            t, n, rss, proc = timed(
+                [sys.executable, str(ROOT / "bench" / "bare_follow.py"), start, *hosts], tmp, limit=args.limit
+            )
             rows.append(("bare Scrapy (follow links)", t, n, rss, proc.returncode))
             rc = tmp / "linkcheckerrc"
-            rc.write_text(f"[checking]\nthreads=16\nmaxrequestspersecond=10000\n[filtering]\ninternlinks=^http://127\\.0\\.0\\.[0-9]+:{port}/\n"
-                          "[output]\nlog=none\n", encoding="utf-8")
-            t, n, rss, proc = timed(["linkchecker", "-f", str(rc), "--no-status", "--no-warnings", start], tmp, cwd=tmp,
-                                    limit=args.limit)
+            rc.write_text(
+                f"[checking]\nthreads=16\nmaxrequestspersecond=10000\n[filtering]\ninternlinks=^http://127\\.0\\.0\\.[0-9]+:{port}/\n"
+                "[output]\nlog=none\n",
+                encoding="utf-8",
+            )
+            t, n, rss, proc = timed(
+                ["linkchecker", "-f", str(rc), "--no-status", "--no-warnings", start],
+                tmp,
+                cwd=tmp,
+                limit=args.limit,
+            )
             rows.append(("linkchecker (16 threads)", t, n, rss, proc.returncode))
-            t, n, rss, proc = timed(["wget", "--spider", "-r", "-l", "inf", "-nd", "-H", "-D", ",".join(hosts), "-e", "robots=on",
-                                     "-q", "-P", str(tmp / "wget"), start], tmp,
-                                    limit=args.limit)
+            t, n, rss, proc = timed(
+                [
+                    "wget",
+                    "--spider",
+                    "-r",
+                    "-l",
+                    "inf",
+                    "-nd",
+                    "-H",
+                    "-D",
+                    ",".join(hosts),
+                    "-e",
+                    "robots=on",
+                    "-q",
+                    "-P",
+                    str(tmp / "wget"),
+                    start,
+                ],
+                tmp,
+                limit=args.limit,
+            )
             rows.append(("wget --spider -r", t, n, rss, proc.returncode))
         finally:
             nginx.terminate()
-    print(f"site: {len(site.expected_pages())} pages + {len(site.expected_attachments())} attachments on nginx; "
-          f"a bare threaded client gets {headroom:.0f} requests/s from it")
+    print(
+        f"site: {len(site.expected_pages())} pages + {len(site.expected_attachments())} attachments on nginx; "
+        f"a bare threaded client gets {headroom:.0f} requests/s from it"
+    )
     by = {name: n / t for name, t, n, _, _ in rows}
     print(f"{'crawler':<28} {'seconds':>8} {'requests':>9} {'req/s':>7} {'peak RSS MB':>12} {'exit':>5}")
     for name, t, n, rss, rc_ in rows:
         print(f"{name:<28} {t:>8.1f} {n:>9} {n / t:>7.0f} {rss:>12} {rc_:>5}")
     vs_scrapy = by["auditor crawl"] / by["bare Scrapy (follow links)"]
     vs_linkchecker = by["auditor crawl"] / by["linkchecker (16 threads)"]
-    print(f"auditor / bare Scrapy: {vs_scrapy:.2f} (goal ≥ 0.8); auditor / linkchecker: {vs_linkchecker:.2f} (goal ≥ 3); "
-          f"auditor / wget: {by['auditor crawl'] / by['wget --spider -r']:.2f}")
+    print(
+        f"auditor / bare Scrapy: {vs_scrapy:.2f} (goal ≥ 0.8); auditor / linkchecker: {vs_linkchecker:.2f} (goal ≥ 3); "
+        f"auditor / wget: {by['auditor crawl'] / by['wget --spider -r']:.2f}"
+    )
     if args.memory_pages:
         memory_run(args.memory_pages)
     return 0 if vs_scrapy >= 0.8 and vs_linkchecker >= 3 else 1

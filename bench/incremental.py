@@ -23,7 +23,9 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(
+    ROOT
+)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
 
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402
@@ -37,8 +39,13 @@ from auditor.store import Store  # noqa: E402
 def crawl(config: Path) -> float:
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"crawl failed:\n{proc.stdout}\n{proc.stderr}")
@@ -48,13 +55,22 @@ def crawl(config: Path) -> float:
 def bare_floor(server: DemoHTTPServer, tmp: Path) -> float:
     """Wall time of a bare Scrapy spider sending only the conditional GETs (the limit for any Scrapy re-crawl)."""
     site = server.site
-    pairs = [[f"http://{h}:{site.port}{p}", r.etag] for (h, p), r in site.resources.items() if r.kind == "page" and r.status == 200]
+    pairs = [
+        [f"http://{h}:{site.port}{p}", r.etag]
+        for (h, p), r in site.resources.items()
+        if r.kind == "page" and r.status == 200
+    ]
     path = tmp / "urls.json"
     path.write_text(json.dumps(pairs), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bare_conditional.py"), str(path), site.domain],
-                          capture_output=True, text=True, env=env, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bare_conditional.py"), str(path), site.domain],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
     return time.perf_counter() - started
@@ -67,14 +83,18 @@ def findings(store: Store, cfg, run_id: int) -> dict[str, tuple[str, list[str]]]
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=5000, help="news stories to add to the demo college (default 5000)")
+    parser.add_argument(
+        "--pages", type=int, default=5000, help="news stories to add to the demo college (default 5000)"
+    )
     args = parser.parse_args()
     data = copy.deepcopy(load_college())
     data["news"]["count"] = args.pages
     server = DemoHTTPServer(0, data).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            config = demo_config(server, Path(tmp), concurrency=16, concurrency_per_host=16, max_pages=100_000, max_depth=400)
+            config = demo_config(
+                server, Path(tmp), concurrency=16, concurrency_per_host=16, max_pages=100_000, max_depth=400
+            )
             total_pages = len(server.site.expected_pages())
             n0 = len(server.hits)
             full = crawl(config)
@@ -83,7 +103,9 @@ def main() -> int:
             n2 = len(server.hits)
             not_modified_2 = sum(1 for h in server.hits[n1:n2] if h.status == 304)
             news = sorted(u for u in server.site.members["www:news"] if "/info/1016/" in u)
-            changed = news[:: max(1, len(news) // max(1, round(total_pages * 0.02)))][: round(total_pages * 0.02)]
+            changed = news[:: max(1, len(news) // max(1, round(total_pages * 0.02)))][
+                : round(total_pages * 0.02)
+            ]
             for url in changed:
                 server.site.change(url, b"</p></div></div>", "（更正）</p></div></div>".encode(), time.time())
             third = crawl(config)
@@ -92,9 +114,14 @@ def main() -> int:
             cfg = load_config(config)
             with Store(cfg.store) as store:
                 r1, r2, r3 = (r.id for r in store.runs())
-                re_extracted = {row[0] for row in store.db.execute(
-                    "SELECT p3.url FROM pages p3 JOIN pages p2 ON p2.url = p3.url AND p2.run_id = ? "
-                    "WHERE p3.run_id = ? AND p3.unchanged_since IS NULL AND p3.text_hash != p2.text_hash", (r2, r3))}
+                re_extracted = {
+                    row[0]
+                    for row in store.db.execute(
+                        "SELECT p3.url FROM pages p3 JOIN pages p2 ON p2.url = p3.url AND p2.run_id = ? "
+                        "WHERE p3.run_id = ? AND p3.unchanged_since IS NULL AND p3.text_hash != p2.text_hash",
+                        (r2, r3),
+                    )
+                }
                 same = findings(store, cfg, r1) == findings(store, cfg, r2)
     finally:
         server.stop()
@@ -105,8 +132,12 @@ def main() -> int:
     print(f"{'full':<26} {full:>8.2f} {1:>7.2f} {0:>6}")
     print(f"{'unchanged re-crawl':<26} {again:>8.2f} {ratio:>7.2f} {not_modified_2:>6}")
     print(f"{'2% changed re-crawl':<26} {third:>8.2f} {third / full:>7.2f} {not_modified_3:>6}")
-    print(f"{'bare Scrapy, 304s only':<26} {floor:>8.2f} {floor / full:>7.2f} {'':>6}  (the floor for any Scrapy re-crawl)")
-    print(f"changed pages: {len(changed)}; re-extracted: {len(set(changed) & re_extracted)}; missed: {len(missed)}")
+    print(
+        f"{'bare Scrapy, 304s only':<26} {floor:>8.2f} {floor / full:>7.2f} {'':>6}  (the floor for any Scrapy re-crawl)"
+    )
+    print(
+        f"changed pages: {len(changed)}; re-extracted: {len(set(changed) & re_extracted)}; missed: {len(missed)}"
+    )
     print(f"findings of the unchanged re-crawl identical to the full crawl's: {same}")
     ok = ratio <= 0.25 and not missed and same
     print(f"goal (≤ 0.25, all changed re-extracted, identical findings): {'met' if ok else 'MISSED'}")

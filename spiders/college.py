@@ -43,18 +43,31 @@ def error_kind(failure: Failure) -> str:
 class CollegeSpider(scrapy.Spider):
     name = "college"
 
-    def __init__(self, start_urls: list[str], allowed_domains: list[str], trap_chain: int = 30,
-                 previous_run: int | None = None, store: str | None = None, **kw: Any) -> None:
+    def __init__(
+        self,
+        start_urls: list[str],
+        allowed_domains: list[str],
+        trap_chain: int = 30,
+        previous_run: int | None = None,
+        store: str | None = None,
+        **kw: Any,
+    ) -> None:
         super().__init__(**kw)
         self.previous_run = previous_run
-        self.store = Store(store) if previous_run and store else None  # for the links of pages that answer 304
+        self.store = (
+            Store(store) if previous_run and store else None
+        )  # for the links of pages that answer 304
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
         self.trap_chain = trap_chain
         self.seen_attachments: set[str] = set()
-        self.requested: set[str] = set()  # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
+        self.requested: set[str] = (
+            set()
+        )  # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
         self.counts: Counter[str] = Counter()
-        self.redirect_hops: list[tuple[str, str]] = []  # (from, to): HTTP 3xx (RedirectLogMiddleware), meta and JS
+        self.redirect_hops: list[
+            tuple[str, str]
+        ] = []  # (from, to): HTTP 3xx (RedirectLogMiddleware), meta and JS
         self.errors: Counter[str] = Counter()
         self.start_reached = False
 
@@ -67,7 +80,9 @@ class CollegeSpider(scrapy.Spider):
     # ------------------------------------------------------------------ requests
     async def start(self) -> Any:
         for url in self.start_urls:
-            yield Request(url, callback=self.parse, errback=self.on_error, meta={"start": True}, dont_filter=True)
+            yield Request(
+                url, callback=self.parse, errback=self.on_error, meta={"start": True}, dont_filter=True
+            )
 
     def on_headers(self, headers: Any, body_length: int, request: Request, spider: Any) -> None:
         """Stop after the headers for attachments fetched by GET, and for non-HTML bodies met as pages."""
@@ -104,12 +119,21 @@ class CollegeSpider(scrapy.Spider):
         if is_attachment:
             if url not in self.seen_attachments:
                 self.seen_attachments.add(url)
-                yield Request(url, method="HEAD", callback=self.on_attachment, errback=self.on_error,
-                              meta={"kind": "attachment", "link_text": text, "referer_page": response.url})
+                yield Request(
+                    url,
+                    method="HEAD",
+                    callback=self.on_attachment,
+                    errback=self.on_error,
+                    meta={"kind": "attachment", "link_text": text, "referer_page": response.url},
+                )
         elif url not in self.requested and (chain := self.chain_length(response, url)) is not None:
             self.requested.add(url)
-            yield Request(url, callback=self.parse, errback=self.on_error,
-                          meta={"referer_page": response.url, "same_path_chain": chain})
+            yield Request(
+                url,
+                callback=self.parse,
+                errback=self.on_error,
+                meta={"referer_page": response.url, "same_path_chain": chain},
+            )
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
@@ -120,9 +144,15 @@ class CollegeSpider(scrapy.Spider):
         """304: copy last crawl's record of the page, follow its stored links; nothing is parsed."""
         self.counts["pages"] += 1
         self.counts["not_modified"] += 1
-        yield {"kind": "unchanged", "url": response.url, "from_run": self.previous_run, "depth": response.meta.get("depth", 0),
-               "referer": response.meta.get("referer_page"), "fetched_at": now_iso(),
-               "redirects": response.meta.get("redirect_urls", [])}
+        yield {
+            "kind": "unchanged",
+            "url": response.url,
+            "from_run": self.previous_run,
+            "depth": response.meta.get("depth", 0),
+            "referer": response.meta.get("referer_page"),
+            "fetched_at": now_iso(),
+            "redirects": response.meta.get("redirect_urls", []),
+        }
         assert self.store is not None and self.previous_run is not None
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
             yield from self.follow(response, url, text, is_attachment)
@@ -144,17 +174,34 @@ class CollegeSpider(scrapy.Spider):
             self.counts["js_or_meta_redirects"] += 1
             self.redirect_hops.append((response.url, sig.redirect_to))
             if self.in_scope(sig.redirect_to):
-                yield Request(sig.redirect_to, callback=self.parse, errback=self.on_error,
-                              meta={"redirect_urls": [*chain, response.url], "start": response.meta.get("start", False),
-                                    "referer_page": response.meta.get("referer_page")})
+                yield Request(
+                    sig.redirect_to,
+                    callback=self.parse,
+                    errback=self.on_error,
+                    meta={
+                        "redirect_urls": [*chain, response.url],
+                        "start": response.meta.get("start", False),
+                        "referer_page": response.meta.get("referer_page"),
+                    },
+                )
             return
         self.counts["pages"] += 1
         if response.status >= 400:
             self.errors[f"http_{response.status}"] += 1
-        yield page_record(response.url, sig, response.status, redirects=chain, content_type=ctype, encoding=encoding,
-                          size=len(response.body), depth=response.meta.get("depth", 0), etag=_header(response, b"ETag"),
-                          last_modified=_header(response, b"Last-Modified"), referer=response.meta.get("referer_page"),
-                          fetched_at=now_iso())
+        yield page_record(
+            response.url,
+            sig,
+            response.status,
+            redirects=chain,
+            content_type=ctype,
+            encoding=encoding,
+            size=len(response.body),
+            depth=response.meta.get("depth", 0),
+            etag=_header(response, b"ETag"),
+            last_modified=_header(response, b"Last-Modified"),
+            referer=response.meta.get("referer_page"),
+            fetched_at=now_iso(),
+        )
         if response.status >= 400:
             return
         for link in sig.links:
@@ -164,10 +211,13 @@ class CollegeSpider(scrapy.Spider):
         method = response.request.method if response.request else "HEAD"
         if method == "HEAD" and response.status in (405, 501, 400):
             self.counts["head_refused"] += 1  # HEAD refused: GET, but stop as soon as the headers arrive
-            yield response.request.replace(method="GET", dont_filter=True,
-                                           meta={**response.meta, "headers_only": True})
+            yield response.request.replace(
+                method="GET", dont_filter=True, meta={**response.meta, "headers_only": True}
+            )
             return
-        yield self.attachment_item(response, "GET (headers only)" if response.meta.get("headers_only") else method)
+        yield self.attachment_item(
+            response, "GET (headers only)" if response.meta.get("headers_only") else method
+        )
 
     def attachment_item(self, response: Response, method: str) -> dict[str, Any]:
         self.counts["attachments"] += 1
@@ -177,11 +227,20 @@ class CollegeSpider(scrapy.Spider):
         length = headers.get(b"Content-Length")
         size = int(length) if length and length.isdigit() else (len(response.body) or None)
         original = (response.meta.get("redirect_urls") or [response.url])[0]
-        return {"kind": "attachment", "url": original, "final_url": response.url, "status": response.status,
-                "error": f"http_{response.status}" if response.status >= 400 else None,
-                "content_type": (headers.get(b"Content-Type") or b"").decode("latin-1"), "size": size,
-                "filename": filename_from_disposition(headers.get(b"Content-Disposition")) or filename_from_url(response.url),
-                "method": method, "fetched_at": now_iso(), "last_modified": _header(response, b"Last-Modified")}
+        return {
+            "kind": "attachment",
+            "url": original,
+            "final_url": response.url,
+            "status": response.status,
+            "error": f"http_{response.status}" if response.status >= 400 else None,
+            "content_type": (headers.get(b"Content-Type") or b"").decode("latin-1"),
+            "size": size,
+            "filename": filename_from_disposition(headers.get(b"Content-Disposition"))
+            or filename_from_url(response.url),
+            "method": method,
+            "fetched_at": now_iso(),
+            "last_modified": _header(response, b"Last-Modified"),
+        }
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
         request: Request = failure.request  # type: ignore[attr-defined]
@@ -191,13 +250,26 @@ class CollegeSpider(scrapy.Spider):
         self.errors[kind] += 1
         if request.meta.get("kind") == "attachment":
             self.counts["attachments"] += 1
-            yield {"kind": "attachment", "url": request.url, "status": None, "error": kind, "method": request.method,
-                   "fetched_at": now_iso()}
+            yield {
+                "kind": "attachment",
+                "url": request.url,
+                "status": None,
+                "error": kind,
+                "method": request.method,
+                "fetched_at": now_iso(),
+            }
         else:
             self.counts["pages"] += 1
-            yield {"kind": "page", "url": request.url, "status": None, "error": kind,
-                   "redirects": request.meta.get("redirect_urls", []), "depth": request.meta.get("depth", 0),
-                   "referer": request.meta.get("referer_page"), "fetched_at": now_iso()}
+            yield {
+                "kind": "page",
+                "url": request.url,
+                "status": None,
+                "error": kind,
+                "redirects": request.meta.get("redirect_urls", []),
+                "depth": request.meta.get("depth", 0),
+                "referer": request.meta.get("referer_page"),
+                "fetched_at": now_iso(),
+            }
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -27,6 +27,8 @@ class RedirectLogMiddleware:
         if 300 <= response.status < 400 and location:
             hops = getattr(self.crawler.spider, "redirect_hops", None)
             if hops is not None:
-                hops.append((clean_url(request.url), clean_url(urljoin(request.url, location.decode("latin-1")))))
+                hops.append(
+                    (clean_url(request.url), clean_url(urljoin(request.url, location.decode("latin-1"))))
+                )
                 self.crawler.stats.inc_value("auditor/redirect_hops")
         return response

@@ -16,7 +16,9 @@ class PinnedResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PinnedResolver:
         resolver = super().from_crawler(crawler, reactor)
-        resolver.pins = {k.lower().lstrip("."): v for k, v in (crawler.settings.getdict("AUDITOR_RESOLVE") or {}).items()}
+        resolver.pins = {
+            k.lower().lstrip("."): v for k, v in (crawler.settings.getdict("AUDITOR_RESOLVE") or {}).items()
+        }
         return resolver
 
     def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802 (Twisted's name)

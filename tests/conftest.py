@@ -21,16 +21,24 @@ def demo_server() -> Iterator[DemoHTTPServer]:
     server.stop()
 
 
-def run_auditor(*args: str, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def run_auditor(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh process (Twisted's reactor cannot restart inside one process)."""
     full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
     full_env.update(env or {})
-    return subprocess.run([sys.executable, "-m", "auditor.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env=full_env)
+    return subprocess.run(
+        [sys.executable, "-m", "auditor.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+    )
 
 
-def crawl_demo(server: DemoHTTPServer, out: Path, env: dict[str, str] | None = None,
-               **crawl: object) -> tuple[subprocess.CompletedProcess[str], Path]:
+def crawl_demo(
+    server: DemoHTTPServer, out: Path, env: dict[str, str] | None = None, **crawl: object
+) -> tuple[subprocess.CompletedProcess[str], Path]:
     config = demo_config(server, out, **crawl)
     return run_auditor("crawl", "--config", str(config), env=env), out / "auditor.sqlite"
 

@@ -25,10 +25,21 @@ from auditor.store import Store
 PORT = 80  # URLs carry no port, as on a real site
 
 
-def college(columns: list[dict[str, Any]], hosts: dict[str, dict[str, Any]], directory: list[list[Any]] | None = None,
-            school: str = "示例大学", **extra: Any) -> dict[str, Any]:
-    data = {"school": school, "domain": "sl.test", "site_as_of": date(2024, 11, 20), "hosts": hosts, "columns": columns,
-            **extra}
+def college(
+    columns: list[dict[str, Any]],
+    hosts: dict[str, dict[str, Any]],
+    directory: list[list[Any]] | None = None,
+    school: str = "示例大学",
+    **extra: Any,
+) -> dict[str, Any]:
+    data = {
+        "school": school,
+        "domain": "sl.test",
+        "site_as_of": date(2024, 11, 20),
+        "hosts": hosts,
+        "columns": columns,
+        **extra,
+    }
     if directory:
         data["directory"] = {"path": "/xxgkml.htm", "rows": directory}
     return data
@@ -38,10 +49,19 @@ def write_store(data: dict[str, Any], tmp: Path, profile: dict[str, Any] | None 
     """Render the college, store every resource as a complete crawl would, return its site.yaml."""
     site = Builder(PORT, data).build()
     config = tmp / "site.yaml"
-    config.write_text(yaml.safe_dump({
-        "school": data["school"], "start_urls": [site.start_url], "allowed_domains": [site.domain],
-        "profile": profile or {"type": "undergraduate", "graduate_programs": True, "province": "湖北"},
-    }, allow_unicode=True), "utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "school": data["school"],
+                "start_urls": [site.start_url],
+                "allowed_domains": [site.domain],
+                "profile": profile
+                or {"type": "undergraduate", "graduate_programs": True, "province": "湖北"},
+            },
+            allow_unicode=True,
+        ),
+        "utf-8",
+    )
     with Store(tmp / "auditor.sqlite") as store:
         run = store.start_run(data["school"], str(config), "test", "test", [site.start_url])
         items, hops = [], []
@@ -49,9 +69,18 @@ def write_store(data: dict[str, Any], tmp: Path, profile: dict[str, Any] | None 
             url = f"http://{host}{path}"
             headers = dict(res.headers)
             if res.kind == "attachment":
-                items.append({"kind": "attachment", "url": url, "status": res.status, "method": "HEAD",
-                              "filename": filename_from_disposition(headers.get("Content-Disposition")) or filename_from_url(url),
-                              "last_modified": None, "error": None if res.status < 400 else f"http_{res.status}"})
+                items.append(
+                    {
+                        "kind": "attachment",
+                        "url": url,
+                        "status": res.status,
+                        "method": "HEAD",
+                        "filename": filename_from_disposition(headers.get("Content-Disposition"))
+                        or filename_from_url(url),
+                        "last_modified": None,
+                        "error": None if res.status < 400 else f"http_{res.status}",
+                    }
+                )
             elif "Location" in headers:
                 hops.append((url, urljoin(url, headers["Location"])))
             elif res.kind in ("page", "redirect"):
@@ -64,8 +93,12 @@ def write_store(data: dict[str, Any], tmp: Path, profile: dict[str, Any] | None 
         store.write_batch(run, items)
         store.write_hops(run, hops)
         pages = sum(i["kind"] == "page" for i in items)
-        store.finish_run(run, "complete", "finished", {"counts": {"pages": pages, "attachments": len(items) - pages},
-                                                       "errors": {}})
+        store.finish_run(
+            run,
+            "complete",
+            "finished",
+            {"counts": {"pages": pages, "attachments": len(items) - pages}, "errors": {}},
+        )
     return config
 
 

@@ -19,7 +19,9 @@ from auditor.demo import demo_config
 from auditor.store import Store
 from tests.conftest import crawl_demo, run_auditor
 
-TRUTH = yaml.safe_load((Path(__file__).parents[1] / "bench" / "sites" / "xiangyue.truth.yaml").read_text("utf-8"))
+TRUTH = yaml.safe_load(
+    (Path(__file__).parents[1] / "bench" / "sites" / "xiangyue.truth.yaml").read_text("utf-8")
+)
 
 
 def audit_json(config: Path, out: Path) -> tuple[int, dict]:
@@ -56,7 +58,16 @@ def test_findings_json_contract(demo_copy, tmp_path):
     assert run["started_at"] and run["tool_version"]
     for it in data["items"]:
         assert {"id", "title", "category", "status", "evidence", "findings"} <= set(it)
-        assert it["status"] in ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
+        assert it["status"] in (
+            "ok",
+            "missing",
+            "stale",
+            "late",
+            "broken",
+            "exempt",
+            "not_applicable",
+            "inconclusive",
+        )
         for e in it["evidence"]:
             assert {"url", "title", "score", "published"} <= set(e) and e["why"]
         for f in it["findings"]:
@@ -80,15 +91,32 @@ def test_cut_short_crawl_reports_no_gaps(demo_server, tmp_path):
     assert not result.gaps()
     dfc = next(it for it in result.items if it.id == "dfc-self-evaluation")
     assert dfc.status == "inconclusive" and dfc.findings[0].rule == "crawl_incomplete"
-    proc = run_auditor("audit", "--config", str(tmp_path / "site.yaml"), "--as-of", "2022-11-15", "--out", str(tmp_path))
+    proc = run_auditor(
+        "audit", "--config", str(tmp_path / "site.yaml"), "--as-of", "2022-11-15", "--out", str(tmp_path)
+    )
     assert proc.returncode == 3 and "无法核实" in proc.stdout
 
 
 def test_run_command_crawls_audits_and_writes(demo_server, tmp_path):
     config = demo_config(demo_server, tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "run", "--config", str(config), "--as-of", "2022-11-15",
-                           "--out", str(out)], capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor.cli",
+            "run",
+            "--config",
+            str(config),
+            "--as-of",
+            "2022-11-15",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1, proc.stderr
     assert (out / "findings.json").exists() and "dfc-self-evaluation" in proc.stdout
 

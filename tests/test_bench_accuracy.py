@@ -11,10 +11,17 @@ ROOT = Path(__file__).parents[1]
 
 
 def test_accuracy_goal_met_on_every_fixture_college():
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "accuracy.py"), "-v"], capture_output=True, text=True,
-                          timeout=900, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "accuracy.py"), "-v"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=ROOT,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.endswith(("met", "MISSED"))}
     assert {"xiangyue", "dongjiang", "jingjiang", "bashan", "wanjiang", "total"} <= set(rows)
     assert all(line.endswith("met") for line in rows.values())
-    assert sum(" yes " in rows[s] for s in ("jingjiang", "bashan", "wanjiang")) == 3  # labelled before the matcher ran
+    assert (
+        sum(" yes " in rows[s] for s in ("jingjiang", "bashan", "wanjiang")) == 3
+    )  # labelled before the matcher ran

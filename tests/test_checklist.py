@@ -41,8 +41,20 @@ def test_applicability_by_profile():
     c = load_checklist()
     voc = [i.id for i in c.items if i.applies_to(VOC_HUNAN) is None]
     assert "dfc-self-evaluation" in voc and "vocational-quality-report" in voc
-    assert not set(voc) & {"moe-11", "moe-12", "moe-13", "moe-14", "moe-27", "moe-29", "moe-30", "moe-35",
-                           "moe-43", "moe-44", "moe-45", "moe-46"}
+    assert not set(voc) & {
+        "moe-11",
+        "moe-12",
+        "moe-13",
+        "moe-14",
+        "moe-27",
+        "moe-29",
+        "moe-30",
+        "moe-35",
+        "moe-43",
+        "moe-44",
+        "moe-45",
+        "moe-46",
+    }
     assert len(voc) == 40
     uni = {i.id: i.applies_to(UNIVERSITY) for i in c.items}
     assert uni["moe-11"] is None and uni["moe-35"] is None
@@ -57,7 +69,9 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_extension_overrides_and_adds(tmp_path):
-    extra = write(tmp_path, """items:
+    extra = write(
+        tmp_path,
+        """items:
   - id: moe-33
     owner: 学生就业指导中心
   - id: hn-budget-performance
@@ -67,7 +81,8 @@ def test_extension_overrides_and_adds(tmp_path):
     owner: 财务处
     renewal: {period: year, due: "06-30", lag: 1}
     applies: {province: 湖南}
-""")
+""",
+    )
     c = load_checklist(extra=[extra])
     assert c.get("moe-33").owner == "学生就业指导中心"
     assert c.get("moe-33").aliases == load_checklist().get("moe-33").aliases  # untouched fields kept
@@ -76,15 +91,18 @@ def test_extension_overrides_and_adds(tmp_path):
     assert [i.id for i in c.items][-1] == "hn-budget-performance"
 
 
-@pytest.mark.parametrize("text,line,words", [
-    ("items:\n  - id: moe-07\n    renewal: {period: monthly}\n", 3, "renewal period"),
-    ("items:\n  - id: moe-07\n    renewal: {period: year, due: \"1031\"}\n", 3, "not MM-DD"),
-    ("items:\n  - id: moe-07\n    aliasses: [x]\n", 3, "unknown key 'aliasses'"),
-    ("items:\n  - id: new-item\n    title: x\n", 2, "missing 'category'"),
-    ("items:\n  - id: moe-07\n    owner: a\n  - id: moe-07\n    owner: b\n", 4, "appears twice"),
-    ("items:\n  - id: Moe_07\n", 2, "id must be"),
-    ("items:\n  - id: moe-07\n    applies: {graduate_programs: yes please}\n", 3, "not understood"),
-])
+@pytest.mark.parametrize(
+    "text,line,words",
+    [
+        ("items:\n  - id: moe-07\n    renewal: {period: monthly}\n", 3, "renewal period"),
+        ('items:\n  - id: moe-07\n    renewal: {period: year, due: "1031"}\n', 3, "not MM-DD"),
+        ("items:\n  - id: moe-07\n    aliasses: [x]\n", 3, "unknown key 'aliasses'"),
+        ("items:\n  - id: new-item\n    title: x\n", 2, "missing 'category'"),
+        ("items:\n  - id: moe-07\n    owner: a\n  - id: moe-07\n    owner: b\n", 4, "appears twice"),
+        ("items:\n  - id: Moe_07\n", 2, "id must be"),
+        ("items:\n  - id: moe-07\n    applies: {graduate_programs: yes please}\n", 3, "not understood"),
+    ],
+)
 def test_validation_errors_name_line_and_item(tmp_path, text, line, words):
     with pytest.raises(InputError) as e:
         load_checklist(extra=[write(tmp_path, text)])
@@ -98,8 +116,11 @@ def test_cli_checklist_check_and_listing(tmp_path, capsys):
     assert main(["checklist", "--check", str(bad)]) == 2
     assert "extra.yaml:3" in capsys.readouterr().err
     cfg = tmp_path / "site.yaml"
-    cfg.write_text("school: 测试学院\nstart_urls: [http://www.t.edu.cn/]\nallowed_domains: [t.edu.cn]\n"
-                   "profile: {type: vocational, province: 湖南, double_first_class: true}\n", encoding="utf-8")
+    cfg.write_text(
+        "school: 测试学院\nstart_urls: [http://www.t.edu.cn/]\nallowed_domains: [t.edu.cn]\n"
+        "profile: {type: vocational, province: 湖南, double_first_class: true}\n",
+        encoding="utf-8",
+    )
     assert main(["checklist", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
     assert "40 items apply" in out and "dfc-self-evaluation" in out and "moe-11 " not in out

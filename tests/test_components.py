@@ -21,16 +21,30 @@ def test_redirect_hops_are_logged_before_scrapy_follows_them():
     crawler.stats.open_spider()
     request = Request("http://CWC.x.test")
     moved = Response("http://cwc.x.test/", status=302, headers={"Location": "/index.htm"}, request=request)
-    assert mw.process_response(request, moved) is moved  # Scrapy's RedirectMiddleware still does the following
-    mw.process_response(request, HtmlResponse("http://cwc.x.test/a.htm", status=200, body=b"<p>x</p>", request=request))
-    assert crawler.spider.redirect_hops == [("http://cwc.x.test/", "http://cwc.x.test/index.htm")]  # one spelling
+    assert (
+        mw.process_response(request, moved) is moved
+    )  # Scrapy's RedirectMiddleware still does the following
+    mw.process_response(
+        request, HtmlResponse("http://cwc.x.test/a.htm", status=200, body=b"<p>x</p>", request=request)
+    )
+    assert crawler.spider.redirect_hops == [
+        ("http://cwc.x.test/", "http://cwc.x.test/index.htm")
+    ]  # one spelling
     assert crawler.stats.get_value("auditor/redirect_hops") == 1
 
 
 def test_every_rule_declares_itself_with_examples():
     rules = all_rules()
     names = {r.name for r in rules}
-    assert {"applicability", "exemption", "presence", "blank_column", "unverifiable", "broken", "freshness"} <= names
+    assert {
+        "applicability",
+        "exemption",
+        "presence",
+        "blank_column",
+        "unverifiable",
+        "broken",
+        "freshness",
+    } <= names
     assert [r.order for r in rules] == sorted(r.order for r in rules)
     for r in rules:
         assert r.status in STATUSES

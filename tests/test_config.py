@@ -89,6 +89,10 @@ def test_cli_exit_code_2_without_traceback(tmp_path, capsys):
     assert main(["crawl", "--config", str(path)]) == 2
     err = capsys.readouterr().err
     assert f"{path}:7" in err and "max_pages" in err
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(path)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "site.yaml:7" in proc.stderr

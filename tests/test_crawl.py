@@ -27,7 +27,9 @@ def hits_since(server, n0):
 def pages(db_path):
     db = sqlite3.connect(db_path)
     db.row_factory = sqlite3.Row
-    return {r["url"]: r for r in db.execute("SELECT * FROM pages")}, {r["url"]: r for r in db.execute("SELECT * FROM attachments")}
+    return {r["url"]: r for r in db.execute("SELECT * FROM pages")}, {
+        r["url"]: r for r in db.execute("SELECT * FROM attachments")
+    }
 
 
 def check_complete(server, db_path):
@@ -72,7 +74,9 @@ def test_redirect_chains_recorded(demo_server, direct):
 
 def test_gbk_site_decoded_and_dated(demo_server, direct):
     got, _ = pages(direct[1])
-    cwc = [r for u, r in got.items() if u.startswith(f"http://cwc.xyvtc.test:{demo_server.port}/gksx/cwys/2022")]
+    cwc = [
+        r for u, r in got.items() if u.startswith(f"http://cwc.xyvtc.test:{demo_server.port}/gksx/cwys/2022")
+    ]
     assert len(cwc) == 1
     assert cwc[0]["title"] == "湘岳职业技术学院2022年部门预算" and cwc[0]["published"] == "2022-04-23"
     assert cwc[0]["encoding"] in ("gb18030", "gbk")
@@ -83,7 +87,9 @@ def test_attachments_without_downloading_bodies(demo_server, direct):
     _, atts = pages(direct[1])
     hits = direct[2]
     big = [a for a in atts.values() if a["filename"] == "2022年高等职业教育质量年度报告.pdf"]
-    assert len(big) == 1 and big[0]["size"] == 5_200_000 and big[0]["method"] == "HEAD"  # GBK Content-Disposition
+    assert (
+        len(big) == 1 and big[0]["size"] == 5_200_000 and big[0]["method"] == "HEAD"
+    )  # GBK Content-Disposition
     big_path = big[0]["url"].split(str(demo_server.port), 1)[1]
     assert {h.method for h in hits if h.path == big_path} == {"HEAD"}
     cwc = [a for a in atts.values() if "cwc." in a["url"]]
@@ -120,7 +126,9 @@ def test_list_entries_and_directory_stored(demo_server, direct):
 def test_proxy_crawl_reaches_the_same(demo_server, tmp_path):
     n0 = len(demo_server.hits)
     proxy = f"http://127.0.0.1:{demo_server.port}"
-    proc, db = crawl_demo(demo_server, tmp_path, env={"http_proxy": proxy, "no_proxy": "localhost"}, resolve={})
+    proc, db = crawl_demo(
+        demo_server, tmp_path, env={"http_proxy": proxy, "no_proxy": "localhost"}, resolve={}
+    )
     assert proc.returncode == 0, proc.stderr
     check_complete(demo_server, db)
     hits = hits_since(demo_server, n0)
@@ -139,10 +147,17 @@ def test_school_may_ignore_robots_on_its_own_site(demo_server, tmp_path):
 
 def test_unreachable_start_page_is_a_failed_run(tmp_path):
     cfg = tmp_path / "site.yaml"
-    cfg.write_text("school: 测试学院\nstart_urls: [http://www.down.test:9/]\nallowed_domains: [down.test]\n"
-                   "crawl: {resolve: {down.test: 127.0.0.1}, retries: 0, timeout: 5}\n", encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(cfg)],
-                          capture_output=True, text=True, timeout=120)
+    cfg.write_text(
+        "school: 测试学院\nstart_urls: [http://www.down.test:9/]\nallowed_domains: [down.test]\n"
+        "crawl: {resolve: {down.test: 127.0.0.1}, retries: 0, timeout: 5}\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 3, proc.stdout + proc.stderr
     with Store(tmp_path / "auditor.sqlite") as store:
         run = store.latest_run(status=None)
@@ -162,8 +177,12 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server,
     config = demo_config(demo_server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
     db_path = tmp_path / "auditor.sqlite"
     env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-    proc = subprocess.Popen([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
     deadline = time.monotonic() + 60
     stored = 0
     while time.monotonic() < deadline and stored < 60:
@@ -185,8 +204,13 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server,
         [run] = store.runs()
         assert run.status == "interrupted"
         assert 60 <= store.count("pages", run.id) < len(demo_server.site.expected_pages())
-    again = subprocess.run([sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
-                           capture_output=True, text=True, timeout=300, env=env)
+    again = subprocess.run(
+        [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert again.returncode == 0, again.stderr
     with Store(db_path) as store:
         runs = store.runs()

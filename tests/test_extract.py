@@ -77,9 +77,14 @@ def test_directory_table_with_rowspan_and_two_links():
     assert rows["办学基本情况"].category == "基本信息" and rows["办学基本情况"].department == "党政办"
     two = rows["信息公开制度、指南、目录、年度报告"]
     assert two.category == "基本信息"
-    assert [x.url for x in two.links] == ["http://xxgk.xyvtc.test/xxgklm1/jbxx/xxgkzd.htm",
-                                          "http://xxgk.xyvtc.test/xxgklm1/jbxx/xxgkndbg.htm"]
-    assert rows["校办企业资产、负债等信息"].links == [] and rows["校办企业资产、负债等信息"].department == "资产处"
+    assert [x.url for x in two.links] == [
+        "http://xxgk.xyvtc.test/xxgklm1/jbxx/xxgkzd.htm",
+        "http://xxgk.xyvtc.test/xxgklm1/jbxx/xxgkndbg.htm",
+    ]
+    assert (
+        rows["校办企业资产、负债等信息"].links == []
+        and rows["校办企业资产、负债等信息"].department == "资产处"
+    )
     assert rows["预算信息"].category == "财务、资产及收费信息"
     assert rows["预算信息"].links[0].url == "http://cwc.xyvtc.test/gksx/cwys/index.htm"
     assert rows["毕业生的规模、结构、就业率、就业流向"].links[0].url == "https://www.91job.com/xyvtc/"
@@ -88,7 +93,11 @@ def test_directory_table_with_rowspan_and_two_links():
 def test_list_filled_by_javascript():
     sig = page("jslist.html", "http://jy.xyvtc.test/jyzl/index.html")
     assert [(e.title, e.url, e.date) for e in sig.entries] == [
-        ("湘岳职业技术学院2020届毕业生就业质量年度报告", "http://jy.xyvtc.test/news/2020/1228/4102.html", date(2020, 12, 28)),
+        (
+            "湘岳职业技术学院2020届毕业生就业质量年度报告",
+            "http://jy.xyvtc.test/news/2020/1228/4102.html",
+            date(2020, 12, 28),
+        ),
         ("2019届毕业生就业质量报告", "http://jy.xyvtc.test/news/2019/1230/4001.html", date(2019, 12, 30)),
     ]
     assert {x.context for x in sig.links if "/news/" in x.url} == {"script"}
@@ -124,8 +133,13 @@ def test_undated_article_has_no_date():
     assert sig.placeholder is None
 
 
-@pytest.mark.parametrize("name,target", [("redirect_js.html", "http://www.xyvtc.test/index.htm"),
-                                         ("redirect_meta.html", "http://www.xyvtc.test/index.htm")])
+@pytest.mark.parametrize(
+    "name,target",
+    [
+        ("redirect_js.html", "http://www.xyvtc.test/index.htm"),
+        ("redirect_meta.html", "http://www.xyvtc.test/index.htm"),
+    ],
+)
 def test_js_and_meta_refresh_redirects(name, target):
     assert page(name, "http://www.xyvtc.test/").redirect_to == target
 
@@ -135,22 +149,30 @@ def test_ordinary_page_with_location_in_script_is_not_a_redirect():
     assert sig.redirect_to is None
 
 
-@pytest.mark.parametrize("raw,clean", [
-    ("信息公开年度报告-信息公开网", "信息公开年度报告"),
-    ("关于公布2021年度部门决算的通知_财务处", "关于公布2021年度部门决算的通知"),
-    ("2022年招生章程 - 湘岳职业技术学院招生信息网", "2022年招生章程"),
-    ("学生申诉处理办法 | 学生工作处 - 湘岳职业技术学院", "学生申诉处理办法"),
-    ("2021-2022学年信息公开工作年度报告", "2021-2022学年信息公开工作年度报告"),
-    ("首页", "首页"),
-])
+@pytest.mark.parametrize(
+    "raw,clean",
+    [
+        ("信息公开年度报告-信息公开网", "信息公开年度报告"),
+        ("关于公布2021年度部门决算的通知_财务处", "关于公布2021年度部门决算的通知"),
+        ("2022年招生章程 - 湘岳职业技术学院招生信息网", "2022年招生章程"),
+        ("学生申诉处理办法 | 学生工作处 - 湘岳职业技术学院", "学生申诉处理办法"),
+        ("2021-2022学年信息公开工作年度报告", "2021-2022学年信息公开工作年度报告"),
+        ("首页", "首页"),
+    ],
+)
 def test_clean_title(raw, clean):
     assert clean_title(raw) == clean
 
 
 def test_urls_session_ids_and_attachments():
-    assert clean_url("http://www.x.test/info/1016/1.htm;jsessionid=8F3A2B1C#top") == "http://www.x.test/info/1016/1.htm"
+    assert (
+        clean_url("http://www.x.test/info/1016/1.htm;jsessionid=8F3A2B1C#top")
+        == "http://www.x.test/info/1016/1.htm"
+    )
     assert clean_url("http://www.x.test/a.jsp?sid=abc&id=3") == "http://www.x.test/a.jsp?id=3"
-    assert is_attachment_url("http://x.test/system/_content/download.jsp?urltype=news.DownloadAttachUrl&wbfileid=A")
+    assert is_attachment_url(
+        "http://x.test/system/_content/download.jsp?urltype=news.DownloadAttachUrl&wbfileid=A"
+    )
     assert is_attachment_url("http://x.test/docs/2026-04/0123.PDF")
     assert is_attachment_url("http://x.test/files/申请表.doc.doc")
     assert not is_attachment_url("http://x.test/info/1016/1673_1.htm")
@@ -167,8 +189,16 @@ def test_content_disposition_names():
 def test_hanweb_list_records_inside_script_xml():
     sig = page("hanweb_list.html", "http://xxgk.djdx.test/col/col106/index.html")
     assert [(e.title, e.url, e.date) for e in sig.entries] == [
-        ("东江大学2022-2023学年信息公开年报", "http://xxgk.djdx.test/art/2023/10/27/art_106_3011.html", date(2023, 10, 27)),
-        ("东江大学2021-2022学年信息公开年报", "http://xxgk.djdx.test/art/2022/10/28/art_106_3012.html", date(2022, 10, 28)),
+        (
+            "东江大学2022-2023学年信息公开年报",
+            "http://xxgk.djdx.test/art/2023/10/27/art_106_3011.html",
+            date(2023, 10, 27),
+        ),
+        (
+            "东江大学2021-2022学年信息公开年报",
+            "http://xxgk.djdx.test/art/2022/10/28/art_106_3012.html",
+            date(2022, 10, 28),
+        ),
     ]
     assert sig.breadcrumb == ["信息公开年报"]
 
@@ -179,7 +209,9 @@ def test_an_article_with_a_dated_sidebar_box_is_still_an_article():
     assert sig.title == "2023年度荆江大学校级领导干部社会兼职情况"
     assert sig.listing is False  # the CMS's article body (and its own labelled date)
     assert sig.published == date(2024, 3, 20)
-    assert len(sig.entries) == 3 and not sig.rows  # the box's links are entries for their targets, not rows of this page
+    assert (
+        len(sig.entries) == 3 and not sig.rows
+    )  # the box's links are entries for their targets, not rows of this page
     assert sig.content_chars >= 20
 
 
@@ -193,7 +225,9 @@ def test_a_placeholder_column_and_a_list_with_undated_rows():
     assert page("placeholder_column.html", "http://xxgk.x.test/c.htm").placeholder == "暂无内容"
     sig = page("vsb_list_reverse.html", "http://www.xyvtc.test/xwzx/xxyw.htm")
     assert sig.listing is True
-    assert [r.title for r in sig.rows] == ["置顶：学校新闻投稿须知"]  # a pinned row without a date is a row all the same
+    assert [r.title for r in sig.rows] == [
+        "置顶：学校新闻投稿须知"
+    ]  # a pinned row without a date is a row all the same
 
 
 def test_urls_have_one_spelling():

@@ -30,11 +30,18 @@ def run(config: Path, as_of: str = "2022-11-15") -> tuple[int, dict, str]:
     out = config.parent / f"out-{time.monotonic_ns()}"
     proc = run_auditor("run", "--config", str(config), "--as-of", as_of, "--out", str(out))
     path = out / "findings.json"
-    return proc.returncode, json.loads(path.read_text("utf-8")) if path.exists() else {}, proc.stdout + proc.stderr
+    return (
+        proc.returncode,
+        json.loads(path.read_text("utf-8")) if path.exists() else {},
+        proc.stdout + proc.stderr,
+    )
 
 
 def statuses(findings: dict) -> dict[str, tuple[str, str | None]]:
-    return {it["id"]: (it["status"], it["evidence"][0]["url"] if it["evidence"] else None) for it in findings["items"]}
+    return {
+        it["id"]: (it["status"], it["evidence"][0]["url"] if it["evidence"] else None)
+        for it in findings["items"]
+    }
 
 
 def test_unchanged_then_changed_recrawl(tmp_path):
@@ -48,22 +55,43 @@ def test_unchanged_then_changed_recrawl(tmp_path):
         assert "304" in out2
         with Store(tmp_path / "auditor.sqlite") as store:
             runs = store.runs()
-            assert runs[1].stats["counts"]["not_modified"] >= 400 and runs[1].stats["previous_run"] == runs[0].id
+            assert (
+                runs[1].stats["counts"]["not_modified"] >= 400 and runs[1].stats["previous_run"] == runs[0].id
+            )
             assert store.count("links", runs[1].id) == store.count("links", runs[0].id)
             assert store.count("entries", runs[1].id) == store.count("entries", runs[0].id)
         # change one page (the undated 因公出国 article gets a date) and drop another (学校简介, unlinked)
         site = server.site
         undated = next(u for u in site.members["xxgk:rsxx/cg"] if "/info/" in u)
-        site.change(undated, "情况</b><i>点击".encode(), "情况</b><i>时间：2022-11-10</i><i>点击".encode(), time.time())
-        site.change(site.url("www", "/index.htm"), '<li><a href="/xxgk1/xxjj.htm">学校简介</a></li>'.encode(), b"", time.time())
+        site.change(
+            undated,
+            "情况</b><i>点击".encode(),
+            "情况</b><i>时间：2022-11-10</i><i>点击".encode(),
+            time.time(),
+        )
+        site.change(
+            site.url("www", "/index.htm"),
+            '<li><a href="/xxgk1/xxjj.htm">学校简介</a></li>'.encode(),
+            b"",
+            time.time(),
+        )
         code3, third, out3 = run(config, "2022-11-16")
         assert code3 == 1
-        assert statuses(second)["moe-23"][0] == "stale" and statuses(third)["moe-23"][0] == "ok", "changed page re-extracted"
-        assert {"id": "moe-23", "short": "校级领导干部因公出国（境）情况", "was": "stale", "now": "ok"} in third["changes"]["resolved"]
+        assert statuses(second)["moe-23"][0] == "stale" and statuses(third)["moe-23"][0] == "ok", (
+            "changed page re-extracted"
+        )
+        assert {
+            "id": "moe-23",
+            "short": "校级领导干部因公出国（境）情况",
+            "was": "stale",
+            "now": "ok",
+        } in third["changes"]["resolved"]
         with Store(tmp_path / "auditor.sqlite") as store:
             last = store.runs()[-1]
             assert last.stats["counts"]["vanished"] == 1
-            row = store.db.execute("SELECT published, unchanged_since FROM pages WHERE run_id=? AND url=?", (last.id, undated)).fetchone()
+            row = store.db.execute(
+                "SELECT published, unchanged_since FROM pages WHERE run_id=? AND url=?", (last.id, undated)
+            ).fetchone()
             assert row["published"] == "2022-11-10" and row["unchanged_since"] is None
         assert "vanished 1" in out3
     finally:
@@ -110,8 +138,13 @@ def receivers():
 
 def with_alerts(config: Path, smtp_port: int, hook_port: int) -> None:
     data = yaml.safe_load(config.read_text("utf-8"))
-    data["alerts"] = {"smtp_host": "127.0.0.1", "smtp_port": smtp_port, "email_to": ["dzb@xyvtc.test"],
-                      "email_from": "auditor@xyvtc.test", "webhook": f"http://127.0.0.1:{hook_port}/hook"}
+    data["alerts"] = {
+        "smtp_host": "127.0.0.1",
+        "smtp_port": smtp_port,
+        "email_to": ["dzb@xyvtc.test"],
+        "email_from": "auditor@xyvtc.test",
+        "webhook": f"http://127.0.0.1:{hook_port}/hook",
+    }
     config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
 
@@ -129,12 +162,17 @@ def test_alerts_and_a_stopped_server(tmp_path, receivers):
     msg = message_from_bytes(inbox.messages[-1], policy=policy.default)
     assert "新发现" in msg["Subject"] and "dfc-self-evaluation" in msg.get_content()
     hook = Webhook.received[-1]
-    assert hook["event"] == ["new_gaps"] and {g["id"] for g in hook["new_gaps"]} >= {"dfc-self-evaluation", "moe-34"}
+    assert hook["event"] == ["new_gaps"] and {g["id"] for g in hook["new_gaps"]} >= {
+        "dfc-self-evaluation",
+        "moe-34",
+    }
     # the site goes down: exit 3, the last complete audit stays current, no new gaps, an "inconclusive" alert
     server.stop()
     code, second, out = run(config, "2022-11-16")
     assert code == 3 and "起始页面" in out
-    assert second["audit"]["id"] == first["audit"]["id"] and second["latest_attempt"]["status"] == "inconclusive"
+    assert (
+        second["audit"]["id"] == first["audit"]["id"] and second["latest_attempt"]["status"] == "inconclusive"
+    )
     assert statuses(second) == statuses(first)
     assert Webhook.received[-1]["event"] == ["inconclusive"]
     msg = message_from_bytes(inbox.messages[-1], policy=policy.default)
@@ -146,8 +184,23 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
     try:
         config = demo_config(server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
         env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        proc = subprocess.Popen([sys.executable, "-m", "auditor.cli", "run", "--config", str(config), "--as-of", "2022-11-15",
-                                 "--out", str(tmp_path / "out")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "auditor.cli",
+                "run",
+                "--config",
+                str(config),
+                "--as-of",
+                "2022-11-15",
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
         db = tmp_path / "auditor.sqlite"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -159,7 +212,9 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
             except sqlite3.OperationalError:
                 continue
         # while it runs, a second run for the same site is refused
-        overlap = run_auditor("run", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o2"))
+        overlap = run_auditor(
+            "run", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o2")
+        )
         assert overlap.returncode == 3 and "another run for this site is in progress" in overlap.stderr
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -168,8 +223,12 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
         with Store(db) as store:
             assert [r.status for r in store.runs()] == ["interrupted", "complete"]
             assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            assert store.runs()[1].stats["counts"]["not_modified"] >= 30  # restarted cheaply from the killed run's pages
-        assert next(it for it in findings["items"] if it["id"] == "dfc-self-evaluation")["status"] == "missing"
+            assert (
+                store.runs()[1].stats["counts"]["not_modified"] >= 30
+            )  # restarted cheaply from the killed run's pages
+        assert (
+            next(it for it in findings["items"] if it["id"] == "dfc-self-evaluation")["status"] == "missing"
+        )
     finally:
         server.stop()
 

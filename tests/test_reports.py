@@ -42,15 +42,23 @@ def audited(demo_copy: Path) -> tuple[Path, dict]:
 def test_every_output_written(audited):
     out, _ = audited
     names = {p.name for p in out.iterdir()}
-    assert {"findings.json", "gap-report.html", "findings.xlsx", "清单事项公开情况表.xlsx", "清单事项公开情况表.docx",
-            "清单事项公开情况表.md"} <= names
+    assert {
+        "findings.json",
+        "gap-report.html",
+        "findings.xlsx",
+        "清单事项公开情况表.xlsx",
+        "清单事项公开情况表.docx",
+        "清单事项公开情况表.md",
+    } <= names
 
 
 def test_html_gap_report_content(audited):
     out, findings = audited
     soup = BeautifulSoup((out / "gap-report.html").read_text("utf-8"), "html.parser")
     assert not soup.find_all("script") and not soup.find("link", rel="stylesheet")  # self-contained, no code
-    assert "default-src 'none'" in soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    assert (
+        "default-src 'none'" in soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})["content"]
+    )
     text = soup.get_text(" ")
     assert findings["run"]["config_fingerprint"] in text and "auditor " in text and "2022-11-15" in text
     sections = soup.select("section.dept")
@@ -95,25 +103,48 @@ def test_report_in_headless_chromium(audited, tmp_path):
         pytest.skip("chromium not installed on this machine")
     page = tmp_path / "evil.html"
     page.write_text(render_html(evil_findings(audited[1])), encoding="utf-8")
-    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}", "--hide-scrollbars"]
-    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120).stdout
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--hide-scrollbars",
+    ]
+    dom = subprocess.run(
+        [*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
     assert "moe-20" in dom and "dfc-self-evaluation" in dom, "the report rendered, with its gaps"
     assert "data-pwned" not in dom.split("<body", 1)[1].split(">", 1)[0], "no script from a crawled page ran"
     assert "&lt;script&gt;" in dom
     SHOTS.mkdir(parents=True, exist_ok=True)
     shot = SHOTS / "gap-report.png"
-    subprocess.run([*flags, "--window-size=1000,1500", f"--screenshot={shot}", (audited[0] / "gap-report.html").as_uri()],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            *flags,
+            "--window-size=1000,1500",
+            f"--screenshot={shot}",
+            (audited[0] / "gap-report.html").as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.exists() and shot.stat().st_size > 20_000
     # the terminal summary too, as a terminal with a CJK monospace font shows it
     console = Console(record=True, width=100, force_terminal=True, color_system="truecolor")
     print_summary(audited[1], console)
     term = tmp_path / "terminal.html"
     term.write_text(console.export_html(inline_styles=True, code_format=TERMINAL_HTML), encoding="utf-8")
-    subprocess.run([*flags, "--window-size=1000,1000", f"--screenshot={SHOTS / 'terminal-summary.png'}", term.as_uri()],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        [*flags, "--window-size=1000,1000", f"--screenshot={SHOTS / 'terminal-summary.png'}", term.as_uri()],
+        capture_output=True,
+        timeout=120,
+    )
     assert (SHOTS / "terminal-summary.png").stat().st_size > 20_000
 
 
@@ -145,9 +176,14 @@ def test_disclosure_table_in_three_formats(audited):
     assert [r[2] for r in rows[1:]] == [it["short"] for it in applicable]  # national order, applicable only
     by_item = {r[2]: r for r in rows[1:]}
     assert by_item["校办企业资产负债信息"][5] == "暂未涉及：学校无校办企业"
-    assert by_item["双一流建设项目绩效自评报告"][4] == "未公开" and by_item["双一流建设项目绩效自评报告"][3] == ""
+    assert (
+        by_item["双一流建设项目绩效自评报告"][4] == "未公开"
+        and by_item["双一流建设项目绩效自评报告"][3] == ""
+    )
     assert by_item["招生章程及招生计划"][3].startswith("http://zs.xyvtc.test")
-    assert by_item["部门预算"][3].endswith("/gksx/cwys/index.htm")  # the column, as the annual report cites it
+    assert by_item["部门预算"][3].endswith(
+        "/gksx/cwys/index.htm"
+    )  # the column, as the annual report cites it
     wb = load_workbook(out / "清单事项公开情况表.xlsx")
     xrows = list(wb.active.iter_rows(min_row=2, values_only=True))
     assert len(xrows) == len(applicable) == 40

@@ -29,9 +29,20 @@ ITEM = CHECKLIST.get
 
 def ev(title: str, published: str | None = None, status: int | None = 200, **kw) -> Evidence:
     p = title_period(title)
-    return Evidence(url=kw.pop("url", f"http://xxgk.x.test/{abs(hash(title))}.htm"), title=title, score=100, field="title",
-                    matched=title, alias=title, status=status, published=published,
-                    period=p.label if p else None, period_start=p.start if p else None, period_kind=p.kind if p else None, **kw)
+    return Evidence(
+        url=kw.pop("url", f"http://xxgk.x.test/{abs(hash(title))}.htm"),
+        title=title,
+        score=100,
+        field="title",
+        matched=title,
+        alias=title,
+        status=status,
+        published=published,
+        period=p.label if p else None,
+        period_start=p.start if p else None,
+        period_kind=p.kind if p else None,
+        **kw,
+    )
 
 
 def ctx(as_of: str, claims: tuple[str, ...] = ()) -> Context:
@@ -40,8 +51,12 @@ def ctx(as_of: str, claims: tuple[str, ...] = ()) -> Context:
 
 
 def _status(findings, claimed_unverified: bool) -> str:
-    return precedence.decide(ITEM("moe-32"), findings, ctx("2022-11-15", ("https://x/",) if claimed_unverified else ()),
-                             usable=True)[0]
+    return precedence.decide(
+        ITEM("moe-32"),
+        findings,
+        ctx("2022-11-15", ("https://x/",) if claimed_unverified else ()),
+        usable=True,
+    )[0]
 
 
 def statuses(item_id: str, evidence: list[Evidence], as_of: str) -> list[str]:
@@ -57,11 +72,22 @@ def test_annual_report_31_october_is_on_time_1_november_is_late():
     assert statuses("moe-06", evidence, "2022-10-31") == []
     late = freshness.check(ITEM("moe-06"), evidence, ctx("2022-11-01"))
     assert [f.status for f in late] == ["late"]
-    assert "2021-2022学年" in late[0].message and "2022-10-31" in late[0].message and "第二十五条" in late[0].basis
+    assert (
+        "2021-2022学年" in late[0].message
+        and "2022-10-31" in late[0].message
+        and "第二十五条" in late[0].basis
+    )
 
 
-@pytest.mark.parametrize("title", ["2021-2022学年信息公开工作年度报告", "2021—2022学年度信息公开工作年度报告",
-                                   "2021～2022学年信息公开年度报告", "2022年信息公开工作年度报告"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        "2021-2022学年信息公开工作年度报告",
+        "2021—2022学年度信息公开工作年度报告",
+        "2021～2022学年信息公开年度报告",
+        "2022年信息公开工作年度报告",
+    ],
+)
 def test_every_way_of_naming_the_academic_year_counts(title):
     assert statuses("moe-06", [ev(title)], "2022-11-15") == []
 
@@ -104,22 +130,41 @@ def test_standing_items_never_go_stale():
 
 # ---- presence, blank column, broken, unverifiable ----------------------------------------------
 def test_missing_only_without_evidence_or_claims():
-    assert [f.status for f in presence.check(ITEM("dfc-self-evaluation"), [], ctx("2022-11-15"))] == ["missing"]
+    assert [f.status for f in presence.check(ITEM("dfc-self-evaluation"), [], ctx("2022-11-15"))] == [
+        "missing"
+    ]
     assert presence.check(ITEM("moe-32"), [], ctx("2022-11-15", ("https://www.91job.com/x/",))) == []
 
 
 def test_blank_column():
     blank = ev("受捐赠财产的使用与管理情况", placeholder="暂无内容")
-    assert [f.rule for f in blank_column.check(ITEM("moe-16"), [blank], ctx("2022-11-15"))] == ["blank_column"]
-    assert blank_column.check(ITEM("moe-16"), [blank, ev("2021年受捐赠财产使用情况", "2022-01-01")], ctx("2022-11-15")) == []
+    assert [f.rule for f in blank_column.check(ITEM("moe-16"), [blank], ctx("2022-11-15"))] == [
+        "blank_column"
+    ]
+    assert (
+        blank_column.check(
+            ITEM("moe-16"), [blank, ev("2021年受捐赠财产使用情况", "2022-01-01")], ctx("2022-11-15")
+        )
+        == []
+    )
 
 
 def test_broken_page_and_broken_attachment():
-    assert [f.status for f in broken.check(ITEM("moe-45"), [ev("404", status=404)], ctx("2023-11-10"))] == ["broken"]
-    page = ev("2021年度部门决算", "2022-08-26", attachments=[{"url": "http://cwc.x.test/a.pdf", "name": "决算表.pdf", "status": 404}])
+    assert [f.status for f in broken.check(ITEM("moe-45"), [ev("404", status=404)], ctx("2023-11-10"))] == [
+        "broken"
+    ]
+    page = ev(
+        "2021年度部门决算",
+        "2022-08-26",
+        attachments=[{"url": "http://cwc.x.test/a.pdf", "name": "决算表.pdf", "status": 404}],
+    )
     found = broken.check(ITEM("moe-20"), [page], ctx("2022-11-15"))
     assert [f.status for f in found] == ["broken"] and "决算表.pdf" in found[0].message
-    fine = ev("2021年度部门决算", "2022-08-26", attachments=[{"url": "http://cwc.x.test/a.pdf", "name": "决算表.pdf", "status": 200}])
+    fine = ev(
+        "2021年度部门决算",
+        "2022-08-26",
+        attachments=[{"url": "http://cwc.x.test/a.pdf", "name": "决算表.pdf", "status": 200}],
+    )
     assert broken.check(ITEM("moe-20"), [fine], ctx("2022-11-15")) == []
 
 
@@ -131,14 +176,21 @@ def test_waf_and_forbidden_are_inconclusive_not_missing(status):
     assert presence.check(ITEM("moe-26"), [blocked], ctx("2022-11-15")) == []
     assert broken.check(ITEM("moe-26"), [blocked], ctx("2022-11-15")) == []
     # a readable copy elsewhere settles it
-    assert unverifiable.check(ITEM("moe-26"), [blocked, ev("教职工申诉处理办法", "2019-11-13")], ctx("2022-11-15")) == []
+    assert (
+        unverifiable.check(
+            ITEM("moe-26"), [blocked, ev("教职工申诉处理办法", "2019-11-13")], ctx("2022-11-15")
+        )
+        == []
+    )
 
 
 def test_offsite_claim_turns_a_gap_into_inconclusive():
     claim = ("https://www.91job.com/xyvtc/",)
     found = unverifiable.check(ITEM("moe-32"), [], ctx("2022-11-15", claim))
     assert [f.status for f in found] == ["inconclusive"] and "91job" in found[0].message
-    stale = freshness.check(ITEM("moe-32"), [ev("2019届毕业生就业情况", "2019-12-01")], ctx("2022-11-15", claim))
+    stale = freshness.check(
+        ITEM("moe-32"), [ev("2019届毕业生就业情况", "2019-12-01")], ctx("2022-11-15", claim)
+    )
     assert _status(stale + found, claimed_unverified=True) == "inconclusive"
     assert _status(stale, claimed_unverified=False) == "stale"
 
@@ -166,12 +218,16 @@ def signals(url: str, title: str, **texts: list[str]) -> PageSignals:
 
 def test_decoys_stay_decoys():
     m = Matcher(CHECKLIST.items, CHECKLIST.decoy_words, "湘岳职业技术学院")
-    found = m.match({
-        "http://www.x.test/info/1016/1.htm": signals("http://www.x.test/info/1016/1.htm", "我校召开2022年招生工作会议",
-                                                     column=["学校新闻"]),
-        "http://zs.x.test/2022/page.htm": signals("http://zs.x.test/2022/page.htm", "湘岳职业技术学院2022年招生章程",
-                                                  column=["招生章程"]),
-    })
+    found = m.match(
+        {
+            "http://www.x.test/info/1016/1.htm": signals(
+                "http://www.x.test/info/1016/1.htm", "我校召开2022年招生工作会议", column=["学校新闻"]
+            ),
+            "http://zs.x.test/2022/page.htm": signals(
+                "http://zs.x.test/2022/page.htm", "湘岳职业技术学院2022年招生章程", column=["招生章程"]
+            ),
+        }
+    )
     assert [e.url for e in found["moe-07"]] == ["http://zs.x.test/2022/page.htm"]
     e = found["moe-07"][0]
     assert e.field == "title" and "招生章程" in e.explain() and "相似度" in e.explain()
@@ -180,26 +236,50 @@ def test_decoys_stay_decoys():
 
 def test_category_crumbs_and_generic_aliases():
     m = Matcher(CHECKLIST.items, CHECKLIST.decoy_words, "东江大学")
-    found = m.match({
-        "http://yz.x.test/1.html": signals("http://yz.x.test/1.html", "研究生招生咨询及申诉方式", column=["咨询申诉"]),
-        "http://xxgk.x.test/2.htm": signals("http://xxgk.x.test/2.htm", "学术道德规范", column=["学风建设信息", "学术规范"]),
-    })
-    assert "http://yz.x.test/1.html" not in [e.url for e in found.get("moe-10", [])]  # 招生咨询 ⊂ 研究生招生咨询
+    found = m.match(
+        {
+            "http://yz.x.test/1.html": signals(
+                "http://yz.x.test/1.html", "研究生招生咨询及申诉方式", column=["咨询申诉"]
+            ),
+            "http://xxgk.x.test/2.htm": signals(
+                "http://xxgk.x.test/2.htm", "学术道德规范", column=["学风建设信息", "学术规范"]
+            ),
+        }
+    )
+    assert "http://yz.x.test/1.html" not in [
+        e.url for e in found.get("moe-10", [])
+    ]  # 招生咨询 ⊂ 研究生招生咨询
     assert [e.url for e in found["moe-14"]] == ["http://yz.x.test/1.html"]
     assert not found.get("moe-40")  # 学风建设信息 is the category, not the 学风建设机构 column
 
 
 def test_slug_signal_uses_pinyin_initials():
     m = Matcher(CHECKLIST.items, CHECKLIST.decoy_words)
-    found = m.match({"http://xxgk.x.test/jxzlxx/gxbysjyzlndbg.htm": signals(
-        "http://xxgk.x.test/jxzlxx/gxbysjyzlndbg.htm", "2021届就业质量年度报告", slug=["jxzlxx", "gxbysjyzlndbg"])})
+    found = m.match(
+        {
+            "http://xxgk.x.test/jxzlxx/gxbysjyzlndbg.htm": signals(
+                "http://xxgk.x.test/jxzlxx/gxbysjyzlndbg.htm",
+                "2021届就业质量年度报告",
+                slug=["jxzlxx", "gxbysjyzlndbg"],
+            )
+        }
+    )
     assert "slug" in found["moe-33"][0].also
 
 
 # ---- crawl health -------------------------------------------------------------------------------
 def run(status: str, errors: dict | None = None, pages: int = 100) -> Run:
-    return Run(1, "x", "2022-11-15T01:00:00", None, status, None, None, None,
-               {"counts": {"pages": pages, "attachments": 0}, "errors": errors or {}})
+    return Run(
+        1,
+        "x",
+        "2022-11-15T01:00:00",
+        None,
+        status,
+        None,
+        None,
+        None,
+        {"counts": {"pages": pages, "attachments": 0}, "errors": errors or {}},
+    )
 
 
 def test_crawl_health():
@@ -207,4 +287,6 @@ def test_crawl_health():
     assert "未完成" in crawl_health.problem(run("partial"))
     assert "起始页面" in crawl_health.problem(run("failed"))
     assert "大部分请求失败" in crawl_health.problem(run("complete", {"timeout": 80}))
-    assert crawl_health.problem(run("complete", {"http_404": 80})) is None  # 404s are findings, not a sick crawl
+    assert (
+        crawl_health.problem(run("complete", {"http_404": 80})) is None
+    )  # 404s are findings, not a sick crawl

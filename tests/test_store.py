@@ -26,17 +26,29 @@ def old_store(path: Path) -> None:
     reached through a redirect, and a 信息公开目录 row linking to the redirecting URL."""
     db = sqlite3.connect(path)
     db.executescript(OLD_SCHEMA)
-    db.execute("INSERT INTO runs(id, school, started_at, finished_at, status, stats) VALUES "
-               "(1, '示例大学', '2024-11-19T02:30:00+08:00', '2024-11-19T02:40:00+08:00', 'complete', ?)",
-               (json.dumps({"counts": {"pages": 3, "attachments": 0}, "errors": {}}),))
+    db.execute(
+        "INSERT INTO runs(id, school, started_at, finished_at, status, stats) VALUES "
+        "(1, '示例大学', '2024-11-19T02:30:00+08:00', '2024-11-19T02:40:00+08:00', 'complete', ?)",
+        (json.dumps({"counts": {"pages": 3, "attachments": 0}, "errors": {}}),),
+    )
     pages = [
-        ("http://xxgk.sl.test/xxgklm1/cwzc/jzcc.htm", "受捐赠财产的使用与管理情况", '["财务、资产及收费信息", "受捐赠财产的使用与管理情况"]', "[]"),
+        (
+            "http://xxgk.sl.test/xxgklm1/cwzc/jzcc.htm",
+            "受捐赠财产的使用与管理情况",
+            '["财务、资产及收费信息", "受捐赠财产的使用与管理情况"]',
+            "[]",
+        ),
         ("http://cwc.sl.test/index.htm", "首页", "[]", '["http://cwc.sl.test/"]'),
         ("http://xxgk.sl.test/xxgkml.htm", "信息公开目录", '["信息公开目录"]', "[]"),
     ]
-    db.executemany("INSERT INTO pages(run_id, url, status, title, breadcrumb, redirects) VALUES (1, ?, 200, ?, ?, ?)", pages)
-    db.execute("INSERT INTO directory(run_id, page, label, department, target) VALUES (1, 'http://xxgk.sl.test/xxgkml.htm', "
-               "'收支决算总表、收入决算表、支出决算表', '财务处', 'http://cwc.sl.test/')")
+    db.executemany(
+        "INSERT INTO pages(run_id, url, status, title, breadcrumb, redirects) VALUES (1, ?, 200, ?, ?, ?)",
+        pages,
+    )
+    db.execute(
+        "INSERT INTO directory(run_id, page, label, department, target) VALUES (1, 'http://xxgk.sl.test/xxgkml.htm', "
+        "'收支决算总表、收入决算表、支出决算表', '财务处', 'http://cwc.sl.test/')"
+    )
     db.commit()
     db.close()
 
@@ -50,7 +62,10 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
         assert {"listing", "content_chars", "content_links", "scripted"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
         # the redirect chain kept as JSON by 0.1.0 is now a row the 目录 target resolves through
-        assert store.resolve(1, ["http://cwc.sl.test/"])["http://cwc.sl.test/"]["url"] == "http://cwc.sl.test/index.htm"
+        assert (
+            store.resolve(1, ["http://cwc.sl.test/"])["http://cwc.sl.test/"]["url"]
+            == "http://cwc.sl.test/index.htm"
+        )
     with Store(path) as store:  # a second open changes nothing
         assert store.db.execute("SELECT count(*) FROM redirects").fetchone()[0] == 1
 
@@ -58,14 +73,21 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
 def test_an_old_store_is_read_as_what_it_was(tmp_path):
     old_store(tmp_path / "auditor.sqlite")
     config = tmp_path / "site.yaml"
-    config.write_text(yaml.safe_dump({"school": "示例大学", "start_urls": ["http://www.sl.test/"],
-                                      "allowed_domains": ["sl.test"]}, allow_unicode=True), "utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {"school": "示例大学", "start_urls": ["http://www.sl.test/"], "allowed_domains": ["sl.test"]},
+            allow_unicode=True,
+        ),
+        "utf-8",
+    )
     cfg = load_config(config)
     with Store(cfg.store) as store:
         items = {it.id: it for it in run_audit(store, cfg, load_checklist(), date(2024, 11, 20)).items}
     # its shape was never measured: not judged an empty column
     assert items["moe-16"].status == "ok" and not items["moe-16"].evidence[0].empty
-    assert items["moe-20"].status != "inconclusive"  # the 目录 link resolved (to a home page: not evidence either)
+    assert (
+        items["moe-20"].status != "inconclusive"
+    )  # the 目录 link resolved (to a home page: not evidence either)
 
 
 def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
@@ -77,7 +99,12 @@ def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
     with pytest.raises(InputError, match="newer auditor"):
         Store(path)
     config = tmp_path / "site.yaml"
-    config.write_text(yaml.safe_dump({"school": "示例大学", "start_urls": ["http://www.sl.test/"],
-                                      "allowed_domains": ["sl.test"]}, allow_unicode=True), "utf-8")
+    config.write_text(
+        yaml.safe_dump(
+            {"school": "示例大学", "start_urls": ["http://www.sl.test/"], "allowed_domains": ["sl.test"]},
+            allow_unicode=True,
+        ),
+        "utf-8",
+    )
     proc = run_auditor("audit", "--config", str(config))
     assert proc.returncode == 2 and "newer auditor" in proc.stderr and "Traceback" not in proc.stderr

@@ -49,8 +49,9 @@ class _Handler(BaseHTTPRequestHandler):
             host, path = (parts.hostname or ""), parts.path + ("?" + parts.query if parts.query else "")
         else:
             host, path = (self.headers.get("Host") or "").split(":")[0].lower(), self.path
-        status, headers, body = self._lookup(site, host, path, head, self.headers.get("If-None-Match"),
-                                             self.headers.get("If-Modified-Since"))
+        status, headers, body = self._lookup(
+            site, host, path, head, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
+        )
         self.server.record(Hit(self.command, host, path, status, via_proxy))
         self.send_response(status)
         for k, v in headers:
@@ -65,8 +66,14 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True  # crawlers hang up after the headers of files they only size up
 
     @staticmethod
-    def _lookup(site: Site, host: str, path: str, head: bool, if_none_match: str | None = None,
-                if_modified_since: str | None = None) -> tuple[int, list[tuple[str, str]], bytes]:
+    def _lookup(
+        site: Site,
+        host: str,
+        path: str,
+        head: bool,
+        if_none_match: str | None = None,
+        if_modified_since: str | None = None,
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         if host != site.domain and not host.endswith("." + site.domain):
             return 403, [("Content-Type", "text/plain")], b"demo proxy: off-site request refused\n"
         if head and host in site.head_refused:
@@ -76,7 +83,11 @@ class _Handler(BaseHTTPRequestHandler):
             return 200, [("Content-Type", "text/html; charset=utf-8")], calendar_page(ym)
         res = site.resources.get((host, path))
         if res is None:
-            return 404, [("Content-Type", "text/html; charset=utf-8")], "<h1>404</h1><p>页面不存在</p>".encode()
+            return (
+                404,
+                [("Content-Type", "text/html; charset=utf-8")],
+                "<h1>404</h1><p>页面不存在</p>".encode(),
+            )
         if res.status != 200:
             return res.status, res.headers, res.body
         validators = [("ETag", res.etag), ("Last-Modified", formatdate(res.modified, usegmt=True))]

@@ -24,14 +24,53 @@ from urllib.parse import quote
 
 import yaml
 
-PAGE_SIZE = {"vsb": 15, "webplus": 14, "static_gbk": 20, "jslist": 50, "hanweb": 15, "drupal": 10, "siteserver": 20}
-HOME = {"vsb": "/index.htm", "webplus": "/main.htm", "static_gbk": "/index.htm", "jslist": "/index.html",
-        "hanweb": "/index.html", "drupal": "/", "siteserver": "/index.shtml"}
-CTYPES = {"pdf": "application/pdf", "xls": "application/vnd.ms-excel", "doc": "application/msword",
-          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-NEWS_WORDS = ["学院", "开展", "主题教育", "实训基地", "校企合作", "技能竞赛", "党史学习", "志愿服务", "新生入学", "安全教育",
-              "教学检查", "产教融合", "专业建设", "课程思政", "科技创新", "劳动教育", "心理健康", "疫情防控", "乡村振兴", "职业技能"]
+PAGE_SIZE = {
+    "vsb": 15,
+    "webplus": 14,
+    "static_gbk": 20,
+    "jslist": 50,
+    "hanweb": 15,
+    "drupal": 10,
+    "siteserver": 20,
+}
+HOME = {
+    "vsb": "/index.htm",
+    "webplus": "/main.htm",
+    "static_gbk": "/index.htm",
+    "jslist": "/index.html",
+    "hanweb": "/index.html",
+    "drupal": "/",
+    "siteserver": "/index.shtml",
+}
+CTYPES = {
+    "pdf": "application/pdf",
+    "xls": "application/vnd.ms-excel",
+    "doc": "application/msword",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+NEWS_WORDS = [
+    "学院",
+    "开展",
+    "主题教育",
+    "实训基地",
+    "校企合作",
+    "技能竞赛",
+    "党史学习",
+    "志愿服务",
+    "新生入学",
+    "安全教育",
+    "教学检查",
+    "产教融合",
+    "专业建设",
+    "课程思政",
+    "科技创新",
+    "劳动教育",
+    "心理健康",
+    "疫情防控",
+    "乡村振兴",
+    "职业技能",
+]
 ROBOTS = b"User-agent: *\nDisallow: /admin/\n"
 
 
@@ -66,7 +105,9 @@ class Site:
     members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # column ref → its URLs
     trap_host: str = ""
     trap_prefix: str = "/calendar.jsp"
-    addresses: dict[str, str] = field(default_factory=dict)  # sub → an IP to use as the host name (benchmarks)
+    addresses: dict[str, str] = field(
+        default_factory=dict
+    )  # sub → an IP to use as the host name (benchmarks)
 
     def host(self, sub: str) -> str:
         if sub in self.addresses:
@@ -85,8 +126,11 @@ class Site:
 
     def expected_pages(self, obey_robots: bool = True) -> set[str]:
         """Every HTML page URL a complete crawl must record (redirect stubs are recorded as chains)."""
-        return {f"http://{h}:{self.port}{p}" for (h, p), r in self.resources.items()
-                if r.kind == "page" and not (obey_robots and r.robots_disallowed)}
+        return {
+            f"http://{h}:{self.port}{p}"
+            for (h, p), r in self.resources.items()
+            if r.kind == "page" and not (obey_robots and r.robots_disallowed)
+        }
 
     def expected_attachments(self) -> set[str]:
         return set(self.attachment_links)
@@ -121,9 +165,11 @@ def _file_bytes(name: str, size: int) -> bytes:
 
 
 def _page(title: str, body: str, charset: str = "UTF-8", head_extra: str = "") -> str:
-    return (f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
-            f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}" />\n'
-            f"<title>{html.escape(title)}</title>{head_extra}</head>\n<body>\n{body}\n</body></html>\n")
+    return (
+        f'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">\n'
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}" />\n'
+        f"<title>{html.escape(title)}</title>{head_extra}</head>\n<body>\n{body}\n</body></html>\n"
+    )
 
 
 def _e(text: str) -> str:
@@ -131,7 +177,11 @@ def _e(text: str) -> str:
 
 
 def load_college(path: str | Path | None = None) -> dict[str, Any]:
-    text = Path(path).read_text("utf-8") if path else resources.files("auditor.demo").joinpath("college.yaml").read_text("utf-8")
+    text = (
+        Path(path).read_text("utf-8")
+        if path
+        else resources.files("auditor.demo").joinpath("college.yaml").read_text("utf-8")
+    )
     return yaml.safe_load(text)
 
 
@@ -140,11 +190,20 @@ class Builder:
 
     def __init__(self, port: int, data: dict[str, Any] | None = None) -> None:
         self.data = data or load_college()
-        self.site = Site(self.data["domain"], port, self.data["hosts"], self.data["site_as_of"], self.data.get("config", {}),
-                         self.data["school"], addresses=self.data.get("addresses", {}))
+        self.site = Site(
+            self.data["domain"],
+            port,
+            self.data["hosts"],
+            self.data["site_as_of"],
+            self.data.get("config", {}),
+            self.data["school"],
+            addresses=self.data.get("addresses", {}),
+        )
         self.rng = random.Random(20221115)
         self.school: str = self.data["school"]
-        self.columns: dict[str, dict[str, Any]] = {f'{c["host"]}:{c["slug"]}': dict(c) for c in self.data["columns"]}
+        self.columns: dict[str, dict[str, Any]] = {
+            f"{c['host']}:{c['slug']}": dict(c) for c in self.data["columns"]
+        }
         self.col_urls: dict[str, str] = {}
         self.article_seq = 3000
         self.portal = next((s for s, h in self.site.hosts.items() if h.get("role") == "portal"), "www")
@@ -154,39 +213,76 @@ class Builder:
     def layout(self, sub: str) -> str:
         return str(self.site.hosts[sub]["layout"])
 
-    def html(self, sub: str, path: str, text: str, status: int = 200, charset: str = "utf-8",
-             header_charset: bool = True, ref: str | None = None, **kw: Any) -> None:
+    def html(
+        self,
+        sub: str,
+        path: str,
+        text: str,
+        status: int = 200,
+        charset: str = "utf-8",
+        header_charset: bool = True,
+        ref: str | None = None,
+        **kw: Any,
+    ) -> None:
         ctype = f"text/html; charset={charset}" if header_charset else "text/html"
         self.site.add(sub, path, Resource(status, text.encode(charset), [("Content-Type", ctype)], **kw))
         if ref:
             self.site.members[ref].add(self.site.url(sub, path))
 
-    def page(self, sub: str, path: str, title: str, crumbs: list[tuple[str, str]], inner: str, **kw: Any) -> None:
+    def page(
+        self, sub: str, path: str, title: str, crumbs: list[tuple[str, str]], inner: str, **kw: Any
+    ) -> None:
         """A page in the host's own chrome (and charset)."""
         gbk = self.layout(sub) == "static_gbk"
         text = getattr(self, "frame_" + self.layout(sub))(sub, title, crumbs, inner)
         if self.site.hosts[sub].get("chrome") == "heavy":
             text = text.replace("</body>", self.furniture(sub) + "</body>", 1)
-        self.html(sub, path, text, charset="gbk" if gbk else "utf-8", header_charset=not (gbk and kw.pop("meta_only", False)), **kw)
+        self.html(
+            sub,
+            path,
+            text,
+            charset="gbk" if gbk else "utf-8",
+            header_charset=not (gbk and kw.pop("meta_only", False)),
+            **kw,
+        )
 
     def furniture(self, sub: str) -> str:
         """What real college pages carry on every page besides their own content (`chrome: heavy`): a
         "最新公告" box of the host's newest articles with dates, in a box no class name marks as furniture
         ('rightbox'), a mega-menu of every column of every host, 友情链接 and a share bar."""
-        newest = sorted((a for key, rows in self.rows.items() if key.startswith(f"{sub}:") for a in rows
-                         if a.get("date") and not a.get("file") and not a.get("status")),
-                        key=lambda a: a["date"], reverse=True)[:5]
-        box = "".join(f'<li><a href="{a["href"]}" title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a["date"]}</span></li>'
-                      for a in newest)
-        menu = "".join(f'<li><a href="{self.site.url(c["host"], self.col_urls[c["host"] + ":" + c["slug"]])}">{_e(c["name"])}</a></li>'
-                       for c in self.columns.values() if not c.get("hidden"))
-        return (f'<div class="rightbox"><h3>最新公告</h3><ul>{box}</ul></div>'
-                f'<div class="nav_all"><ul class="menu">{menu}</ul></div>'
-                '<div class="yqlj">友情链接：<select><option>教育部</option><option>省教育厅</option></select></div>'
-                '<div class="share">分享到：<a href="javascript:;">微信</a><a href="javascript:;">微博</a></div>')
+        newest = sorted(
+            (
+                a
+                for key, rows in self.rows.items()
+                if key.startswith(f"{sub}:")
+                for a in rows
+                if a.get("date") and not a.get("file") and not a.get("status")
+            ),
+            key=lambda a: a["date"],
+            reverse=True,
+        )[:5]
+        box = "".join(
+            f'<li><a href="{a["href"]}" title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a["date"]}</span></li>'
+            for a in newest
+        )
+        menu = "".join(
+            f'<li><a href="{self.site.url(c["host"], self.col_urls[c["host"] + ":" + c["slug"]])}">{_e(c["name"])}</a></li>'
+            for c in self.columns.values()
+            if not c.get("hidden")
+        )
+        return (
+            f'<div class="rightbox"><h3>最新公告</h3><ul>{box}</ul></div>'
+            f'<div class="nav_all"><ul class="menu">{menu}</ul></div>'
+            '<div class="yqlj">友情链接：<select><option>教育部</option><option>省教育厅</option></select></div>'
+            '<div class="share">分享到：<a href="javascript:;">微信</a><a href="javascript:;">微博</a></div>'
+        )
 
     def redirect(self, sub: str, path: str, target: str, status: int = 302) -> None:
-        self.site.add(sub, path, Resource(status, b"", [("Location", target), ("Content-Type", "text/html")], kind="redirect"))
+        self.site.add(
+            sub,
+            path,
+            Resource(status, b"", [("Location", target), ("Content-Type", "text/html")], kind="redirect"),
+        )
 
     def attachment(self, sub: str, path: str, f: dict[str, Any], ref: str, disposition: str = "") -> str:
         name, size, status = f["name"], f.get("size", 20000 + len(f["name"]) * 997), f.get("status", 200)
@@ -194,14 +290,21 @@ class Builder:
         self.site.attachment_links.add(url)
         self.site.members[ref].add(url)
         if status != 200:
-            self.html(sub, path, _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的文件不存在或已被删除。</p>"),
-                      status=status, kind="attachment")
+            self.html(
+                sub,
+                path,
+                _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的文件不存在或已被删除。</p>"),
+                status=status,
+                kind="attachment",
+            )
             return url
         ext = name.rsplit(".", 1)[-1].lower()
         headers = [("Content-Type", CTYPES.get(ext, "application/octet-stream"))]
         if f.get("gbk_filename"):
             # What 博达 download.jsp really sends: raw GBK bytes in the header (latin-1 round-trips them).
-            headers.append(("Content-Disposition", 'attachment; filename="' + name.encode("gbk").decode("latin-1") + '"'))
+            headers.append(
+                ("Content-Disposition", 'attachment; filename="' + name.encode("gbk").decode("latin-1") + '"')
+            )
         elif disposition == "utf8":
             headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}"))
         self.site.add(sub, path, Resource(200, _file_bytes(name, size), headers, kind="attachment"))
@@ -252,19 +355,37 @@ class Builder:
     def build(self) -> Site:
         if self.data.get("news"):
             news = self.make_news()
-            self.columns[f"{self.portal}:news"] = {"id": 1016, "host": self.portal, "slug": "news", "name": "学校新闻",
-                                                   "category": "新闻中心", "generated": news, "path": self.data["news"].get("path")}
+            self.columns[f"{self.portal}:news"] = {
+                "id": 1016,
+                "host": self.portal,
+                "slug": "news",
+                "name": "学校新闻",
+                "category": "新闻中心",
+                "generated": news,
+                "path": self.data["news"].get("path"),
+            }
         for key, col in self.columns.items():
             self.col_urls[key] = col.get("path") or self.column_path(self.layout(col["host"]), col)
-        self.rows = {key: self.articles(col) for key, col in self.columns.items() if not (col.get("waf") or col.get("status"))}
+        self.rows = {
+            key: self.articles(col)
+            for key, col in self.columns.items()
+            if not (col.get("waf") or col.get("status"))
+        }
         self.redirect("", "/", self.site.url(self.portal, "/"), 302)
         for sub in self.site.hosts:
             self.build_host(sub)
         for key, col in self.columns.items():
             self.column(key, col)
         for p in self.data.get("pages", []):
-            self.page(p["host"], p["path"], p["title"], [(p.get("crumb", p["title"]), "")],
-                      self.article_inner(p["host"], {"title": p["title"], "date": p.get("date"), "body": p["body"], "id": 0}, ""))
+            self.page(
+                p["host"],
+                p["path"],
+                p["title"],
+                [(p.get("crumb", p["title"]), "")],
+                self.article_inner(
+                    p["host"], {"title": p["title"], "date": p.get("date"), "body": p["body"], "id": 0}, ""
+                ),
+            )
         if self.xxgk and self.data.get("directory"):
             self.build_directory()
         self.portal_extras()
@@ -277,15 +398,26 @@ class Builder:
         if h.get("refuse_head"):
             self.site.head_refused.add(self.site.host(sub))
         if h.get("role"):
-            self.site.add(sub, "/robots.txt", Resource(200, ROBOTS, [("Content-Type", "text/plain")], kind="robots"))
+            self.site.add(
+                sub, "/robots.txt", Resource(200, ROBOTS, [("Content-Type", "text/plain")], kind="robots")
+            )
         root = h.get("root", "page")
         if home != "/":
             if root == "js":
-                self.html(sub, "/", '<html><head><meta charset="utf-8"><title>' + _e(h["name"]) + '</title></head><body>'
-                          f'<script type="text/javascript">window.location.href="{home[1:]}";</script></body></html>', kind="redirect")
+                self.html(
+                    sub,
+                    "/",
+                    '<html><head><meta charset="utf-8"><title>' + _e(h["name"]) + "</title></head><body>"
+                    f'<script type="text/javascript">window.location.href="{home[1:]}";</script></body></html>',
+                    kind="redirect",
+                )
             elif root == "meta":
-                self.html(sub, "/", f'<html><head><meta http-equiv="refresh" content="0; url={home}"></head><body></body></html>',
-                          kind="redirect")
+                self.html(
+                    sub,
+                    "/",
+                    f'<html><head><meta http-equiv="refresh" content="0; url={home}"></head><body></body></html>',
+                    kind="redirect",
+                )
             else:
                 self.redirect(sub, "/", home)
         self.page(sub, home, "首页", [], self.home_inner(sub))
@@ -297,70 +429,108 @@ class Builder:
         for c in self.host_columns(sub):
             cats.setdefault(c.get("category", ""), []).append(c)
         for cat, cols in cats.items():
-            items = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>' for c in cols)
+            items = "".join(
+                f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>'
+                for c in cols
+            )
             blocks.append(f'<div class="lm"><h3>{_e(cat)}</h3><ul>{items}</ul></div>')
-        pages = "".join(f'<li><a href="{p["path"]}">{_e(p["title"])}</a></li>' for p in self.data.get("pages", []) if p["host"] == sub)
+        pages = "".join(
+            f'<li><a href="{p["path"]}">{_e(p["title"])}</a></li>'
+            for p in self.data.get("pages", [])
+            if p["host"] == sub
+        )
         if pages:
             blocks.append(f'<div class="lm"><ul>{pages}</ul></div>')
         if h.get("role") == "xxgk" and self.data.get("directory"):
             d = self.data["directory"]
             blocks.insert(0, f'<div class="gkml"><a href="{d["path"]}">信息公开目录</a></div>')
         if h.get("role") == "portal":
-            others = "".join(f'<a href="{self.site.url(s, "/")}">{_e(o["name"])}</a> '
-                             for s, o in self.site.hosts.items() if s != sub)
+            others = "".join(
+                f'<a href="{self.site.url(s, "/")}">{_e(o["name"])}</a> '
+                for s, o in self.site.hosts.items()
+                if s != sub
+            )
             blocks.append(f'<div class="links">{others}</div>')
         for text, url in h.get("offsite", []):
             blocks.append(f'<a href="{_e(url)}">{_e(text)}</a>')
-        back = "" if h.get("role") == "portal" else f'<a href="{self.site.url(self.portal, "/")}">学校主页</a>'
+        back = (
+            "" if h.get("role") == "portal" else f'<a href="{self.site.url(self.portal, "/")}">学校主页</a>'
+        )
         return "".join(blocks) + back
 
     @staticmethod
     def column_path(layout: str, col: dict[str, Any]) -> str:
-        return {"vsb": f"/xxgklm1/{col['slug']}.htm", "webplus": f"/{col['id']}/list.htm",
-                "static_gbk": f"/gksx/{col['slug']}/index.htm", "jslist": f"/{col['slug']}/index.html",
-                "hanweb": f"/col/col{col['id']}/index.html", "drupal": f"/{col['slug']}",
-                "siteserver": f"/{col['slug']}/index.shtml"}[layout]
+        return {
+            "vsb": f"/xxgklm1/{col['slug']}.htm",
+            "webplus": f"/{col['id']}/list.htm",
+            "static_gbk": f"/gksx/{col['slug']}/index.htm",
+            "jslist": f"/{col['slug']}/index.html",
+            "hanweb": f"/col/col{col['id']}/index.html",
+            "drupal": f"/{col['slug']}",
+            "siteserver": f"/{col['slug']}/index.shtml",
+        }[layout]
 
     def article_path(self, col: dict[str, Any], a: dict[str, Any]) -> str:
         d = (a.get("date") or "2022-01-01").replace("-", "")
         webplus = f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm"
-        if self.site.hosts[col["host"]].get("hashed"):  # WebPlus sites that file articles under two hex levels
+        if self.site.hosts[col["host"]].get(
+            "hashed"
+        ):  # WebPlus sites that file articles under two hex levels
             webplus = f"/{_hex(a['id'], n=2)}/{_hex(col['id'], a['id'], n=2)}/c{col['id']}a{a['id']}/page.htm"
-        return {"vsb": f"/info/{col['id']}/{a['id']}.htm", "webplus": webplus,
-                "static_gbk": f"/gksx/{col['slug']}/{a.get('date') or 'undated'}/{a['id']}.html",
-                "jslist": f"/news/{d[:4]}/{d[4:8]}/{a['id']}.html",
-                "hanweb": f"/art/{d[:4]}/{int(d[4:6])}/{int(d[6:8])}/art_{col['id']}_{a['id']}.html",
-                "drupal": f"/node/{a['id']}", "siteserver": f"/{col['slug']}/{610652796534000 + a['id'] * 7919}.shtml"}[
-            self.layout(col["host"])]
+        return {
+            "vsb": f"/info/{col['id']}/{a['id']}.htm",
+            "webplus": webplus,
+            "static_gbk": f"/gksx/{col['slug']}/{a.get('date') or 'undated'}/{a['id']}.html",
+            "jslist": f"/news/{d[:4]}/{d[4:8]}/{a['id']}.html",
+            "hanweb": f"/art/{d[:4]}/{int(d[4:6])}/{int(d[6:8])}/art_{col['id']}_{a['id']}.html",
+            "drupal": f"/node/{a['id']}",
+            "siteserver": f"/{col['slug']}/{610652796534000 + a['id'] * 7919}.shtml",
+        }[self.layout(col["host"])]
 
     def attachment_path(self, col: dict[str, Any], a: dict[str, Any], name: str) -> tuple[str, str]:
         """(path, Content-Disposition style) for an attachment, as the host's CMS names it."""
         ext = name.rsplit(".", 1)[-1]
         h = _hex(col["host"], a["id"], name)
         month = (a.get("date") or "2022-01")[:7]
-        return {"vsb": (f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1407739091&wbfileid={h}", "utf8"),
-                "webplus": (f"/_upload/article/files/{h[:2]}/{h[2:4]}/{h}/{_hex(name, n=8)}-{h[4:8]}.{ext}", ""),
-                "static_gbk": (f"/docs/{month}/{h}.{ext}", ""),
-                "jslist": (f"/attach/file/{month[:4]}/{h}.{ext}", ""),
-                "hanweb": (f"/module/download/downfile.jsp?classid=0&filename={h}.{ext}", "utf8"),
-                "drupal": (f"/sites/default/files/{month}/{quote(name)}", ""),
-                "siteserver": (f"/uploadfile/{month[:4]}/{month[5:7]}{int(h[:2], 16) % 28 + 1:02d}/"
-                               f"{month.replace('-', '')}{int(h[:6], 16) % 1000000:06d}.{ext}", "")}[self.layout(col["host"])]
+        return {
+            "vsb": (
+                f"/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1407739091&wbfileid={h}",
+                "utf8",
+            ),
+            "webplus": (f"/_upload/article/files/{h[:2]}/{h[2:4]}/{h}/{_hex(name, n=8)}-{h[4:8]}.{ext}", ""),
+            "static_gbk": (f"/docs/{month}/{h}.{ext}", ""),
+            "jslist": (f"/attach/file/{month[:4]}/{h}.{ext}", ""),
+            "hanweb": (f"/module/download/downfile.jsp?classid=0&filename={h}.{ext}", "utf8"),
+            "drupal": (f"/sites/default/files/{month}/{quote(name)}", ""),
+            "siteserver": (
+                f"/uploadfile/{month[:4]}/{month[5:7]}{int(h[:2], 16) % 28 + 1:02d}/"
+                f"{month.replace('-', '')}{int(h[:6], 16) % 1000000:06d}.{ext}",
+                "",
+            ),
+        }[self.layout(col["host"])]
 
     # ------------------------------------------------------------------ columns
     def column(self, key: str, col: dict[str, Any]) -> None:
         sub, path = col["host"], self.col_urls[key]
         self.site.members[key].add(self.site.url(sub, path))
         if col.get("waf"):
-            self.html(sub, path, _page("安全验证", '<script>var safeline_bot_challenge="7f3e";document.cookie="sl-session=";'
-                                                   '</script><p>请开启JavaScript并刷新该页。</p>'), status=col["waf"])
+            self.html(
+                sub,
+                path,
+                _page(
+                    "安全验证",
+                    '<script>var safeline_bot_challenge="7f3e";document.cookie="sl-session=";'
+                    "</script><p>请开启JavaScript并刷新该页。</p>",
+                ),
+                status=col["waf"],
+            )
             return
         if col.get("status"):
             self.html(sub, path, _page("404", "<h1>404 Not Found</h1>"), status=col["status"])
             return
         arts = self.rows[key]
         size = PAGE_SIZE[self.layout(sub)]
-        chunks = [arts[i:i + size] for i in range(0, len(arts), size)] or [[]]
+        chunks = [arts[i : i + size] for i in range(0, len(arts), size)] or [[]]
         getattr(self, "list_" + self.layout(sub))(key, col, path, chunks)
         for a in arts:
             if a.get("file"):
@@ -372,8 +542,13 @@ class Builder:
         sub = col["host"]
         path = path or a.get("href") or self.article_path(col, a)
         if a.get("status"):  # listed, but the article itself is gone (deleted, or moved by a CMS migration)
-            self.html(sub, path, _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p>"),
-                      status=a["status"], ref=key)
+            self.html(
+                sub,
+                path,
+                _page("404 Not Found", "<h1>404 Not Found</h1><p>您访问的页面不存在或已被删除。</p>"),
+                status=a["status"],
+                ref=key,
+            )
             return
         files = []
         for f in a.get("attachments", []):
@@ -385,155 +560,301 @@ class Builder:
             fpath, _ = self.attachment_path(col, a, a["embed_pdf"])
             self.attachment(sub, fpath, {"name": a["embed_pdf"], "size": 180000}, key)
         crumbs = [(col.get("category", ""), ""), (col["name"], self.col_urls[key])]
-        self.page(sub, path, a["title"], crumbs, self.article_inner(sub, a, self.files_html(sub, files), col, a.get("embed_pdf")),
-                  ref=key)
+        self.page(
+            sub,
+            path,
+            a["title"],
+            crumbs,
+            self.article_inner(sub, a, self.files_html(sub, files), col, a.get("embed_pdf")),
+            ref=key,
+        )
         if a.get("split"):  # a long article split over two pages (VSB: 1673.htm, 1673_2.htm)
-            self.page(sub, path.replace(".htm", "_2.htm"), a["title"], crumbs,
-                      self.article_inner(sub, dict(a, body="（续）会议要求，各单位要切实抓好落实。", split=False), ""), ref=key)
+            self.page(
+                sub,
+                path.replace(".htm", "_2.htm"),
+                a["title"],
+                crumbs,
+                self.article_inner(
+                    sub, dict(a, body="（续）会议要求，各单位要切实抓好落实。", split=False), ""
+                ),
+                ref=key,
+            )
 
     def files_html(self, sub: str, files: list[tuple[str, str]]) -> str:
         if not files:
             return ""
         layout = self.layout(sub)
         if layout == "vsb":
-            rows = "".join(f'<li>附件【<a href="{_e(p)}" target="_blank">{_e(n)}</a>】已下载<span id="nattach{_hex(p, n=6)}">'
-                           f'<script>getClickTimes("{_hex(p, n=6)}")</script></span>次</li>' for p, n in files)
+            rows = "".join(
+                f'<li>附件【<a href="{_e(p)}" target="_blank">{_e(n)}</a>】已下载<span id="nattach{_hex(p, n=6)}">'
+                f'<script>getClickTimes("{_hex(p, n=6)}")</script></span>次</li>'
+                for p, n in files
+            )
             return f'<div class="fj"><p>相关附件：</p><ul>{rows}</ul></div>'
         if layout == "drupal":
-            rows = "".join(f'<span class="file file--mime-application-pdf"><a href="{_e(p)}" type="application/pdf">{_e(n)}</a></span>'
-                           for p, n in files)
+            rows = "".join(
+                f'<span class="file file--mime-application-pdf"><a href="{_e(p)}" type="application/pdf">{_e(n)}</a></span>'
+                for p, n in files
+            )
             return f'<div class="field--name-field-attachments">{rows}</div>'
         return "".join(f'<p>附件：<a href="{_e(p)}">{_e(n)}</a></p>' for p, n in files)
 
     # ------------------------------------------------------------------ 博达 VSB
     def frame_vsb(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
         name = self.site.hosts[sub]["name"]
-        nav = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>'
-                      for c in self.host_columns(sub)[:8])
-        crumb = " &gt;&gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.htm"), *crumbs] if t)
+        nav = "".join(
+            f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>'
+            for c in self.host_columns(sub)[:8]
+        )
+        crumb = " &gt;&gt; ".join(
+            f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.htm"), *crumbs] if t
+        )
         foot = '<a href="/admin/login.jsp">管理登录</a>' if self.site.hosts[sub].get("role") else ""
-        return _page(f"{title}-{name}",
-                     f'<div class="header"><a href="/index.htm"><img src="/images/logo.png" alt="{_e(name)}"/></a></div>\n'
-                     f'<div class="nav"><ul><li><a href="/index.htm">首页</a></li>{nav}</ul></div>\n'
-                     f'<div class="dqwz">当前位置: {crumb}</div>\n{inner}\n'
-                     f'<div class="footer">版权所有 © {self.school} 备案号：ICP备12345678号 {foot}</div>',
-                     head_extra='<script type="text/javascript" src="/system/resource/js/counter.js"></script>')
+        return _page(
+            f"{title}-{name}",
+            f'<div class="header"><a href="/index.htm"><img src="/images/logo.png" alt="{_e(name)}"/></a></div>\n'
+            f'<div class="nav"><ul><li><a href="/index.htm">首页</a></li>{nav}</ul></div>\n'
+            f'<div class="dqwz">当前位置: {crumb}</div>\n{inner}\n'
+            f'<div class="footer">版权所有 © {self.school} 备案号：ICP备12345678号 {foot}</div>',
+            head_extra='<script type="text/javascript" src="/system/resource/js/counter.js"></script>',
+        )
 
     def list_vsb(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
         n = len(chunks)
         stem = path[: -len(".htm")]
         paths = [path] + [f"{stem}/{n - k + 1}.htm" for k in range(2, n + 1)]  # VSB numbers pages backwards
         for k, (chunk, p) in enumerate(zip(chunks, paths, strict=True)):
-            rows = "".join(f'<li id="line_u9_{j}"><a href="{self.rel(p, a["href"])}" target="_blank" '
-                           f'title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a.get("date") or ""}</span></li>'
-                           for j, a in enumerate(chunk)) or self.blank(col, "<li>{}</li>", "暂无内容")
+            rows = "".join(
+                f'<li id="line_u9_{j}"><a href="{self.rel(p, a["href"])}" target="_blank" '
+                f'title="{_e(a["title"])}">{_e(a["title"])}</a><span>{a.get("date") or ""}</span></li>'
+                for j, a in enumerate(chunk)
+            ) or self.blank(col, "<li>{}</li>", "暂无内容")
             pager = ""
             if n > 1:
-                links = [f'<a href="{self.rel(p, paths[0])}">首页</a>', f'<a href="{self.rel(p, paths[k - 1])}">上页</a>'] if k else []
-                links += [f'<a href="{self.rel(p, q)}">{i + 1}</a>' if i != k else f"<span>{i + 1}</span>"
-                          for i, q in enumerate(paths) if abs(i - k) <= 2]
+                links = (
+                    [
+                        f'<a href="{self.rel(p, paths[0])}">首页</a>',
+                        f'<a href="{self.rel(p, paths[k - 1])}">上页</a>',
+                    ]
+                    if k
+                    else []
+                )
+                links += [
+                    f'<a href="{self.rel(p, q)}">{i + 1}</a>' if i != k else f"<span>{i + 1}</span>"
+                    for i, q in enumerate(paths)
+                    if abs(i - k) <= 2
+                ]
                 if k < n - 1:
-                    links += [f'<a href="{self.rel(p, paths[k + 1])}">下页</a>', f'<a href="{self.rel(p, paths[-1])}">尾页</a>']
-                pager = (f'<div class="pb_sys_common pb_sys_normal"><span class="p_pages">{"".join(links)}</span>'
-                         f'<span class="p_t">共{n}页</span></div>')
-            self.page(col["host"], p, col["name"], [(col.get("category", ""), ""), (col["name"], "")],
-                      f'<div class="list"><h2>{_e(col["name"])}</h2><ul>{rows}</ul>{pager}</div>', ref=key)
+                    links += [
+                        f'<a href="{self.rel(p, paths[k + 1])}">下页</a>',
+                        f'<a href="{self.rel(p, paths[-1])}">尾页</a>',
+                    ]
+                pager = (
+                    f'<div class="pb_sys_common pb_sys_normal"><span class="p_pages">{"".join(links)}</span>'
+                    f'<span class="p_t">共{n}页</span></div>'
+                )
+            self.page(
+                col["host"],
+                p,
+                col["name"],
+                [(col.get("category", ""), ""), (col["name"], "")],
+                f'<div class="list"><h2>{_e(col["name"])}</h2><ul>{rows}</ul>{pager}</div>',
+                ref=key,
+            )
 
     # ------------------------------------------------------------------ WebPlus (Sudy)
     def frame_webplus(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
-        cols = "".join(f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>' for c in self.host_columns(sub))
+        cols = "".join(
+            f'<li><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></li>'
+            for c in self.host_columns(sub)
+        )
         path = "<span class='possplit'>&nbsp;&gt;&nbsp;</span>".join(
-            f'<a href="{u or "#"}" target="_self">{_e(t)}</a>' for t, u in [("首页", "/main.htm"), *crumbs[-1:]] if t)
-        return _page(title, f'<div class="wp_nav"><ul>{cols}</ul></div><div class="col_path"><span>您现在的位置：</span>{path}</div>'
-                     f'{inner}<div class="foot">{_e(self.site.hosts[sub]["name"])} 版权所有</div>')
+            f'<a href="{u or "#"}" target="_self">{_e(t)}</a>'
+            for t, u in [("首页", "/main.htm"), *crumbs[-1:]]
+            if t
+        )
+        return _page(
+            title,
+            f'<div class="wp_nav"><ul>{cols}</ul></div><div class="col_path"><span>您现在的位置：</span>{path}</div>'
+            f'{inner}<div class="foot">{_e(self.site.hosts[sub]["name"])} 版权所有</div>',
+        )
 
-    def list_webplus(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+    def list_webplus(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
         total = sum(map(len, chunks))
         first = self.host_columns(col["host"])[0] is col and chunks[0]
         for k, chunk in enumerate(chunks):
             p = f"/{col['id']}/list{'' if k == 0 else k + 1}.htm"
-            rows = "".join(f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{a["href"]}\' '
-                           f'target=\'_blank\' title=\'{_e(a["title"])}\'>{_e(a["title"][:16])}…</a></span>'
-                           f'<span class="news_meta">{a.get("date") or ""}</span></li>' for j, a in enumerate(chunk))
-            nxt = f'<a href="/{col["id"]}/list{k + 2}.htm" class="next">下一页&gt;&gt;</a>' if k < len(chunks) - 1 else ""
+            rows = "".join(
+                f'<li class="news n{j + 1} clearfix"><span class="news_title"><a href=\'{a["href"]}\' '
+                f"target='_blank' title='{_e(a['title'])}'>{_e(a['title'][:16])}…</a></span>"
+                f'<span class="news_meta">{a.get("date") or ""}</span></li>'
+                for j, a in enumerate(chunk)
+            )
+            nxt = (
+                f'<a href="/{col["id"]}/list{k + 2}.htm" class="next">下一页&gt;&gt;</a>'
+                if k < len(chunks) - 1
+                else ""
+            )
             pager = f'<div class="wp_paging">每页 {PAGE_SIZE["webplus"]} 记录 总共 {total} 记录 {nxt} 页码 {k + 1} / {len(chunks)}</div>'
-            self.page(col["host"], p, col["name"], [(col["name"], path)], f'<ul class="news_list list">{rows}</ul>{pager}', ref=key)
+            self.page(
+                col["host"],
+                p,
+                col["name"],
+                [(col["name"], path)],
+                f'<ul class="news_list list">{rows}</ul>{pager}',
+                ref=key,
+            )
         if first:  # WebPlus /_redirect?… links (home-page shortcuts) answer 302 to the article
             a = chunks[0][0]
-            self.redirect(col["host"], f"/_redirect?siteId=12&columnId={col['id']}&articleId={a['id']}", self.article_path(col, a))
+            self.redirect(
+                col["host"],
+                f"/_redirect?siteId=12&columnId={col['id']}&articleId={a['id']}",
+                self.article_path(col, a),
+            )
             home = HOME["webplus"]
             res = self.site.resources[(self.site.host(col["host"]), home)]
-            res.body = res.body.replace(b"</body>", f'<a href="/_redirect?siteId=12&amp;columnId={col["id"]}&amp;articleId={a["id"]}">'
-                                        f'{_e(a["title"])}（快速入口）</a></body>'.encode())
+            res.body = res.body.replace(
+                b"</body>",
+                f'<a href="/_redirect?siteId=12&amp;columnId={col["id"]}&amp;articleId={a["id"]}">'
+                f"{_e(a['title'])}（快速入口）</a></body>".encode(),
+            )
 
     # ------------------------------------------------------------------ static site in GBK (refuses HEAD)
     def frame_static_gbk(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
-        crumb = " -&gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in crumbs[-1:] if t) or "首页"
-        return _page(f"{title}_{self.site.hosts[sub]['name']}",
-                     f'<table width="100%"><tr><td class="top"><a href="/index.htm">{_e(self.site.hosts[sub]["name"])}</a></td></tr></table>'
-                     f'<div class="weizhi">您现在的位置： <a href="/index.htm">首页</a> -&gt; {crumb}</div>{inner}', charset="gbk")
+        crumb = (
+            " -&gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in crumbs[-1:] if t)
+            or "首页"
+        )
+        return _page(
+            f"{title}_{self.site.hosts[sub]['name']}",
+            f'<table width="100%"><tr><td class="top"><a href="/index.htm">{_e(self.site.hosts[sub]["name"])}</a></td></tr></table>'
+            f'<div class="weizhi">您现在的位置： <a href="/index.htm">首页</a> -&gt; {crumb}</div>{inner}',
+            charset="gbk",
+        )
 
-    def list_static_gbk(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+    def list_static_gbk(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
         arts = [a for chunk in chunks for a in chunk]
-        rows = "".join(f'<tr><td><a href="{self.rel(path, a["href"])}">{_e(a["title"])}</a></td>'
-                       f'<td>{"[" + a["date"] + "]" if a.get("date") else ""}</td></tr>' for a in arts) or self.blank(col, "<tr><td>{}</td></tr>", "暂无内容")
-        self.page(col["host"], path, col["name"], [(col["name"], "")], f'<table class="list">{rows}</table>', meta_only=True, ref=key)
+        rows = "".join(
+            f'<tr><td><a href="{self.rel(path, a["href"])}">{_e(a["title"])}</a></td>'
+            f"<td>{'[' + a['date'] + ']' if a.get('date') else ''}</td></tr>"
+            for a in arts
+        ) or self.blank(col, "<tr><td>{}</td></tr>", "暂无内容")
+        self.page(
+            col["host"],
+            path,
+            col["name"],
+            [(col["name"], "")],
+            f'<table class="list">{rows}</table>',
+            meta_only=True,
+            ref=key,
+        )
 
     # ------------------------------------------------------------------ lists filled by JavaScript
     def frame_jslist(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
-        crumb = " &gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.html"), *crumbs[-1:]] if t)
-        return _page(f"{title}-{self.site.hosts[sub]['name']}", f'<div class="position">您的位置：{crumb}</div>{inner}')
+        crumb = " &gt; ".join(
+            f'<a href="{u}">{_e(t)}</a>' if u else _e(t)
+            for t, u in [("首页", "/index.html"), *crumbs[-1:]]
+            if t
+        )
+        return _page(
+            f"{title}-{self.site.hosts[sub]['name']}", f'<div class="position">您的位置：{crumb}</div>{inner}'
+        )
 
-    def list_jslist(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
-        data = [{"title": a["title"], "url": a["href"], "date": a.get("date")} for chunk in chunks for a in chunk]
-        script = ("<script type=\"text/javascript\">\nvar listData = " + json.dumps(data, ensure_ascii=False) + ";\n"
-                  "var ul = document.getElementById('newsList');\n"
-                  "listData.forEach(function (n) { ul.innerHTML += '<li><a href=\"' + n.url + '\">' + n.title + '</a><span>' + n.date + '</span></li>'; });\n"
-                  "</script>")
-        self.page(col["host"], path, col["name"], [(col["name"], "")], f'<ul id="newsList"></ul>{script}', ref=key)
+    def list_jslist(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
+        data = [
+            {"title": a["title"], "url": a["href"], "date": a.get("date")} for chunk in chunks for a in chunk
+        ]
+        script = (
+            '<script type="text/javascript">\nvar listData = ' + json.dumps(data, ensure_ascii=False) + ";\n"
+            "var ul = document.getElementById('newsList');\n"
+            "listData.forEach(function (n) { ul.innerHTML += '<li><a href=\"' + n.url + '\">' + n.title + '</a><span>' + n.date + '</span></li>'; });\n"
+            "</script>"
+        )
+        self.page(
+            col["host"], path, col["name"], [(col["name"], "")], f'<ul id="newsList"></ul>{script}', ref=key
+        )
 
     # ------------------------------------------------------------------ 大汉 Hanweb (lists in <script type="text/xml">)
     def frame_hanweb(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
-        crumb = " &gt; ".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.html"), *crumbs] if t)
-        return _page(f"{self.site.hosts[sub]['name']} {title}",
-                     f'<table class="top"><tr><td><img src="/images/banner.jpg"></td></tr></table>'
-                     f'<table width="100%"><tr><td class="bt-position">当前位置：{crumb}</td></tr></table>{inner}'
-                     f'<div class="bottom">主办：{_e(self.school)}</div>',
-                     head_extra=f'<meta name="SiteName" content="{_e(self.site.hosts[sub]["name"])}">')
+        crumb = " &gt; ".join(
+            f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.html"), *crumbs] if t
+        )
+        return _page(
+            f"{self.site.hosts[sub]['name']} {title}",
+            f'<table class="top"><tr><td><img src="/images/banner.jpg"></td></tr></table>'
+            f'<table width="100%"><tr><td class="bt-position">当前位置：{crumb}</td></tr></table>{inner}'
+            f'<div class="bottom">主办：{_e(self.school)}</div>',
+            head_extra=f'<meta name="SiteName" content="{_e(self.site.hosts[sub]["name"])}">',
+        )
 
-    def list_hanweb(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
-        records = "".join(f'<record><![CDATA[\n<li><a href="{a["href"]}" target="_blank" title="{_e(a["title"])}">'
-                          f'{_e(a["title"])}</a><span class="bt-data-time">{a.get("date") or ""}</span></li>]]></record>'
-                          for chunk in chunks for a in chunk)
-        body = (f'<div class="bt-list"><h2>{_e(col["name"])}</h2><div id="{col["id"]}">'
-                f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1'
-                f'&path=/&columnid={col["id"]}&unitid=4567&permissiontype=0"></a>]]></nextgroup>'
-                f'<recordset>{records}</recordset></datastore></script></div>'
-                f"{'' if records else self.blank(col, '<p>{}</p>', '暂无信息')}</div>")
+    def list_hanweb(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
+        records = "".join(
+            f'<record><![CDATA[\n<li><a href="{a["href"]}" target="_blank" title="{_e(a["title"])}">'
+            f'{_e(a["title"])}</a><span class="bt-data-time">{a.get("date") or ""}</span></li>]]></record>'
+            for chunk in chunks
+            for a in chunk
+        )
+        body = (
+            f'<div class="bt-list"><h2>{_e(col["name"])}</h2><div id="{col["id"]}">'
+            f'<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&webid=1'
+            f'&path=/&columnid={col["id"]}&unitid=4567&permissiontype=0"></a>]]></nextgroup>'
+            f"<recordset>{records}</recordset></datastore></script></div>"
+            f"{'' if records else self.blank(col, '<p>{}</p>', '暂无信息')}</div>"
+        )
         self.page(col["host"], path, col["name"], [(col["name"], "")], body, ref=key)
 
     # ------------------------------------------------------------------ Drupal
     def frame_drupal(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
-        crumb = "".join(f'<li class="breadcrumb-item"><a href="{u}">{_e(t)}</a></li>' if u else f'<li class="breadcrumb-item">{_e(t)}</li>'
-                        for t, u in [("首页", "/"), *crumbs[-1:]] if t)
-        return _page(f"{title} | {self.site.hosts[sub]['name']}",
-                     f'<header role="banner"><a href="/" rel="home">{_e(self.school)}</a></header>'
-                     f'<nav class="breadcrumb" aria-labelledby="system-breadcrumb"><ol>{crumb}</ol></nav>'
-                     f'<main role="main">{inner}</main><footer>© {_e(self.school)}</footer>')
+        crumb = "".join(
+            f'<li class="breadcrumb-item"><a href="{u}">{_e(t)}</a></li>'
+            if u
+            else f'<li class="breadcrumb-item">{_e(t)}</li>'
+            for t, u in [("首页", "/"), *crumbs[-1:]]
+            if t
+        )
+        return _page(
+            f"{title} | {self.site.hosts[sub]['name']}",
+            f'<header role="banner"><a href="/" rel="home">{_e(self.school)}</a></header>'
+            f'<nav class="breadcrumb" aria-labelledby="system-breadcrumb"><ol>{crumb}</ol></nav>'
+            f'<main role="main">{inner}</main><footer>© {_e(self.school)}</footer>',
+        )
 
-    def list_drupal(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+    def list_drupal(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
         for k, chunk in enumerate(chunks):
             p = path if k == 0 else f"{path}?page={k}"
-            rows = "".join(f'<div class="views-row"><span class="views-field-title"><a href="{a["href"]}" hreflang="zh-hans">'
-                           f'{_e(a["title"])}</a></span><span class="views-field-created">{a.get("date") or ""}</span></div>'
-                           for a in chunk) or self.blank(col, "<p>{}</p>", "暂无内容")
-            pager = "".join(f'<li class="pager__item"><a href="{path}?page={i}">{i + 1}</a></li>'
-                            for i in range(len(chunks)) if abs(i - k) <= 2 and i != k)
+            rows = "".join(
+                f'<div class="views-row"><span class="views-field-title"><a href="{a["href"]}" hreflang="zh-hans">'
+                f'{_e(a["title"])}</a></span><span class="views-field-created">{a.get("date") or ""}</span></div>'
+                for a in chunk
+            ) or self.blank(col, "<p>{}</p>", "暂无内容")
+            pager = "".join(
+                f'<li class="pager__item"><a href="{path}?page={i}">{i + 1}</a></li>'
+                for i in range(len(chunks))
+                if abs(i - k) <= 2 and i != k
+            )
             if k < len(chunks) - 1:
-                pager += f'<li class="pager__item--last"><a href="{path}?page={len(chunks) - 1}">末页 »</a></li>'
-            self.page(col["host"], p, col["name"], [(col["name"], "")],
-                      f'<h1 class="page-title">{_e(col["name"])}</h1><div class="view-content">{rows}</div>'
-                      f'<nav class="pager"><ul>{pager}</ul></nav>', ref=key)
+                pager += (
+                    f'<li class="pager__item--last"><a href="{path}?page={len(chunks) - 1}">末页 »</a></li>'
+                )
+            self.page(
+                col["host"],
+                p,
+                col["name"],
+                [(col["name"], "")],
+                f'<h1 class="page-title">{_e(col["name"])}</h1><div class="view-content">{rows}</div>'
+                f'<nav class="pager"><ul>{pager}</ul></nav>',
+                ref=key,
+            )
 
     # ------------------------------------------------------------------ SiteServer-style .shtml CMS
     # As on 防城港职业技术学院's site (cz-nf.cn/news/tzgg/610652796534853.shtml, seen 2026-12): articles under the
@@ -541,69 +862,132 @@ class Builder:
     # "发布时间:2023-04-23 15:50:31 作者:财务处 信息来源: 浏览量:33次"; lists page forwards (index_2.shtml).
     def frame_siteserver(self, sub: str, title: str, crumbs: list[tuple[str, str]], inner: str) -> str:
         h = self.site.hosts[sub]
-        menu = "".join(f'<li class="nLi"><h3><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></h3></li>'
-                       for c in self.host_columns(sub))
-        crumb = " &gt;".join(f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.shtml"), *crumbs] if t)
-        return _page(f"{title}-{h['name']}",
-                     f'<div class="top"><div class="logo"><img src="/images/logo.png" alt="{_e(h["name"])}"></div>'
-                     f'<ul id="nav" class="nav clearfix">{menu}</ul></div>'
-                     f'<div class="main"><div class="position">当前位置: {crumb}</div>{inner}</div>'
-                     f'<div class="footer"><p>地址：{_e(h.get("address", ""))}　Copyright © {_e(self.school)} 版权所有</p></div>')
+        menu = "".join(
+            f'<li class="nLi"><h3><a href="{self.col_urls[c["host"] + ":" + c["slug"]]}">{_e(c["name"])}</a></h3></li>'
+            for c in self.host_columns(sub)
+        )
+        crumb = " &gt;".join(
+            f'<a href="{u}">{_e(t)}</a>' if u else _e(t) for t, u in [("首页", "/index.shtml"), *crumbs] if t
+        )
+        return _page(
+            f"{title}-{h['name']}",
+            f'<div class="top"><div class="logo"><img src="/images/logo.png" alt="{_e(h["name"])}"></div>'
+            f'<ul id="nav" class="nav clearfix">{menu}</ul></div>'
+            f'<div class="main"><div class="position">当前位置: {crumb}</div>{inner}</div>'
+            f'<div class="footer"><p>地址：{_e(h.get("address", ""))}　Copyright © {_e(self.school)} 版权所有</p></div>',
+        )
 
-    def list_siteserver(self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]) -> None:
+    def list_siteserver(
+        self, key: str, col: dict[str, Any], path: str, chunks: list[list[dict[str, Any]]]
+    ) -> None:
         n = len(chunks)
         paths = [path] + [path.replace("index.shtml", f"index_{k}.shtml") for k in range(2, n + 1)]
         for chunk, p in zip(chunks, paths, strict=True):
-            rows = "".join(f'<li><a href="{a["href"]}" title="{_e(a["title"])}" target="_blank">{_e(a["title"])}</a>'
-                           f'<span class="time">{a.get("date") or ""}</span></li>' for a in chunk) or self.blank(col, "<li>{}</li>", "暂无信息")
-            pager = (f'<div class="page">共{sum(map(len, chunks))}条 ' + "".join(f'<a href="{q}">{i + 1}</a>' for i, q in enumerate(paths))
-                     + "</div>") if n > 1 else ""
-            self.page(col["host"], p, col["name"], [(col.get("category", ""), ""), (col["name"], path)],
-                      f'<div class="list_tit"><h2>{_e(col["name"])}</h2></div><div class="list"><ul>{rows}</ul>{pager}</div>', ref=key)
+            rows = "".join(
+                f'<li><a href="{a["href"]}" title="{_e(a["title"])}" target="_blank">{_e(a["title"])}</a>'
+                f'<span class="time">{a.get("date") or ""}</span></li>'
+                for a in chunk
+            ) or self.blank(col, "<li>{}</li>", "暂无信息")
+            pager = (
+                (
+                    f'<div class="page">共{sum(map(len, chunks))}条 '
+                    + "".join(f'<a href="{q}">{i + 1}</a>' for i, q in enumerate(paths))
+                    + "</div>"
+                )
+                if n > 1
+                else ""
+            )
+            self.page(
+                col["host"],
+                p,
+                col["name"],
+                [(col.get("category", ""), ""), (col["name"], path)],
+                f'<div class="list_tit"><h2>{_e(col["name"])}</h2></div><div class="list"><ul>{rows}</ul>{pager}</div>',
+                ref=key,
+            )
 
     # ------------------------------------------------------------------ article bodies per layout
-    def article_inner(self, sub: str, a: dict[str, Any], files: str, col: dict[str, Any] | None = None,
-                      embed: str | None = None) -> str:
-        layout, t, body = self.layout(sub), _e(a["title"]), (f"<p>{_e(a['body'])}</p>" if a.get("body") else "")
+    def article_inner(
+        self,
+        sub: str,
+        a: dict[str, Any],
+        files: str,
+        col: dict[str, Any] | None = None,
+        embed: str | None = None,
+    ) -> str:
+        layout, t, body = (
+            self.layout(sub),
+            _e(a["title"]),
+            (f"<p>{_e(a['body'])}</p>" if a.get("body") else ""),
+        )
         d = a.get("date")
         more = f'<div class="page"><a href="{a["id"]}_2.htm">下一页</a></div>' if a.get("split") else ""
         if layout == "vsb":
             when = f"<i>时间：{d}</i>" if d else ""
-            return (f'<form name="_newscontent_fromname"><div class="title_nei"><b>{t}</b>{when}'
-                    f'<i>点击：<script>_showDynClicks("wbnews", 1407739091, {a["id"]})</script></i></div>'
-                    f'<div id="vsb_content"><div class="v_news_content">{body}</div></div>{more}{files}</form>')
+            return (
+                f'<form name="_newscontent_fromname"><div class="title_nei"><b>{t}</b>{when}'
+                f'<i>点击：<script>_showDynClicks("wbnews", 1407739091, {a["id"]})</script></i></div>'
+                f'<div id="vsb_content"><div class="v_news_content">{body}</div></div>{more}{files}</form>'
+            )
         if layout == "webplus":
             player = ""
             if embed and col is not None:
                 fpath, _ = self.attachment_path(col, a, embed)
-                player = (f'<div class="wp_pdf_player" pdfsrc="{fpath}" sudyfile-attr="{{\'title\':\'{embed}\'}}" '
-                          f'style="width:100%;height:800px"></div>')
-            return (f'<div class="article"><h1 class="arti_title">{t}</h1><p class="arti_metas">'
-                    + (f'<span class="arti_update">发布时间：{d}</span>' if d else "")
-                    + f"<span class=\"arti_views\">浏览次数：<span class=\"WP_VisitCount\">371</span></span></p><div class='entry'>"
-                    f"<div class='read'><div class='wp_articlecontent'>{body}{player}{files}</div></div></div></div>")
+                player = (
+                    f'<div class="wp_pdf_player" pdfsrc="{fpath}" sudyfile-attr="{{\'title\':\'{embed}\'}}" '
+                    f'style="width:100%;height:800px"></div>'
+                )
+            return (
+                f'<div class="article"><h1 class="arti_title">{t}</h1><p class="arti_metas">'
+                + (f'<span class="arti_update">发布时间：{d}</span>' if d else "")
+                + f'<span class="arti_views">浏览次数：<span class="WP_VisitCount">371</span></span></p><div class=\'entry\'>'
+                f"<div class='read'><div class='wp_articlecontent'>{body}{player}{files}</div></div></div></div>"
+            )
         if layout == "static_gbk":
-            when = f'<div class="sj">发布日期:{d} 作者: 来源:{_e(self.site.hosts[sub]["name"])}</div>' if d else ""
+            when = (
+                f'<div class="sj">发布日期:{d} 作者: 来源:{_e(self.site.hosts[sub]["name"])}</div>'
+                if d
+                else ""
+            )
             return f'<h2 class="bt">{t}</h2>{when}<div class="content">{body}{files}</div>'
         if layout == "jslist":
-            when = f'<div class="info">【作者:jyc | 发布日期:{d} | 点击数:<span>1024</span>】</div>' if d else ""
+            when = (
+                f'<div class="info">【作者:jyc | 发布日期:{d} | 点击数:<span>1024</span>】</div>' if d else ""
+            )
             return f'<div class="detail"><h1>{t}</h1>{when}<div class="article">{body}{files}</div></div>'
         if layout == "hanweb":
-            when = f'<span class="fbsj">发布日期：{d[:4]}-{d[5:7]}-{d[8:]}　来源：{_e(self.site.hosts[sub]["name"])}</span>' if d else ""
-            return (f'<div class="article-title"><h2>{t}</h2></div><div class="article-meta">{when}</div>'
-                    f'<div id="zoom">{body}{files}</div>')
+            when = (
+                f'<span class="fbsj">发布日期：{d[:4]}-{d[5:7]}-{d[8:]}　来源：{_e(self.site.hosts[sub]["name"])}</span>'
+                if d
+                else ""
+            )
+            return (
+                f'<div class="article-title"><h2>{t}</h2></div><div class="article-meta">{when}</div>'
+                f'<div id="zoom">{body}{files}</div>'
+            )
         if layout == "siteserver":
-            when = (f'<div class="info">发布时间:{d} 15:50:31 作者:{_e(self.site.hosts[sub].get("dept", ""))} 信息来源: '
-                    f'浏览量:33次</div>' if d else '<div class="info">作者: 信息来源: 浏览量:33次</div>')
+            when = (
+                f'<div class="info">发布时间:{d} 15:50:31 作者:{_e(self.site.hosts[sub].get("dept", ""))} 信息来源: '
+                f"浏览量:33次</div>"
+                if d
+                else '<div class="info">作者: 信息来源: 浏览量:33次</div>'
+            )
             return f'<div class="article"><h1 class="title">{t}</h1>{when}<div class="content" id="zoom">{body}{files}</div></div>'
-        when = (f'<div class="node__meta">发布日期：{int(d[:4])}年{d[5:7]}月{d[8:]}日</div>' if d else "")
-        return (f'<article class="node node--type-article"><h1 class="page-title"><span>{t}</span></h1>{when}'
-                f'<div class="field--name-body">{body}</div>{files}</article>')
+        when = f'<div class="node__meta">发布日期：{int(d[:4])}年{d[5:7]}月{d[8:]}日</div>' if d else ""
+        return (
+            f'<article class="node node--type-article"><h1 class="page-title"><span>{t}</span></h1>{when}'
+            f'<div class="field--name-body">{body}</div>{files}</article>'
+        )
 
     # ------------------------------------------------------------------ portal extras, directory, news
     def portal_extras(self) -> None:
         sub = self.portal
-        self.html(sub, "/admin/login.jsp", _page("后台管理登录", "<form>用户名<input name=u></form>"), robots_disallowed=True)
+        self.html(
+            sub,
+            "/admin/login.jsp",
+            _page("后台管理登录", "<form>用户名<input name=u></form>"),
+            robots_disallowed=True,
+        )
         news_key = f"{sub}:news"
         if news_key not in self.columns:
             return
@@ -622,8 +1006,11 @@ class Builder:
                 extra.append(f'<li><a href="/article/{n["id"]}">{_e(n["title"])}</a></li>')
         sess = self.article_path(col, hot[2])
         sep = "?" if "?" not in sess else "&"
-        extra.append(f'<li><a href="{sess};jsessionid=8F3A2B1C9D0E7F6A5B4C3D2E1F0A9B8C">{_e(hot[2]["title"])}</a></li>'
-                     if self.layout(sub) == "vsb" else f'<li><a href="{sess}{sep}sid=8f3a2b1c">{_e(hot[2]["title"])}</a></li>')
+        extra.append(
+            f'<li><a href="{sess};jsessionid=8F3A2B1C9D0E7F6A5B4C3D2E1F0A9B8C">{_e(hot[2]["title"])}</a></li>'
+            if self.layout(sub) == "vsb"
+            else f'<li><a href="{sess}{sep}sid=8f3a2b1c">{_e(hot[2]["title"])}</a></li>'
+        )
         extra.append('<li><a href="/calendar.jsp?ym=2022-11">校历</a></li>')
         home = (self.site.host(sub), HOME[self.layout(sub)])
         res = self.site.resources[home]
@@ -642,16 +1029,28 @@ class Builder:
                 cat_cell = f'<td rowspan="{span}" class="lb">{_e(cat)}</td>'
                 last_cat = cat
             refs = [t for t in targets if t]
-            label = f"（{i}）{label}" if d.get("numbered") else label  # "（27）本科生占全日制在校生总数的比例…"
+            label = (
+                f"（{i}）{label}" if d.get("numbered") else label
+            )  # "（27）本科生占全日制在校生总数的比例…"
             links = _e(label)
             if refs:
                 links = f'<a href="{_e(self.link_for(refs[0]))}" target="_blank">{_e(label)}</a>' + "".join(
-                    f' <a href="{_e(self.link_for(r))}" target="_blank">（{k}）</a>' for k, r in enumerate(refs[1:], 2))
+                    f' <a href="{_e(self.link_for(r))}" target="_blank">（{k}）</a>'
+                    for k, r in enumerate(refs[1:], 2)
+                )
             extra = f"<td>{_e(d['update'])}</td>" if d.get("update") else ""  # a 更新时间 column: "变动即更"
             rows.append(f"<tr><td>{i}</td>{cat_cell}<td>{links}</td><td>{_e(dept)}</td>{extra}</tr>")
-        header = "".join(f"<th>{_e(h)}</th>" for h in d.get("header", ["序号", "类别", "公开事项", "负责部门"]))
+        header = "".join(
+            f"<th>{_e(h)}</th>" for h in d.get("header", ["序号", "类别", "公开事项", "负责部门"])
+        )
         table = f'<table class="gkml" border="1"><tr>{header}</tr>' + "".join(rows) + "</table>"
-        self.page(self.xxgk, d["path"], "信息公开目录", [("信息公开目录", "")], f'<div class="v_news_content">{table}</div>')
+        self.page(
+            self.xxgk,
+            d["path"],
+            "信息公开目录",
+            [("信息公开目录", "")],
+            f'<div class="v_news_content">{table}</div>',
+        )
 
     def make_news(self) -> list[dict[str, Any]]:
         cfg = self.data["news"]
@@ -666,11 +1065,21 @@ class Builder:
             else:
                 a, b = self.rng.sample(NEWS_WORDS, 2)
                 title = f"我校{a}{b}工作取得新成效（{i + 1}）"
-            body = f"{when.year}年{when.month}月{when.day}日，{title.replace('我校', '学校')}。" + "".join(
-                self.rng.choice(NEWS_WORDS) + "，" for _ in range(30)) + "。"
+            body = (
+                f"{when.year}年{when.month}月{when.day}日，{title.replace('我校', '学校')}。"
+                + "".join(self.rng.choice(NEWS_WORDS) + "，" for _ in range(30))
+                + "。"
+            )
             undated = i % 50 == 13 and i // 50 < cfg.get("undated", 0)
-            out.append({"id": 5000 + i, "title": title, "date": None if undated else when.isoformat(), "body": body,
-                        "split": i == 120 and self.layout(self.portal) == "vsb"})
+            out.append(
+                {
+                    "id": 5000 + i,
+                    "title": title,
+                    "date": None if undated else when.isoformat(),
+                    "body": body,
+                    "split": i == 120 and self.layout(self.portal) == "vsb",
+                }
+            )
         out.reverse()  # lists show newest first
         return out
 
@@ -679,8 +1088,10 @@ def calendar_page(ym: str) -> bytes:
     """The endless 校历 calendar: every month links to the next and previous one (a crawler trap)."""
     y, m = (int(x) for x in ym.split("-")) if "-" in ym else (2022, 11)
     prev_m, next_m = (y - (m == 1), (m - 2) % 12 + 1), (y + (m == 12), m % 12 + 1)
-    body = (f'<h2>{y}年{m}月 校历</h2><a href="/calendar.jsp?ym={prev_m[0]}-{prev_m[1]:02d}">上月</a> '
-            f'<a href="/calendar.jsp?ym={next_m[0]}-{next_m[1]:02d}">下月</a>')
+    body = (
+        f'<h2>{y}年{m}月 校历</h2><a href="/calendar.jsp?ym={prev_m[0]}-{prev_m[1]:02d}">上月</a> '
+        f'<a href="/calendar.jsp?ym={next_m[0]}-{next_m[1]:02d}">下月</a>'
+    )
     return _page(f"校历 {ym}", body).encode()
 
 

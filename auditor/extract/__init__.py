@@ -4,5 +4,14 @@ from auditor.extract.dates import Period, parse_date, title_period
 from auditor.extract.decode import decode_html
 from auditor.extract.html import PageSignals, clean_title, clean_url, extract_page, is_attachment_url
 
-__all__ = ["PageSignals", "Period", "clean_title", "clean_url", "decode_html", "extract_page",
-           "is_attachment_url", "parse_date", "title_period"]
+__all__ = [
+    "PageSignals",
+    "Period",
+    "clean_title",
+    "clean_url",
+    "decode_html",
+    "extract_page",
+    "is_attachment_url",
+    "parse_date",
+    "title_period",
+]

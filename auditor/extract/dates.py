@@ -11,7 +11,9 @@ FULL = re.compile(r"(?<!\d)((?:19|20)\d{2})" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(
 MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月|[-/.](\d{1,2}))(?![\d/.\-月])")
 COMPACT = re.compile(r"(?<!\d)((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?!\d)")
 SPLIT_BOX = re.compile(r"^\s*(\d{1,2})\s+((?:19|20)\d{2})[.\-/](\d{1,2})\s*$")
-LABEL = re.compile(r"(发布时间|发布日期|发表时间|更新时间|更新日期|发布于|上传时间|录入时间|日期|时间)\s*[:：]?\s*")
+LABEL = re.compile(
+    r"(发布时间|发布日期|发表时间|更新时间|更新日期|发布于|上传时间|录入时间|日期|时间)\s*[:：]?\s*"
+)
 
 
 def _mk(y: str, m: str, d: str) -> date | None:
@@ -41,7 +43,7 @@ def parse_date(text: str, *, compact: bool = False) -> date | None:
 def labelled_date(text: str) -> tuple[date, str] | None:
     """A date introduced by a label such as 发布时间： / 发布日期: / 时间: — with the raw snippet."""
     for m in LABEL.finditer(text):
-        tail = text[m.end(): m.end() + 24]
+        tail = text[m.end() : m.end() + 24]
         if d := parse_date(tail, compact=True):
             return d, (m.group(0) + tail).strip()[:40]
     return None
@@ -82,9 +84,13 @@ def title_period(title: str) -> Period | None:
 
 
 _PATH_DATES = (
-    re.compile(r"/((?:19|20)\d{2})[-_/](\d{1,2})[-_/](\d{1,2})(?=[/_.])"),  # /2026-04-23/  /art/2021/7/19/  /2024_06/03_17/
+    re.compile(
+        r"/((?:19|20)\d{2})[-_/](\d{1,2})[-_/](\d{1,2})(?=[/_.])"
+    ),  # /2026-04-23/  /art/2021/7/19/  /2024_06/03_17/
     re.compile(r"/((?:19|20)\d{2})/(\d{2})(\d{2})/"),  # WebPlus /2021/1030/…, /uploadfile/2024/0830/…
-    re.compile(r"[/_t]((?:19|20)\d{2})(\d{2})(\d{2})[\d_-]*\.\w+$"),  # t20200903_2748784.html, 20240830151203.pdf
+    re.compile(
+        r"[/_t]((?:19|20)\d{2})(\d{2})(\d{2})[\d_-]*\.\w+$"
+    ),  # t20200903_2748784.html, 20240830151203.pdf
     re.compile(r"/((?:19|20)\d{2})[-_]?(\d{2})/()"),  # /docs/2026-04/…, /202009/…
 )
 

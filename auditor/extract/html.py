@@ -17,42 +17,160 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from auditor.extract.dates import LABEL, Period, labelled_date, parse_date, title_period
 
-ATTACHMENT_EXT = {"pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "wps", "et", "dps", "zip", "rar", "7z",
-                  "jpg", "jpeg", "png", "tif", "tiff", "txt", "csv", "ofd", "mp4"}
-ATTACHMENT_HINTS = ("download.jsp", "downloadattachurl", "/_upload/article/files/", "/__local/", "downloadfile",
-                    "/attach/file/", "/sites/default/files/")
-CONTENT_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", "#zoom", ".field--name-body",
-                     ".article-content", ".article_content",
-                     "#article", ".article", ".content-body", "#content", ".content", ".main-content", "article")
-TITLE_SELECTORS = (".arti_title", ".title_nei b", ".content-title h3", ".article-title", ".news-title", ".titlestyle",
-                   "#vsb_content h1", "h1")
-CRUMB_LABEL = re.compile(r"(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置|当前的位置)\s*(是)?\s*[:：]?")
+ATTACHMENT_EXT = {
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "wps",
+    "et",
+    "dps",
+    "zip",
+    "rar",
+    "7z",
+    "jpg",
+    "jpeg",
+    "png",
+    "tif",
+    "tiff",
+    "txt",
+    "csv",
+    "ofd",
+    "mp4",
+}
+ATTACHMENT_HINTS = (
+    "download.jsp",
+    "downloadattachurl",
+    "/_upload/article/files/",
+    "/__local/",
+    "downloadfile",
+    "/attach/file/",
+    "/sites/default/files/",
+)
+CONTENT_SELECTORS = (
+    ".v_news_content",
+    "#vsb_content",
+    ".wp_articlecontent",
+    "#zoom",
+    ".field--name-body",
+    ".article-content",
+    ".article_content",
+    "#article",
+    ".article",
+    ".content-body",
+    "#content",
+    ".content",
+    ".main-content",
+    "article",
+)
+TITLE_SELECTORS = (
+    ".arti_title",
+    ".title_nei b",
+    ".content-title h3",
+    ".article-title",
+    ".news-title",
+    ".titlestyle",
+    "#vsb_content h1",
+    "h1",
+)
+CRUMB_LABEL = re.compile(
+    r"(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置|当前的位置)\s*(是)?\s*[:：]?"
+)
 CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|=>|>|»|＞|→|›|/)\s*")
-CRUMB_SKIP = {"首页", "本站首页", "网站首页", "主页", "正文", "详情", "内容", "详细内容", "正文内容", "返回首页"}
-SITE_SUFFIX = re.compile(r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)([（(][^（()）]{1,6}[)）])?$")  # 学生工作部（处）
+CRUMB_SKIP = {
+    "首页",
+    "本站首页",
+    "网站首页",
+    "主页",
+    "正文",
+    "详情",
+    "内容",
+    "详细内容",
+    "正文内容",
+    "返回首页",
+}
+SITE_SUFFIX = re.compile(
+    r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)([（(][^（()）]{1,6}[)）])?$"
+)  # 学生工作部（处）
 TITLE_SEP = re.compile(r"\s*(?:--|——|-|_|\||｜|—)\s*")
-PLACEHOLDER = re.compile(r"暂无内容|暂无信息|暂无数据|暂无记录|正在建设中|栏目建设中|建设中，敬请期待|内容更新中")
+PLACEHOLDER = re.compile(
+    r"暂无内容|暂无信息|暂无数据|暂无记录|正在建设中|栏目建设中|建设中，敬请期待|内容更新中"
+)
 META_REFRESH = re.compile(r"^\s*\d*\s*;?\s*url\s*=\s*['\"]?([^'\"]+)", re.I)
 JS_LOCATION = re.compile(
-    r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]")
+    r"(?:window\.|self\.|top\.|document\.)?location(?:\.href)?\s*=\s*['\"]([^'\"]+)['\"]|location\.(?:replace|assign)\(\s*['\"]([^'\"]+)['\"]"
+)
 JSON_ARRAY = re.compile(r"\[\s*\{.*?\}\s*\]", re.S)
 URL_KEYS = ("url", "href", "link", "path", "linkurl", "fileurl")
 TITLE_KEYS = ("title", "name", "text", "label", "showtitle")
 DATE_KEYS = ("date", "time", "pubdate", "publishtime", "publishdate", "releasetime", "createtime")
 # Page furniture, by class or id token: its text and links are the site's, not the page's (header, menus,
 # breadcrumb, pager, footer). Used to tell an empty column from one with content.
-CHROME_TOKENS = {"head", "header", "top", "nav", "navi", "navbar", "menu", "submenu", "subnav", "foot", "footer",
-                 "bottom", "copyright", "banner", "logo", "search", "crumb", "breadcrumb", "position", "location",
-                 "dqwz", "weizhi", "wz", "path", "possplit", "paging", "pager", "pagination", "pages", "pb",
-                 "share", "yqlj", "friendlink", "links", "left", "leftnav", "side", "sidebar", "aside"}
+CHROME_TOKENS = {
+    "head",
+    "header",
+    "top",
+    "nav",
+    "navi",
+    "navbar",
+    "menu",
+    "submenu",
+    "subnav",
+    "foot",
+    "footer",
+    "bottom",
+    "copyright",
+    "banner",
+    "logo",
+    "search",
+    "crumb",
+    "breadcrumb",
+    "position",
+    "location",
+    "dqwz",
+    "weizhi",
+    "wz",
+    "path",
+    "possplit",
+    "paging",
+    "pager",
+    "pagination",
+    "pages",
+    "pb",
+    "share",
+    "yqlj",
+    "friendlink",
+    "links",
+    "left",
+    "leftnav",
+    "side",
+    "sidebar",
+    "aside",
+}
 CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "select", "option", "button", "head"}
-MEDIA_TAGS = {"img", "iframe", "embed", "object", "video"}  # a scanned 决算 shown as images is content, not an empty page
+MEDIA_TAGS = {
+    "img",
+    "iframe",
+    "embed",
+    "object",
+    "video",
+}  # a scanned 决算 shown as images is content, not an empty page
 TOKEN_SPLIT = re.compile(r"[-_\s\d]+")
 CJK = re.compile(r"[\u4e00-\u9fff]")
-GENERIC_ANCHOR = re.compile(r"^(更多|more|详细|详情|查看|点击|下载|下一?页|上一?页|首页|尾页|末页|返回|\d+|>>|»|\.\.\.|"
-                            r"上一篇|下一篇|上一条|下一条|打印|关闭|收藏|分享)[\s>»]*$", re.I)
-SCRIPT_LOADS = re.compile(r"ajax|XMLHttpRequest|\bfetch\(|\$\.(get|post|getJSON)\(|\.load\(|axios|dataproxy|jsonp", re.I)
-SESSION_PARAM = re.compile(r";jsessionid=[^?#/]*|(?<=[?&])(jsessionid|phpsessid|sid|sessionid)=[^&#]*&?", re.I)
+GENERIC_ANCHOR = re.compile(
+    r"^(更多|more|详细|详情|查看|点击|下载|下一?页|上一?页|首页|尾页|末页|返回|\d+|>>|»|\.\.\.|"
+    r"上一篇|下一篇|上一条|下一条|打印|关闭|收藏|分享)[\s>»]*$",
+    re.I,
+)
+SCRIPT_LOADS = re.compile(
+    r"ajax|XMLHttpRequest|\bfetch\(|\$\.(get|post|getJSON)\(|\.load\(|axios|dataproxy|jsonp", re.I
+)
+SESSION_PARAM = re.compile(
+    r";jsessionid=[^?#/]*|(?<=[?&])(jsessionid|phpsessid|sid|sessionid)=[^&#]*&?", re.I
+)
 
 
 @dataclass
@@ -98,7 +216,9 @@ class PageSignals:
     redirect_to: str | None = None
     canonical: str | None = None
     rows: list[ListEntry] = field(default_factory=list)  # undated list rows of a column page
-    listing: bool | None = None  # True: a list page (named after its column); False: an article; None: unclear
+    listing: bool | None = (
+        None  # True: a list page (named after its column); False: an article; None: unclear
+    )
     content_chars: int = 0  # Chinese characters of its own text (see Content)
     content_links: int = 0
     scripted: bool = False
@@ -177,7 +297,13 @@ def _select(index: Index, selector: str) -> Tag | None:
     """'.cls', '#id' or 'tag', optionally followed by descendant tag names: '.title_nei b'."""
     first, *rest = selector.split()
     classes, ids, names = index
-    node = classes.get(first[1:]) if first[0] == "." else ids.get(first[1:]) if first[0] == "#" else names.get(first)
+    node = (
+        classes.get(first[1:])
+        if first[0] == "."
+        else ids.get(first[1:])
+        if first[0] == "#"
+        else names.get(first)
+    )
     for part in rest:
         node = node.find(part) if node is not None else None
     return node
@@ -200,7 +326,9 @@ def _is_chrome(el: Tag) -> bool:
 
 
 def _in_chrome(el: Tag) -> bool:
-    return _is_chrome(el) or any(_is_chrome(p) for p in el.parents if isinstance(p, Tag) and p.name != "[document]")
+    return _is_chrome(el) or any(
+        _is_chrome(p) for p in el.parents if isinstance(p, Tag) and p.name != "[document]"
+    )
 
 
 def _title(soup: BeautifulSoup, index: Index) -> tuple[str, str]:
@@ -241,8 +369,9 @@ def _breadcrumb(soup: BeautifulSoup) -> tuple[list[str], Tag | None]:
 
 def _published(soup: BeautifulSoup, main: Tag | None) -> tuple[date | None, str]:
     for name in ("pubdate", "publishdate", "article:published_time", "dc.date", "date"):
-        meta = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or \
-            soup.find("meta", attrs={"property": re.compile(f"^{re.escape(name)}$", re.I)})
+        meta = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or soup.find(
+            "meta", attrs={"property": re.compile(f"^{re.escape(name)}$", re.I)}
+        )
         if meta and (d := parse_date(str(meta.get("content", "")), compact=True)):
             return d, f"<meta {name}>"
     # Labelled dates in the article header (the text before the main content, or the whole page).
@@ -305,8 +434,16 @@ def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
     return out
 
 
-ARTICLE_SELECTORS = (".v_news_content", "#vsb_content", ".wp_articlecontent", "#zoom", ".field--name-body",
-                     ".article-content", ".article_content", ".arti_title")  # CMS markers of an article body
+ARTICLE_SELECTORS = (
+    ".v_news_content",
+    "#vsb_content",
+    ".wp_articlecontent",
+    "#zoom",
+    ".field--name-body",
+    ".article-content",
+    ".article_content",
+    ".arti_title",
+)  # CMS markers of an article body
 
 
 def _listing(title: str, html_title: str, crumbs: list[str], index: Index, published_raw: str) -> bool | None:
@@ -316,8 +453,11 @@ def _listing(title: str, html_title: str, crumbs: list[str], index: Index, publi
     (发布时间：…); a "latest news" sidebar with dates does not make it a list."""
     if crumbs and (crumbs[-1] in (title, clean_title(html_title)) or html_title.split(" ")[-1] == crumbs[-1]):
         return True
-    if (any(_select(index, sel) is not None for sel in ARTICLE_SELECTORS) or LABEL.match(published_raw or "")
-            or (published_raw or "").startswith("<meta")):
+    if (
+        any(_select(index, sel) is not None for sel in ARTICLE_SELECTORS)
+        or LABEL.match(published_raw or "")
+        or (published_raw or "").startswith("<meta")
+    ):
         return False
     return None
 
@@ -364,7 +504,11 @@ def _script_links(soup: BeautifulSoup, base: str) -> tuple[list[Link], list[List
     for script in soup.find_all("script"):
         code = script.string or script.get_text()
         kind = str(script.get("type", "")).lower()
-        if code and "<a " in code and ("xml" in kind or "template" in kind or "html" in kind or "<![CDATA[" in code):
+        if (
+            code
+            and "<a " in code
+            and ("xml" in kind or "template" in kind or "html" in kind or "<![CDATA[" in code)
+        ):
             # HTML kept inside a script (大汉 Hanweb's list records: CDATA in <script type="text/xml">)
             fragment = BeautifulSoup(code.replace("<![CDATA[", "").replace("]]>", ""), "lxml")
             for a in fragment.find_all("a", href=True):
@@ -448,20 +592,32 @@ def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
             continue
         width = len(rows[header_idx].find_all(["th", "td"]))
         category = ""
-        for tr in rows[header_idx + 1:]:
+        for tr in rows[header_idx + 1 :]:
             cells = tr.find_all(["th", "td"])
             if not cells:
                 continue
             shift = width - len(cells)  # a category cell spanning rows is absent from the following rows
             if shift <= 0 and "category" in cols:
                 category = _cell(cells, cols, "category", 0) or category
-            label = re.sub(r"\s*[（(]\d+[)）]", "", _cell(cells, cols, "label", shift))  # "（2）" marks a second link
+            label = re.sub(
+                r"\s*[（(]\d+[)）]", "", _cell(cells, cols, "label", shift)
+            )  # "（2）" marks a second link
             if not label:
                 continue
-            links = [Link(clean_url(urljoin(base, a["href"])), _anchor_text(a) or label, "directory")
-                     for a in tr.find_all("a", href=True) if not a["href"].strip().lower().startswith(("javascript", "#"))]
-            rows_out.append(DirectoryRow(label, category, _cell(cells, cols, "department", shift),
-                                         _cell(cells, cols, "number", shift), links))
+            links = [
+                Link(clean_url(urljoin(base, a["href"])), _anchor_text(a) or label, "directory")
+                for a in tr.find_all("a", href=True)
+                if not a["href"].strip().lower().startswith(("javascript", "#"))
+            ]
+            rows_out.append(
+                DirectoryRow(
+                    label,
+                    category,
+                    _cell(cells, cols, "department", shift),
+                    _cell(cells, cols, "number", shift),
+                    links,
+                )
+            )
     return rows_out
 
 
@@ -517,11 +673,23 @@ def extract_page(url: str, html: str) -> PageSignals:
     if (m := PLACEHOLDER.search(text)) and len(text) < 300 and not entries:
         placeholder = m.group(0)
     return PageSignals(
-        title=title, html_title=html_title, breadcrumb=breadcrumb, published=published, published_raw=published_raw,
-        period=title_period(title), text=text, text_hash=hashlib.sha1(text.encode()).hexdigest(),
-        placeholder=placeholder, links=links, entries=entries, directory=directory,
+        title=title,
+        html_title=html_title,
+        breadcrumb=breadcrumb,
+        published=published,
+        published_raw=published_raw,
+        period=title_period(title),
+        text=text,
+        text_hash=hashlib.sha1(text.encode()).hexdigest(),
+        placeholder=placeholder,
+        links=links,
+        entries=entries,
+        directory=directory,
         redirect_to=redirect_to,
         canonical=clean_url(urljoin(base, canonical_tag["href"])) if canonical_tag else None,
-        rows=_rows(content.anchors, base, entries) if listing and not directory else [], listing=listing,
-        content_chars=content.chars, content_links=len(content.anchors) + content.media, scripted=content.scripted,
+        rows=_rows(content.anchors, base, entries) if listing and not directory else [],
+        listing=listing,
+        content_chars=content.chars,
+        content_links=len(content.anchors) + content.media,
+        scripted=content.scripted,
     )

@@ -16,17 +16,42 @@ def _iso(d: date | None) -> str | None:
 def page_record(url: str, sig: PageSignals, status: int, **fields: Any) -> dict[str, Any]:
     """The store's page item: `fields` adds what only the crawl knows (redirects, depth, headers…)."""
     return {
-        "kind": "page", "url": url, "final_url": url, "redirects": [], "status": status,
+        "kind": "page",
+        "url": url,
+        "final_url": url,
+        "redirects": [],
+        "status": status,
         "error": f"http_{status}" if status >= 400 else None,
-        "title": sig.title, "html_title": sig.html_title, "breadcrumb": sig.breadcrumb,
-        "published": _iso(sig.published), "published_raw": sig.published_raw,
-        "period": sig.period.as_dict() if sig.period else None, "excerpt": sig.excerpt, "text_hash": sig.text_hash,
-        "placeholder": sig.placeholder, "canonical": sig.canonical,
-        "listing": None if sig.listing is None else int(sig.listing), "content_chars": sig.content_chars,
-        "content_links": sig.content_links, "scripted": int(sig.scripted),
-        "links": [{"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment} for x in sig.links],
-        "entries": [{"title": e.title, "url": e.url, "date": _iso(e.date)} for e in [*sig.entries, *sig.rows]],
-        "directory": [{"label": r.label, "category": r.category, "department": r.department, "number": r.number,
-                       "links": [{"url": x.url, "text": x.text} for x in r.links]} for r in sig.directory],
+        "title": sig.title,
+        "html_title": sig.html_title,
+        "breadcrumb": sig.breadcrumb,
+        "published": _iso(sig.published),
+        "published_raw": sig.published_raw,
+        "period": sig.period.as_dict() if sig.period else None,
+        "excerpt": sig.excerpt,
+        "text_hash": sig.text_hash,
+        "placeholder": sig.placeholder,
+        "canonical": sig.canonical,
+        "listing": None if sig.listing is None else int(sig.listing),
+        "content_chars": sig.content_chars,
+        "content_links": sig.content_links,
+        "scripted": int(sig.scripted),
+        "links": [
+            {"url": x.url, "text": x.text, "context": x.context, "is_attachment": x.is_attachment}
+            for x in sig.links
+        ],
+        "entries": [
+            {"title": e.title, "url": e.url, "date": _iso(e.date)} for e in [*sig.entries, *sig.rows]
+        ],
+        "directory": [
+            {
+                "label": r.label,
+                "category": r.category,
+                "department": r.department,
+                "number": r.number,
+                "links": [{"url": x.url, "text": x.text} for x in r.links],
+            }
+            for r in sig.directory
+        ],
         **fields,
     }

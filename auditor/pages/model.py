@@ -17,8 +17,12 @@ from auditor.pages.titles import genre_fit, title_kind
 from auditor.store import Store
 
 EMPTY_CHARS = 20  # a column page with fewer characters of its own (and no entries, files or links) is empty
-ENTRIES_PER_COLUMN = 30  # a column's newest entries considered: an edition older than that is not the current one
-FURNITURE = 4  # an entry listed on this many pages or more is a 'latest news' box of the site, not the column's
+ENTRIES_PER_COLUMN = (
+    30  # a column's newest entries considered: an edition older than that is not the current one
+)
+FURNITURE = (
+    4  # an entry listed on this many pages or more is a 'latest news' box of the site, not the column's
+)
 HOME = re.compile(r"^/?((index|main|default|home)\.(s?html?|jsp|php|aspx?))?$", re.I)
 MENTIONS = 5
 
@@ -28,9 +32,13 @@ class ItemPages:
     """What the crawl holds for one item, ready for the rules."""
 
     evidence: list[Evidence] = field(default_factory=list)  # documents and columns, best first
-    mentions: list[Evidence] = field(default_factory=list)  # notices, news, others' posts: named it, are not it
+    mentions: list[Evidence] = field(
+        default_factory=list
+    )  # notices, news, others' posts: named it, are not it
     claim: ClaimMatch | None = None
-    unfetched: list[str] = field(default_factory=list)  # 目录 targets the crawl never stored (off-site, unreachable)
+    unfetched: list[str] = field(
+        default_factory=list
+    )  # 目录 targets the crawl never stored (off-site, unreachable)
     home_claims: list[str] = field(default_factory=list)  # 目录 targets that are only a site's home page
 
 
@@ -74,13 +82,16 @@ class PagesModel:
     def _load(self, urls: list[str]) -> None:
         todo = [u for u in dict.fromkeys(urls) if u not in self.signals]
         for k in range(0, len(todo), CHUNK):
-            self.signals.update(load_signals(self.store, self.run_id, todo[k:k + CHUNK]))
+            self.signals.update(load_signals(self.store, self.run_id, todo[k : k + CHUNK]))
 
-    def build(self, items: list[Item], matched: dict[str, list[Evidence]],
-              claims: dict[str, ClaimMatch]) -> dict[str, ItemPages]:
+    def build(
+        self, items: list[Item], matched: dict[str, list[Evidence]], claims: dict[str, ClaimMatch]
+    ) -> dict[str, ItemPages]:
         targets = [t for c in claims.values() for t in c.claim.targets]
         resolved = self.store.resolve(self.run_id, targets)
-        self._load([e.url for found in matched.values() for e in found] + [r["url"] for r in resolved.values()])
+        self._load(
+            [e.url for found in matched.values() for e in found] + [r["url"] for r in resolved.values()]
+        )
         out: dict[str, ItemPages] = {}
         for item in items:
             pages = out[item.id] = ItemPages(claim=claims.get(item.id))
@@ -121,19 +132,48 @@ class PagesModel:
         label, score, alias = claim.claim.label, claim.score, claim.alias
         if row["kind"] == "file":
             files = self.store.files(self.run_id, [row["url"]])
-            return self._file(row["url"], row["title"] or label, files.get(row["url"]), None, score, "directory", label, alias)
+            return self._file(
+                row["url"],
+                row["title"] or label,
+                files.get(row["url"]),
+                None,
+                score,
+                "directory",
+                label,
+                alias,
+            )
         e = page_evidence(self.signals[row["url"]], score, "directory", label, alias, [])
         e.via = "directory"
         return self._classified(e)
 
-    def _file(self, url: str, name: str, record: dict | None, list_date: str | None, score: float, fld: str,
-              matched: str, alias: str) -> Evidence:
+    def _file(
+        self,
+        url: str,
+        name: str,
+        record: dict | None,
+        list_date: str | None,
+        score: float,
+        fld: str,
+        matched: str,
+        alias: str,
+    ) -> Evidence:
         period = title_period(name) or title_period((record or {}).get("filename") or "")
-        e = Evidence(url=url, title=name, score=score, field=fld, matched=matched, alias=alias,
-                     status=(record or {}).get("status"), error=(record or {}).get("error"),
-                     period=period.label if period else None, period_start=period.start if period else None,
-                     period_kind=period.kind if period else None, is_file=True, fetched=record is not None,
-                     kind=title_kind(name, self.news).kind)
+        e = Evidence(
+            url=url,
+            title=name,
+            score=score,
+            field=fld,
+            matched=matched,
+            alias=alias,
+            status=(record or {}).get("status"),
+            error=(record or {}).get("error"),
+            period=period.label if period else None,
+            period_start=period.start if period else None,
+            period_kind=period.kind if period else None,
+            is_file=True,
+            fetched=record is not None,
+            kind=title_kind(name, self.news).kind,
+        )
         if list_date:
             e.published, e.published_from = list_date, "list"
         e = self._dated(e)
@@ -155,7 +195,9 @@ class PagesModel:
 
     # ------------------------------------------------------------------ columns through their entries
     def _expand_columns(self, items: list[Item], out: dict[str, ItemPages]) -> None:
-        columns = {e.url for pages in out.values() for e in pages.evidence if e.kind == "column" and not e.empty}
+        columns = {
+            e.url for pages in out.values() for e in pages.evidence if e.kind == "column" and not e.empty
+        }
         if not columns:
             return
         listed = self.store.list_rows(self.run_id, sorted(columns))
@@ -169,18 +211,40 @@ class PagesModel:
             # and the page it links to says it belongs to another column
             if (own or repeats.get(r["target"], 0) < FURNITURE) and len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
                 rows[r["page"]].append(dict(r))
-        for pages in out.values():  # a column whose only rows are the site's furniture lists nothing of its own
+        for (
+            pages
+        ) in out.values():  # a column whose only rows are the site's furniture lists nothing of its own
             for e in pages.evidence:
                 p = self.signals.get(e.url)
-                if (e.kind == "column" and not e.empty and p is not None and p.listing and not rows.get(e.url)
-                        and not p.attachments and p.content_chars is not None and p.content_chars < EMPTY_CHARS):
+                if (
+                    e.kind == "column"
+                    and not e.empty
+                    and p is not None
+                    and p.listing
+                    and not rows.get(e.url)
+                    and not p.attachments
+                    and p.content_chars is not None
+                    and p.content_chars < EMPTY_CHARS
+                ):
                     e.empty, e.entries = True, 0
-        titles = list(dict.fromkeys([*(r["title"] for rs in rows.values() for r in rs),
-                                     *(a["name"] for c in columns for a in self.signals[c].attachments if a["name"]),
-                                     *(self.signals[r["target"]].title for rs in rows.values() for r in rs
-                                       if r["target"] in self.signals)]))
-        names = {titles[k]: {self.matcher.items[i].id for i, score, _ in found if score >= THRESHOLD}
-                 for k, found in self.matcher.text_hits(titles, THRESHOLD).items()}
+        titles = list(
+            dict.fromkeys(
+                [
+                    *(r["title"] for rs in rows.values() for r in rs),
+                    *(a["name"] for c in columns for a in self.signals[c].attachments if a["name"]),
+                    *(
+                        self.signals[r["target"]].title
+                        for rs in rows.values()
+                        for r in rs
+                        if r["target"] in self.signals
+                    ),
+                ]
+            )
+        )
+        names = {
+            titles[k]: {self.matcher.items[i].id for i, score, _ in found if score >= THRESHOLD}
+            for k, found in self.matcher.text_hits(titles, THRESHOLD).items()
+        }
         for item in items:
             pages = out[item.id]
             for column in [e for e in pages.evidence if e.kind == "column" and not e.empty]:
@@ -202,13 +266,25 @@ class PagesModel:
                 continue
             seen.add(target)
             if target in files:
-                out.append(self._file(target, r["title"] or files[target]["name"], records.get(target), r["date"],
-                                      column.score, "column_entry", r["title"], column.alias))
+                out.append(
+                    self._file(
+                        target,
+                        r["title"] or files[target]["name"],
+                        records.get(target),
+                        r["date"],
+                        column.score,
+                        "column_entry",
+                        r["title"],
+                        column.alias,
+                    )
+                )
                 continue
             tp = self.signals.get(target)
             if tp is None:  # listed but never stored: off-site, or a crawl limit
                 continue
-            e = self._classified(page_evidence(tp, column.score, "column_entry", r["title"] or tp.title, column.alias, []))
+            e = self._classified(
+                page_evidence(tp, column.score, "column_entry", r["title"] or tp.title, column.alias, [])
+            )
             if e.kind == "column" or e.kind == "directory":
                 continue  # a sub-column, not a document
             if not e.published and r["date"]:
@@ -218,8 +294,18 @@ class PagesModel:
             out.append(e)
         for url, a in files.items():  # files linked from the column page outside its list rows
             if url not in seen and a["name"]:
-                out.append(self._file(url, a["name"], records.get(url), None, column.score, "column_entry", a["name"],
-                                      column.alias))
+                out.append(
+                    self._file(
+                        url,
+                        a["name"],
+                        records.get(url),
+                        None,
+                        column.score,
+                        "column_entry",
+                        a["name"],
+                        column.alias,
+                    )
+                )
         for e in out:
             e.via, e.column, e.column_title, e.claimed = "entry", column.url, column.title, column.claimed
         return out
@@ -228,8 +314,12 @@ class PagesModel:
     def _add(pages: ItemPages, entry: Evidence) -> None:
         for k, e in enumerate(pages.evidence):
             if e.url == entry.url:  # matched on its own too: keep its own reason, note the column
-                pages.evidence[k] = replace(e, column=entry.column, column_title=entry.column_title,
-                                            claimed=e.claimed or entry.claimed)
+                pages.evidence[k] = replace(
+                    e,
+                    column=entry.column,
+                    column_title=entry.column_title,
+                    claimed=e.claimed or entry.claimed,
+                )
                 return
         pages.evidence.append(entry)
 
@@ -239,7 +329,9 @@ class PagesModel:
         for e in pages.evidence:
             e.genre = genre_fit(e.title, item.genres)
             if e.kind == "directory":
-                if e.field == "title":  # the 目录 page itself is item 6's 公开目录, and evidence of nothing else
+                if (
+                    e.field == "title"
+                ):  # the 目录 page itself is item 6's 公开目录, and evidence of nothing else
                     keep.append(replace(e, kind="document"))
             elif e.kind in ("notice", "news", "third_party"):
                 if len(pages.mentions) < MENTIONS:
@@ -256,5 +348,13 @@ def rank(item: Item, e: Evidence) -> tuple:
     head = (not e.usable, e.kind != "document")
     if item.renewal.period is not None:
         covered = item.renewal.covered(e.period_start, e.period_kind, e.published)
-        return (*head, not e.genre, -(covered if covered is not None else -1), day, not e.claimed, -e.score, e.url)
+        return (
+            *head,
+            not e.genre,
+            -(covered if covered is not None else -1),
+            day,
+            not e.claimed,
+            -e.score,
+            e.url,
+        )
     return (*head, not e.claimed, not e.genre, -e.score, day, e.url)

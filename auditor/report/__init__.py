@@ -12,6 +12,11 @@ def write_all(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> list
     from auditor.report import disclosure, html, json_out, xlsx
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    return [json_out.write_json(findings, out_dir), html.write_html(findings, out_dir, lang),
-            xlsx.write_xlsx(findings, out_dir, lang), disclosure.write_xlsx(findings, out_dir, lang),
-            disclosure.write_docx(findings, out_dir, lang), disclosure.write_markdown(findings, out_dir, lang)]
+    return [
+        json_out.write_json(findings, out_dir),
+        html.write_html(findings, out_dir, lang),
+        xlsx.write_xlsx(findings, out_dir, lang),
+        disclosure.write_xlsx(findings, out_dir, lang),
+        disclosure.write_docx(findings, out_dir, lang),
+        disclosure.write_markdown(findings, out_dir, lang),
+    ]

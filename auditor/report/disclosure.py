@@ -35,7 +35,16 @@ def rows(findings: dict[str, Any], lang: str = "zh") -> list[list[str]]:
             note = it["findings"][0]["message"] if lang != "en" else it["findings"][0].get("message_en", "")
         else:
             note = ""
-        out.append([str(n), it["category"], it["short"], link["url"] if link else "", status_label(it["status"], lang), note])
+        out.append(
+            [
+                str(n),
+                it["category"],
+                it["short"],
+                link["url"] if link else "",
+                status_label(it["status"], lang),
+                note,
+            ]
+        )
     return out
 
 
@@ -47,9 +56,14 @@ def write_markdown(findings: dict[str, Any], out_dir: Path, lang: str = "zh") ->
     def cell(s: str) -> str:
         return s.replace("|", "\\|").replace("\n", " ")
 
-    lines = [f"# {findings['school']}{t('disclosure_table', lang)}", "",
-             f"{t('as_of', lang)} {findings['run']['as_of']}（auditor {findings['run']['tool_version']}）", "",
-             "| " + " | ".join(header(lang)) + " |", "|" + "---|" * 6]
+    lines = [
+        f"# {findings['school']}{t('disclosure_table', lang)}",
+        "",
+        f"{t('as_of', lang)} {findings['run']['as_of']}（auditor {findings['run']['tool_version']}）",
+        "",
+        "| " + " | ".join(header(lang)) + " |",
+        "|" + "---|" * 6,
+    ]
     for r in rows(findings, lang):
         url = f"<{r[3]}>" if r[3] else "—"
         lines.append("| " + " | ".join(cell(x) for x in [r[0], r[1], r[2], url, r[4], r[5]]) + " |")

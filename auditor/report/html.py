@@ -26,15 +26,28 @@ from auditor.report.view import (
 
 
 def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
-    env = Environment(loader=PackageLoader("auditor.report", "templates"), autoescape=select_autoescape(default=True),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("auditor.report", "templates"),
+        autoescape=select_autoescape(default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     counts = findings["counts"]
     return env.get_template("gap_report.html.j2").render(
-        f=findings, lang=lang, open_gaps=open_gap_count(findings), changes=findings.get("changes"),
-        shown=[s for s in ORDER if counts.get(s)], categories=by_category(findings), departments=by_department(findings),
-        t=lambda k: t(k, lang), status=lambda s: status_label(s, lang), decision=lambda d: decision_label(d, lang),
-        msg=lambda fd: message(fd, lang), set_aside=set_aside,
-        banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "")
+        f=findings,
+        lang=lang,
+        open_gaps=open_gap_count(findings),
+        changes=findings.get("changes"),
+        shown=[s for s in ORDER if counts.get(s)],
+        categories=by_category(findings),
+        departments=by_department(findings),
+        t=lambda k: t(k, lang),
+        status=lambda s: status_label(s, lang),
+        decision=lambda d: decision_label(d, lang),
+        msg=lambda fd: message(fd, lang),
+        set_aside=set_aside,
+        banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",
+    )
 
 
 def write_html(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:

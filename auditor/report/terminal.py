@@ -21,22 +21,38 @@ from auditor.report.view import (
     t,
 )
 
-STYLE = {"ok": "green", "missing": "bold red", "late": "bold red", "stale": "yellow", "broken": "yellow",
-         "inconclusive": "cyan", "exempt": "dim", "not_applicable": "dim"}
+STYLE = {
+    "ok": "green",
+    "missing": "bold red",
+    "late": "bold red",
+    "stale": "yellow",
+    "broken": "yellow",
+    "inconclusive": "cyan",
+    "exempt": "dim",
+    "not_applicable": "dim",
+}
 
 
 def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") -> None:
     run, audit = findings["run"], findings["audit"]
-    errors = ", ".join(f"{k} {v}" for k, v in sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1])) or t("none", lang)
+    errors = ", ".join(
+        f"{k} {v}" for k, v in sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1])
+    ) or t("none", lang)
     console.print(f"[bold]{findings['school']}[/] {t('title', lang)} · {t('as_of', lang)} {run['as_of']}")
-    console.print(f"{t('crawl', lang)} #{run['id']} [{'green' if run['status'] == 'complete' else 'red'}]{run['status']}[/] · "
-                  f"{t('pages', lang)} {run['pages']} · {t('attachments', lang)} {run['attachments']} · {t('errors', lang)}: {errors}")
+    console.print(
+        f"{t('crawl', lang)} #{run['id']} [{'green' if run['status'] == 'complete' else 'red'}]{run['status']}[/] · "
+        f"{t('pages', lang)} {run['pages']} · {t('attachments', lang)} {run['attachments']} · {t('errors', lang)}: {errors}"
+    )
     if audit["status"] != "complete":
-        console.print(f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {audit['reason']}; {t('no_accusation', lang)}.")
+        console.print(
+            f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {audit['reason']}; {t('no_accusation', lang)}."
+        )
     if findings.get("latest_attempt"):
         console.print(f"[bold cyan]{attempt_banner(findings, lang)}[/]")
     counts = findings["counts"]
-    console.print("  ".join(f"[{STYLE[s]}]{status_label(s, lang)} {counts[s]}[/]" for s in ORDER if counts.get(s)))
+    console.print(
+        "  ".join(f"[{STYLE[s]}]{status_label(s, lang)} {counts[s]}[/]" for s in ORDER if counts.get(s))
+    )
 
     cat = Table(title=t("by_category", lang), title_justify="left", show_edge=False, pad_edge=False)
     cat.add_column(t("category", lang), overflow="fold")
@@ -50,8 +66,11 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
     history_known = findings.get("changes") and findings["changes"].get("previous_audit")
     action = [it for it in findings["items"] if it["status"] in GAPS or it["status"] == "inconclusive"]
     if action:
-        gaps = Table(title=f"{t('gaps', lang)} ({t('open_gaps', lang)}: {open_gap_count(findings)})", title_justify="left",
-                     show_lines=False)
+        gaps = Table(
+            title=f"{t('gaps', lang)} ({t('open_gaps', lang)}: {open_gap_count(findings)})",
+            title_justify="left",
+            show_lines=False,
+        )
         gaps.add_column(t("item", lang), overflow="fold", ratio=3, min_width=20)
         gaps.add_column(t("status", lang), no_wrap=True)
         gaps.add_column(t("department", lang), overflow="fold", ratio=2)
@@ -63,15 +82,21 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
             status = f"[{STYLE[it['status']]}]{status_label(it['status'], lang)}[/]"
             if review:
                 status += f"\n[dim]{decision_label(review['decision'], lang)}{'!' if review.get('outdated') else ''}[/]"
-            gaps.add_row(f"{it['id']}{mark}\n{it['short']}", status, it["owner"],
-                         str(h["days_open"]) if h.get("days_open") is not None else "")
+            gaps.add_row(
+                f"{it['id']}{mark}\n{it['short']}",
+                status,
+                it["owner"],
+                str(h["days_open"]) if h.get("days_open") is not None else "",
+            )
         console.print(gaps)
     changes = findings.get("changes") or {}
     if history_known:
         resolved = ", ".join(f"{r['id']} {r['short']}" for r in changes["resolved"]) or t("none", lang)
-        console.print(f"[bold]{t('changes', lang)}[/] (#{changes['previous_audit']}, {changes['previous_as_of']}): "
-                      f"{t('new', lang)} {len(changes['new'])} · {t('resolved', lang)} {len(changes['resolved'])} · "
-                      f"{t('still_open', lang)} {len(changes['still_open'])}")
+        console.print(
+            f"[bold]{t('changes', lang)}[/] (#{changes['previous_audit']}, {changes['previous_as_of']}): "
+            f"{t('new', lang)} {len(changes['new'])} · {t('resolved', lang)} {len(changes['resolved'])} · "
+            f"{t('still_open', lang)} {len(changes['still_open'])}"
+        )
         if changes["resolved"]:
             console.print(f"  {t('resolved', lang)}: {resolved}")
         if changes["new"]:

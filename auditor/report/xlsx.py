@@ -14,8 +14,16 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.report.view import GAPS, by_department, decision_label, message, status_label, t
 
-FILL = {"missing": "F5B7B1", "late": "F5B7B1", "stale": "FAD7A0", "broken": "FAD7A0", "inconclusive": "AED6F1",
-        "ok": "D5F5E3", "exempt": "E5E7E9", "not_applicable": "E5E7E9"}
+FILL = {
+    "missing": "F5B7B1",
+    "late": "F5B7B1",
+    "stale": "FAD7A0",
+    "broken": "FAD7A0",
+    "inconclusive": "AED6F1",
+    "ok": "D5F5E3",
+    "exempt": "E5E7E9",
+    "not_applicable": "E5E7E9",
+}
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -53,17 +61,41 @@ def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
     h = it.get("history") or {}
     review = it.get("review") or {}
     top = it["evidence"][0]["url"] if it["evidence"] else ""
-    return [it["id"], it["category"], it["short"], status_label(it["status"], lang), it["owner"],
-            message(it["findings"][0], lang) if it["findings"] else it.get("note", ""),
-            it["findings"][0]["basis"] if it["findings"] else it.get("basis", ""), top,
-            h.get("first_seen") or "", h.get("days_open") if h.get("days_open") is not None else "",
-            (decision_label(review["decision"], lang) + (" !" if review.get("outdated") else "")) if review else ""]
+    return [
+        it["id"],
+        it["category"],
+        it["short"],
+        status_label(it["status"], lang),
+        it["owner"],
+        message(it["findings"][0], lang) if it["findings"] else it.get("note", ""),
+        it["findings"][0]["basis"] if it["findings"] else it.get("basis", ""),
+        top,
+        h.get("first_seen") or "",
+        h.get("days_open") if h.get("days_open") is not None else "",
+        (decision_label(review["decision"], lang) + (" !" if review.get("outdated") else ""))
+        if review
+        else "",
+    ]
 
 
 def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
     wb = Workbook()
-    header = [t(k, lang) for k in ("item_id", "category", "item", "status", "department", "message", "basis", "evidence",
-                                    "first_seen", "days_open", "review")]
+    header = [
+        t(k, lang)
+        for k in (
+            "item_id",
+            "category",
+            "item",
+            "status",
+            "department",
+            "message",
+            "basis",
+            "evidence",
+            "first_seen",
+            "days_open",
+            "review",
+        )
+    ]
     ws = wb.active
     ws.title = "问题清单" if lang != "en" else "Findings"
     table(ws, header, [_item_row(it, lang) for it in findings["items"]])
@@ -81,24 +113,53 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     rows = []
     for it in findings["items"]:
         for e in it["evidence"]:
-            rows.append([it["id"], it["short"], status_label(it["status"], lang), e["title"], e["url"], e["score"], e["why"],
-                         e.get("published") or "", e.get("period") or "", e.get("status") or ""])
-    table(ev, [t(k, lang) for k in ("item_id", "item", "status", "title_col", "url", "score", "why", "published", "period")] + ["HTTP"], rows)
+            rows.append(
+                [
+                    it["id"],
+                    it["short"],
+                    status_label(it["status"], lang),
+                    e["title"],
+                    e["url"],
+                    e["score"],
+                    e["why"],
+                    e.get("published") or "",
+                    e.get("period") or "",
+                    e.get("status") or "",
+                ]
+            )
+    table(
+        ev,
+        [
+            t(k, lang)
+            for k in ("item_id", "item", "status", "title_col", "url", "score", "why", "published", "period")
+        ]
+        + ["HTTP"],
+        rows,
+    )
     for row in ev.iter_rows(min_row=2):
         row[4].hyperlink = row[4].value
         row[4].font = Font(color="0563C1", underline="single")
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a = findings["run"], findings["audit"]
-    table(run, [t("summary", lang), ""], [
-        [t("school", lang), findings["school"]], [t("as_of", lang), r["as_of"]], [t("audit", lang), f"#{a['id']} {a['status']} {a['reason']}"],
-        [t("run", lang), f"#{r['id']} {r['status']}"], [t("window", lang), f"{r['started_at']} — {r.get('finished_at') or ''}"],
-        [t("pages", lang), r["pages"]], [t("attachments", lang), r["attachments"]],
-        [t("errors", lang), ", ".join(f"{k} {v}" for k, v in (r.get("errors") or {}).items())],
-        [t("tool", lang), r["tool_version"]], [t("fingerprint", lang), r["config_fingerprint"]],
-        [t("checklist", lang), "; ".join(findings["checklist"])],
-        *[[status_label(s, lang), n] for s, n in findings["counts"].items()],
-        [t("open_gaps", lang), sum(1 for it in findings["items"] if it["status"] in GAPS)],
-    ])
+    table(
+        run,
+        [t("summary", lang), ""],
+        [
+            [t("school", lang), findings["school"]],
+            [t("as_of", lang), r["as_of"]],
+            [t("audit", lang), f"#{a['id']} {a['status']} {a['reason']}"],
+            [t("run", lang), f"#{r['id']} {r['status']}"],
+            [t("window", lang), f"{r['started_at']} — {r.get('finished_at') or ''}"],
+            [t("pages", lang), r["pages"]],
+            [t("attachments", lang), r["attachments"]],
+            [t("errors", lang), ", ".join(f"{k} {v}" for k, v in (r.get("errors") or {}).items())],
+            [t("tool", lang), r["tool_version"]],
+            [t("fingerprint", lang), r["config_fingerprint"]],
+            [t("checklist", lang), "; ".join(findings["checklist"])],
+            *[[status_label(s, lang), n] for s, n in findings["counts"].items()],
+            [t("open_gaps", lang), sum(1 for it in findings["items"] if it["status"] in GAPS)],
+        ],
+    )
     path = out_dir / "findings.xlsx"
     wb.save(path)
     return path

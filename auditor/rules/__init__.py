@@ -54,11 +54,15 @@ WAF_STATUSES = (401, 403, 407, 412, 429)
 BROKEN_STATUSES = (404, 410)
 
 
-def rule(name: str, status: str, severity: str, order: int, terminal: bool = False) -> Callable[[Check], Check]:
+def rule(
+    name: str, status: str, severity: str, order: int, terminal: bool = False
+) -> Callable[[Check], Check]:
     """Register a module's check function."""
+
     def register(check: Check) -> Check:
         _REGISTRY[name] = Rule(name, status, severity, order, check, terminal)
         return check
+
     return register
 
 
@@ -74,7 +78,9 @@ def is_broken(status: int | None) -> bool:
 
 
 def is_blocked(ev: Evidence) -> bool:
-    return not ev.fetched or ev.status in WAF_STATUSES or (ev.status is None and ev.error not in (None, "dns"))
+    return (
+        not ev.fetched or ev.status in WAF_STATUSES or (ev.status is None and ev.error not in (None, "dns"))
+    )
 
 
 def set_aside(ctx: Context) -> str:
@@ -88,5 +94,7 @@ def set_aside(ctx: Context) -> str:
 def set_aside_en(ctx: Context) -> str:
     if not ctx.mentions:
         return ""
-    return (f"{len(ctx.mentions)} page(s) mention the item but are notices, news or others' posts, not the item "
-            f"(e.g. “{ctx.mentions[0].title}”).")
+    return (
+        f"{len(ctx.mentions)} page(s) mention the item but are notices, news or others' posts, not the item "
+        f"(e.g. “{ctx.mentions[0].title}”)."
+    )

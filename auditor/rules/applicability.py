@@ -16,4 +16,13 @@ from auditor.rules import Context, rule
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if ctx.profile is None or (reason := item.applies_to(ctx.profile)) is None:
         return []
-    return [Finding("applicability", "not_applicable", "info", "applicability.not_applicable", {"reason": reason}, item.basis)]
+    return [
+        Finding(
+            "applicability",
+            "not_applicable",
+            "info",
+            "applicability.not_applicable",
+            {"reason": reason},
+            item.basis,
+        )
+    ]

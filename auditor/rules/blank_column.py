@@ -17,12 +17,26 @@ BASIS = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19�
 
 @rule("blank_column", "missing", "high", order=11)
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
-    blanks = [e for e in evidence if (e.placeholder or (e.empty and not e.scripted)) and e.fetched
-              and e.status is not None and e.status < 400]
+    blanks = [
+        e
+        for e in evidence
+        if (e.placeholder or (e.empty and not e.scripted))
+        and e.fetched
+        and e.status is not None
+        and e.status < 400
+    ]
     if not blanks or any(e.usable for e in evidence):
         return []
     e = blanks[0]
     key = "blank_column.blank" if e.placeholder else "blank_column.empty"
-    return [Finding("blank_column", "missing", "high", key,
-                    {"short": item.short, "placeholder": e.placeholder or "", "url": e.url, "publish": item.publish},
-                    f"{item.basis}；{BASIS}", e.url)]
+    return [
+        Finding(
+            "blank_column",
+            "missing",
+            "high",
+            key,
+            {"short": item.short, "placeholder": e.placeholder or "", "url": e.url, "publish": item.publish},
+            f"{item.basis}；{BASIS}",
+            e.url,
+        )
+    ]

@@ -14,8 +14,12 @@ from auditor.store import Run
 
 MOST_FAILED = 0.5  # a crawl where more than this share of requests failed cannot support "missing"
 BASIS = "一次失败或不完整的抓取不能证明内容缺失（国办秘函〔2019〕19号：站点无法访问须持续一周以上方可认定）"
-REASONS = {"partial": "抓取未完成（达到页面或时间上限，或被中止）", "failed": "无法访问起始页面",
-           "interrupted": "抓取进程中断", "running": "抓取仍在进行"}
+REASONS = {
+    "partial": "抓取未完成（达到页面或时间上限，或被中止）",
+    "failed": "无法访问起始页面",
+    "interrupted": "抓取进程中断",
+    "running": "抓取仍在进行",
+}
 
 
 def problem(run: Run) -> str | None:
@@ -33,7 +37,16 @@ def problem(run: Run) -> str | None:
 def finding(item: Item, would: list[Finding], reason: str) -> Finding:
     """The one finding an item gets from a crawl that cannot support gaps; `would` is what it would have said."""
     gaps = [f for f in would if f.status in GAPS]
-    return Finding("crawl_incomplete", "inconclusive", "info", "audit.crawl_incomplete",
-                   {"short": item.short, "reason": reason,
-                    "would_zh": f"若抓取完整，将检查：{gaps[0].message}" if gaps else "",
-                    "would_en": f"A complete crawl would check: {gaps[0].text('en')}" if gaps else ""}, BASIS)
+    return Finding(
+        "crawl_incomplete",
+        "inconclusive",
+        "info",
+        "audit.crawl_incomplete",
+        {
+            "short": item.short,
+            "reason": reason,
+            "would_zh": f"若抓取完整，将检查：{gaps[0].message}" if gaps else "",
+            "would_en": f"A complete crawl would check: {gaps[0].text('en')}" if gaps else "",
+        },
+        BASIS,
+    )

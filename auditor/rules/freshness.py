@@ -34,19 +34,45 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     want = r.describe(due)
     deadline = r.due_date(due).isoformat()
     found = editions(item, evidence)
-    dated = [(p, e) for e in found if (p := r.covered(e.period_start, e.period_kind, e.published)) is not None]
-    params = {"short": item.short, "as_of": ctx.as_of.isoformat(), "want": want, "deadline": deadline, "publish": item.publish,
-              "aside_zh": set_aside(ctx), "aside_en": set_aside_en(ctx)}
+    dated = [
+        (p, e) for e in found if (p := r.covered(e.period_start, e.period_kind, e.published)) is not None
+    ]
+    params = {
+        "short": item.short,
+        "as_of": ctx.as_of.isoformat(),
+        "want": want,
+        "deadline": deadline,
+        "publish": item.publish,
+        "aside_zh": set_aside(ctx),
+        "aside_en": set_aside_en(ctx),
+    }
     rule_name = "deadline" if r.hard else "freshness"
     if not found:
         return [Finding(rule_name, status, severity, "freshness.none", params, f"{item.basis}；{TIMELY}")]
     if not dated:
         e = found[0]
-        return [Finding("undated", "stale", "medium", "freshness.undated", {**params, "url": e.url, "edition": e.describe()},
-                        f"{item.basis}；{UNDATED}", e.url)]
+        return [
+            Finding(
+                "undated",
+                "stale",
+                "medium",
+                "freshness.undated",
+                {**params, "url": e.url, "edition": e.describe()},
+                f"{item.basis}；{UNDATED}",
+                e.url,
+            )
+        ]
     newest, e = max(dated, key=lambda pe: (pe[0], pe[1].published or ""))
     if newest >= due:
         return []
-    return [Finding(rule_name, status, severity, "freshness.behind",
-                    {**params, "have": r.describe(newest), "title": e.title, "url": e.url, "edition": e.describe()},
-                    f"{item.basis}；{TIMELY}", e.url)]
+    return [
+        Finding(
+            rule_name,
+            status,
+            severity,
+            "freshness.behind",
+            {**params, "have": r.describe(newest), "title": e.title, "url": e.url, "edition": e.describe()},
+            f"{item.basis}；{TIMELY}",
+            e.url,
+        )
+    ]

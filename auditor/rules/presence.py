@@ -16,7 +16,20 @@ from auditor.rules import Context, rule, set_aside, set_aside_en
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if evidence or ctx.unfetched:
         return []
-    return [Finding("presence", "missing", "high", "presence.missing",
-                    {"short": item.short, "pages": ctx.pages, "hosts": "、".join(ctx.hosts) or "-", "publish": item.publish,
-                     "aside_zh": set_aside(ctx), "aside_en": set_aside_en(ctx)},
-                    item.basis)]
+    return [
+        Finding(
+            "presence",
+            "missing",
+            "high",
+            "presence.missing",
+            {
+                "short": item.short,
+                "pages": ctx.pages,
+                "hosts": "、".join(ctx.hosts) or "-",
+                "publish": item.publish,
+                "aside_zh": set_aside(ctx),
+                "aside_en": set_aside_en(ctx),
+            },
+            item.basis,
+        )
+    ]
