@@ -235,3 +235,23 @@ def test_urls_have_one_spelling():
     assert clean_url("http://cwc.example.edu.cn:80/a.htm#top") == "http://cwc.example.edu.cn/a.htm"
     assert clean_url("https://x.edu.cn:443/a;jsessionid=0A1B?b=1") == "https://x.edu.cn/a?b=1"
     assert clean_url("http://x.edu.cn:8080") == "http://x.edu.cn:8080/"
+
+
+def test_list_rows_in_the_shapes_real_cmss_write_them():
+    html = """<html><head><title>荆江大学信息公开网--部门预算</title></head><body>
+    <div class="position">您所在的位置：<a href="/">首页</a> » 财务信息 » 部门预算</div>
+    <ul class="newslist">
+      <li><a href="/info/1/1.htm" title="荆江大学2024年部门预算"><span class="date">2024-04-18</span>荆江大学2024年部门预算</a></li>
+      <li><a href="/info/1/2.htm"><em>2023-04-20</em>荆江大学2023年部门预算</a></li>
+    </ul>
+    <div class="item"><a href="/info/1/3.htm">荆江大学2022年部门预算</a><span>2022-04-19</span></div>
+    <div class="tools">发布时间：2024-04-18 <a href="javascript:window.print()">打印</a></div>
+    </body></html>"""
+    sig = extract_page("http://cwc.jjdx.test/ysgk.htm", html)
+    assert sig.breadcrumb == ["财务信息", "部门预算"]
+    assert sig.listing is True  # the column's name is one part of <title>, the site's name the other
+    assert [(e.title, e.date) for e in sig.entries] == [
+        ("荆江大学2024年部门预算", date(2024, 4, 18)),
+        ("荆江大学2023年部门预算", date(2023, 4, 20)),
+        ("荆江大学2022年部门预算", date(2022, 4, 19)),
+    ]

@@ -77,7 +77,8 @@ TITLE_SELECTORS = (
     "h1",
 )
 CRUMB_LABEL = re.compile(
-    r"(当前位置|您现在的位置|你现在的位置|您的位置|你的位置|所在位置|当前的位置)\s*(是)?\s*[:：]?"
+    r"(您所在的位置|你所在的位置|您现在的位置|你现在的位置|您目前的位置|您当前的位置|您的位置|你的位置|当前所在位置|"
+    r"当前的位置|当前位置|所在位置)\s*(是)?\s*[:：]?"
 )
 CRUMB_SPLIT = re.compile(r"\s*(?:>>|->|=>|>|»|＞|→|›|/)\s*")
 CRUMB_SKIP = {
@@ -451,7 +452,12 @@ def _listing(title: str, html_title: str, crumbs: list[str], index: Index, publi
     A list page is named after its column: its title is the breadcrumb's last part ('预算公开' under
     当前位置: 首页 >> 财务信息 >> 预算公开). An article has its CMS's article body, or a labelled date of its own
     (发布时间：…); a "latest news" sidebar with dates does not make it a list."""
-    if crumbs and (crumbs[-1] in (title, clean_title(html_title)) or html_title.split(" ")[-1] == crumbs[-1]):
+    # the column's name as the page title, or as one part of <title> (site name before or after it)
+    if crumbs and (
+        crumbs[-1] in (title, clean_title(html_title))
+        or crumbs[-1] in TITLE_SEP.split(html_title)
+        or html_title.split(" ")[-1] == crumbs[-1]
+    ):
         return True
     if (
         any(_select(index, sel) is not None for sel in ARTICLE_SELECTORS)
@@ -545,14 +551,34 @@ def _entries(soup: BeautifulSoup, base: str) -> list[ListEntry]:
     seen: set[str] = set()
     for a in soup.find_all("a", href=True):
         row = a.find_parent(["li", "tr", "dd", "p"])
-        if row is None or len(row.find_all("a")) > 3 or _in_chrome(row):
+        if row is None or len(row.find_all("a")) > 3:
+            row = a.find_parent("div")  # a list of <div> rows
+            if row is None or len(row.find_all("a")) > 1:
+                continue
+        if _in_chrome(row):
             continue
         rest = squash(row.get_text(" ").replace(a.get_text(" "), " ", 1))
         when = parse_date(rest, compact=True)
-        if when is None:
-            continue
-        url = clean_url(urljoin(base, a["href"]))
         title = _anchor_text(a)
+        if when is None:  # the date inside the link: <a><span class="date">2024-10-25</span>标题</a>
+            dated = next(
+                (
+                    el
+                    for el in a.find_all(["span", "em", "i", "font", "b"])
+                    if parse_date(squash(el.get_text()))
+                ),
+                None,
+            )
+            if dated is None:
+                continue
+            when = parse_date(squash(dated.get_text()))
+            title = squash(str(a.get("title", ""))) or squash(
+                a.get_text(" ").replace(dated.get_text(), " ", 1)
+            )
+        href = str(a["href"]).strip()
+        if href.lower().startswith(("javascript", "mailto", "#")) or GENERIC_ANCHOR.match(title):
+            continue
+        url = clean_url(urljoin(base, href))
         if title and url not in seen:
             seen.add(url)
             out.append(ListEntry(title, url, when))
