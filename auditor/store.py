@@ -611,6 +611,28 @@ class Store:
             )
         return out
 
+    def own_links(self, run_id: int, page: str, furniture: int) -> list[str]:
+        """The crawled pages this page links to that are its own content: not other list pages (menus of
+        columns), not a site's home page, and not pages linked from `furniture` or more pages (menus, boxes on
+        every page). Links the crawl did not store (off-site, friend links) say nothing either way."""
+        rows = self.db.execute(
+            "SELECT DISTINCT l.dst FROM links l JOIN pages p ON p.run_id = l.run_id AND p.url = l.dst "
+            "WHERE l.run_id=? AND l.src=? AND l.is_attachment=0 AND l.dst != l.src AND coalesce(p.listing, 0) != 1",
+            (run_id, page),
+        ).fetchall()
+        out = []
+        for (dst,) in rows:
+            path = dst.split("//", 1)[-1].partition("/")[2]
+            if not path or path.lower().startswith(("index.", "main.", "default.")):
+                continue
+            linked_from = self.db.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT src FROM links WHERE run_id=? AND dst=? LIMIT ?)",
+                (run_id, dst, furniture),
+            ).fetchone()[0]
+            if linked_from < furniture:
+                out.append(dst)
+        return out
+
     def resolve(self, run_id: int, urls: list[str]) -> dict[str, sqlite3.Row]:
         """Where each URL ended up in this run: the page or file stored for it (through redirects and copies
         of the same article), with its status. A URL the crawl never fetched is absent."""

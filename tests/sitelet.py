@@ -15,7 +15,7 @@ import yaml
 from auditor.audit import run_audit
 from auditor.checklist import load_checklist
 from auditor.config import load_config
-from auditor.demo.site import Builder
+from auditor.demo.site import Builder, Resource
 from auditor.extract import decode_html, extract_page
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
 from auditor.extract.record import page_record
@@ -45,9 +45,20 @@ def college(
     return data
 
 
-def write_store(data: dict[str, Any], tmp: Path, profile: dict[str, Any] | None = None) -> Path:
-    """Render the college, store every resource as a complete crawl would, return its site.yaml."""
+def write_store(
+    data: dict[str, Any],
+    tmp: Path,
+    profile: dict[str, Any] | None = None,
+    saved: dict[str, str] | None = None,
+) -> Path:
+    """Render the college, store every resource as a complete crawl would, return its site.yaml.
+    `saved`: URL → a saved page (tests/fixtures/…) served in place of, or besides, what the builder renders."""
     site = Builder(PORT, data).build()
+    for url, html in (saved or {}).items():
+        host, path = url.split("//", 1)[1].split("/", 1)
+        site.resources[(host, "/" + path)] = Resource(
+            200, html.encode("utf-8"), [("Content-Type", "text/html")]
+        )
     config = tmp / "site.yaml"
     config.write_text(
         yaml.safe_dump(

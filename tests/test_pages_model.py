@@ -4,6 +4,8 @@ audits a small store built from those pages (tests/sitelet.py) and fails without
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.sitelet import audit, college, write_store
 
 XXGK = {"layout": "vsb", "name": "示例大学信息公开网", "role": "xxgk", "root": "meta"}
@@ -184,6 +186,30 @@ def test_an_empty_column_without_any_placeholder_is_missing(tmp_path):
     moe16 = audit(write_store(data, tmp_path), "2024-11-20")["moe-16"]
     assert moe16.status == "missing"
     assert moe16.findings[0].key == "blank_column.empty" and moe16.evidence[0].empty
+
+
+def test_a_left_menu_does_not_fill_an_empty_column(tmp_path):
+    # a saved VSB column page: header, nav, a left menu of sibling columns, breadcrumb, an empty list, pager
+    saved = (Path(__file__).parent / "fixtures" / "vsb_list_empty.html").read_text("utf-8")
+    data = college(
+        [
+            col(
+                1202,
+                "cwzc/zbcg",
+                "招标采购信息",
+                [art("图书馆2024年中文纸质图书采购项目中标结果公示", "2024-07-02")],
+                category="财务、资产及收费信息",
+            )
+        ],
+        VSB,
+        directory=[
+            ["财务、资产及收费信息", "受捐赠财产的使用与管理情况", "财务处", "xxgk:/xxgklm1/cwzc/jzcc.htm"]
+        ],
+    )
+    items = audit(
+        write_store(data, tmp_path, saved={"http://xxgk.sl.test/xxgklm1/cwzc/jzcc.htm": saved}), "2024-11-20"
+    )
+    assert items["moe-16"].status == "missing" and items["moe-16"].evidence[0].empty
 
 
 def test_page_furniture_does_not_fill_an_empty_column(tmp_path):

@@ -109,7 +109,9 @@ URL_KEYS = ("url", "href", "link", "path", "linkurl", "fileurl")
 TITLE_KEYS = ("title", "name", "text", "label", "showtitle")
 DATE_KEYS = ("date", "time", "pubdate", "publishtime", "publishdate", "releasetime", "createtime")
 # Page furniture, by class or id token: its text and links are the site's, not the page's (header, menus,
-# breadcrumb, pager, footer). Used to tell an empty column from one with content.
+# breadcrumb, pager, footer). Used to tell an empty column from one with content. Sidebars (left, side…) are
+# not on this list: some sites put their content there; the audit tells a sidebar's links from a column's own
+# by what they link to (other columns, pages linked from everywhere).
 CHROME_TOKENS = {
     "head",
     "header",
@@ -144,12 +146,7 @@ CHROME_TOKENS = {
     "share",
     "yqlj",
     "friendlink",
-    "links",
-    "left",
     "leftnav",
-    "side",
-    "sidebar",
-    "aside",
 }
 CHROME_TAGS = {"script", "style", "noscript", "nav", "header", "footer", "select", "option", "button", "head"}
 MEDIA_TAGS = {
@@ -470,8 +467,9 @@ def _listing(title: str, html_title: str, crumbs: list[str], index: Index, publi
 
 def _rows(anchors: list[Tag], base: str, dated: list[ListEntry]) -> list[ListEntry]:
     """Undated list rows of a column page: a content link alone in its <li>/<tr>/<dd> (regulation and finance
-    columns often list files and articles without a date)."""
-    seen = {e.url for e in dated}
+    columns often list files and articles without a date). A sidebar menu's links come along; the audit
+    drops those that lead to other columns."""
+    seen = {e.url for e in dated} | {clean_url(base)}
     out: list[ListEntry] = []
     for a in anchors:
         row = a.find_parent(["li", "tr", "dd"])

@@ -211,21 +211,9 @@ class PagesModel:
             # and the page it links to says it belongs to another column
             if (own or repeats.get(r["target"], 0) < FURNITURE) and len(rows[r["page"]]) < ENTRIES_PER_COLUMN:
                 rows[r["page"]].append(dict(r))
-        for (
-            pages
-        ) in out.values():  # a column whose only rows are the site's furniture lists nothing of its own
+        for pages in out.values():  # a column whose rows and links are all the site's furniture holds nothing
             for e in pages.evidence:
-                p = self.signals.get(e.url)
-                if (
-                    e.kind == "column"
-                    and not e.empty
-                    and p is not None
-                    and p.listing
-                    and not rows.get(e.url)
-                    and not p.attachments
-                    and p.content_chars is not None
-                    and p.content_chars < EMPTY_CHARS
-                ):
+                if e.kind == "column" and not e.empty and self._holds_nothing(e.url, rows.get(e.url, [])):
                     e.empty, e.entries = True, 0
         titles = list(
             dict.fromkeys(
@@ -253,6 +241,16 @@ class PagesModel:
                     if named and item.id not in named:
                         continue  # its own title names another item: that item's document, listed here
                     self._add(pages, entry)
+
+    def _holds_nothing(self, url: str, rows: list[dict]) -> bool:
+        """A list page with no rows of its own (sub-columns do not count), no files, next to no text, and no
+        link to a page of its own: what is left are the site's menus and boxes."""
+        p = self.signals[url]
+        if not p.listing or p.attachments or p.content_chars is None or p.content_chars >= EMPTY_CHARS:
+            return False
+        if any(not (t := self.signals.get(r["target"])) or not t.listing for r in rows):
+            return False
+        return not self.store.own_links(self.run_id, url, FURNITURE)
 
     def _entries(self, column: Evidence, rows: list[dict]) -> list[Evidence]:
         out: list[Evidence] = []
