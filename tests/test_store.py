@@ -53,6 +53,13 @@ def old_store(path: Path) -> None:
     db.close()
 
 
+def site_yaml(folder: Path) -> Path:
+    config = folder / "site.yaml"
+    site = {"school": "示例大学", "start_urls": ["http://www.sl.test/"], "allowed_domains": ["sl.test"]}
+    config.write_text(yaml.safe_dump(site, allow_unicode=True), "utf-8")
+    return config
+
+
 def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
@@ -72,22 +79,14 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
 
 def test_an_old_store_is_read_as_what_it_was(tmp_path):
     old_store(tmp_path / "auditor.sqlite")
-    config = tmp_path / "site.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {"school": "示例大学", "start_urls": ["http://www.sl.test/"], "allowed_domains": ["sl.test"]},
-            allow_unicode=True,
-        ),
-        "utf-8",
-    )
+    config = site_yaml(tmp_path)
     cfg = load_config(config)
     with Store(cfg.store) as store:
         items = {it.id: it for it in run_audit(store, cfg, load_checklist(), date(2024, 11, 20)).items}
     # its shape was never measured: not judged an empty column
     assert items["moe-16"].status == "ok" and not items["moe-16"].evidence[0].empty
-    assert (
-        items["moe-20"].status != "inconclusive"
-    )  # the 目录 link resolved (to a home page: not evidence either)
+    # the 目录 link resolved (to a home page: not evidence either)
+    assert items["moe-20"].status != "inconclusive"
 
 
 def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
@@ -98,13 +97,6 @@ def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
     db.close()
     with pytest.raises(InputError, match="newer auditor"):
         Store(path)
-    config = tmp_path / "site.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {"school": "示例大学", "start_urls": ["http://www.sl.test/"], "allowed_domains": ["sl.test"]},
-            allow_unicode=True,
-        ),
-        "utf-8",
-    )
+    config = site_yaml(tmp_path)
     proc = run_auditor("audit", "--config", str(config))
     assert proc.returncode == 2 and "newer auditor" in proc.stderr and "Traceback" not in proc.stderr

@@ -50,7 +50,7 @@ ATTACHMENT_HINTS = (
     "/attach/file/",
     "/sites/default/files/",
 )
-CONTENT_SELECTORS = (
+ARTICLE_BODIES = (  # CMS markers of an article body: a page with one is an article, not a list
     ".v_news_content",
     "#vsb_content",
     ".wp_articlecontent",
@@ -58,6 +58,9 @@ CONTENT_SELECTORS = (
     ".field--name-body",
     ".article-content",
     ".article_content",
+)
+CONTENT_SELECTORS = (
+    *ARTICLE_BODIES,
     "#article",
     ".article",
     ".content-body",
@@ -432,18 +435,6 @@ def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
     return out
 
 
-ARTICLE_SELECTORS = (
-    ".v_news_content",
-    "#vsb_content",
-    ".wp_articlecontent",
-    "#zoom",
-    ".field--name-body",
-    ".article-content",
-    ".article_content",
-    ".arti_title",
-)  # CMS markers of an article body
-
-
 def _listing(title: str, html_title: str, crumbs: list[str], index: Index, published_raw: str) -> bool | None:
     """True for a column (list) page, False for an article, None when the page does not say.
     A list page is named after its column: its title is the breadcrumb's last part ('预算公开' under
@@ -457,7 +448,7 @@ def _listing(title: str, html_title: str, crumbs: list[str], index: Index, publi
     ):
         return True
     if (
-        any(_select(index, sel) is not None for sel in ARTICLE_SELECTORS)
+        any(_select(index, sel) is not None for sel in (*ARTICLE_BODIES, ".arti_title"))
         or LABEL.match(published_raw or "")
         or (published_raw or "").startswith("<meta")
     ):
