@@ -26,9 +26,8 @@ def events(findings: dict[str, Any]) -> dict[str, Any]:
         out["inconclusive"] = findings["audit"]["reason"]
         return out
     changes = findings.get("changes") or {}
-    new_ids = (
-        set(changes.get("new", [])) if changes.get("previous_audit") else None
-    )  # first audit: every gap is news
+    # first audit: every gap is news
+    new_ids = set(changes.get("new", [])) if changes.get("previous_audit") else None
     new = [
         it
         for it in findings["items"]

@@ -359,9 +359,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print_summary(result, console)
         code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
-        return (
-            EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code
-        )  # the demo has planted gaps: finding them is success
+        # the demo has planted gaps: finding them is success
+        return EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code
     finally:
         server.stop()
 

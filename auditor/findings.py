@@ -168,9 +168,8 @@ class ItemResult:
     publish: str = ""
     basis: str = ""
     review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
-    mentions: list[Evidence] = field(
-        default_factory=list
-    )  # pages about the item that are not it (notices, news)
+    # pages about the item that are not it (notices, news)
+    mentions: list[Evidence] = field(default_factory=list)
 
     @property
     def set_aside(self) -> bool:

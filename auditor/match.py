@@ -190,9 +190,8 @@ class Matcher:
         self.alias_item = np.array([i for i, _ in self.alias_rows])
         self.alias_initials = [initials(a) for _, a in self.alias_rows]
         self.alias_by_norm = {n: a for n, (_, a) in zip(self.alias_norm, self.alias_rows, strict=True)}
-        self.alias_by_bigram: dict[str, list[int]] = defaultdict(
-            list
-        )  # blocking index: bigram → aliases holding it
+        # blocking index: bigram → aliases holding it
+        self.alias_by_bigram: dict[str, list[int]] = defaultdict(list)
         for j, a in enumerate(self.alias_norm):
             for bg in self._bigrams(a):
                 self.alias_by_bigram[bg].append(j)
@@ -236,9 +235,8 @@ class Matcher:
                     dtype=np.float32,
                     workers=-1,
                 )
-        best: dict[tuple[int, int], dict[str, float]] = defaultdict(
-            dict
-        )  # (row, item) → every alias that matched
+        # (row, item) → every alias that matched
+        best: dict[tuple[int, int], dict[str, float]] = defaultdict(dict)
         for k in np.nonzero(scores >= floor)[0]:
             r, j = int(row_a[k]), int(col_a[k])
             best[(r, int(self.alias_item[j]))][self.alias_norm[j]] = float(scores[k])

@@ -532,9 +532,8 @@ class Store:
             ),
         )
         if a.get("final_url"):
-            Store._write_redirects(
-                db, run_id, [a["final_url"]], a["url"]
-            )  # a file is stored under the URL linked to
+            # a file is stored under the URL linked to
+            Store._write_redirects(db, run_id, [a["final_url"]], a["url"])
 
     # --- reads ------------------------------------------------------------------------------------
 

@@ -22,9 +22,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(
-    ROOT
-)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+# not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(ROOT)
 
 from auditor.demo.site import NEWS_WORDS, load_college  # noqa: E402
 from auditor.store import Store  # noqa: E402
@@ -178,9 +177,8 @@ def measure(tmp: Path) -> dict:
         return wrapper
 
     match_mod = __import__("auditor.match", fromlist=["load_signals"])
-    match_mod.load_signals = timed(
-        "load", match_mod.load_signals
-    )  # the chunked scan (the pages model's own reads count as rules)
+    # the chunked scan (the pages model's own reads count as rules)
+    match_mod.load_signals = timed("load", match_mod.load_signals)
     audit.Matcher.match = timed("match", audit.Matcher.match)
     cfg = load_config(tmp / "site.yaml")
     checklist = load_checklist()

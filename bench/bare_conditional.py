@@ -12,9 +12,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-sys.path[0] = str(
-    Path(__file__).resolve().parents[1]
-)  # not bench/: bench/incremental.py would shadow "incremental"
+# not bench/: bench/incremental.py would shadow "incremental"
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402

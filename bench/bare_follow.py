@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path[0] = str(
-    Path(__file__).resolve().parents[1]
-)  # not bench/: bench/incremental.py would shadow "incremental"
+# not bench/: bench/incremental.py would shadow "incremental"
+sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from scrapy import Request, Spider  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
@@ -26,9 +25,8 @@ class BareFollow(Spider):
     def __init__(self, start: str, hosts: list[str], **kw: Any) -> None:
         super().__init__(**kw)
         self.start_urls, self.allowed_domains = [start], hosts
-        self.links = LinkExtractor(
-            deny_extensions=[]
-        )  # scope is left to Scrapy's offsite middleware (allowed_domains)
+        # scope is left to Scrapy's offsite middleware (allowed_domains)
+        self.links = LinkExtractor(deny_extensions=[])
 
     def parse(self, response: Any) -> Any:
         BareFollow.count += 1

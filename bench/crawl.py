@@ -30,9 +30,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(
-    ROOT
-)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+# not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(ROOT)
 
 import yaml  # noqa: E402
 

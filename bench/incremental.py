@@ -23,9 +23,8 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[0] = str(
-    ROOT
-)  # not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+# not bench/: bench/incremental.py would shadow the "incremental" package Twisted imports
+sys.path[0] = str(ROOT)
 
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402

@@ -54,16 +54,14 @@ class CollegeSpider(scrapy.Spider):
     ) -> None:
         super().__init__(**kw)
         self.previous_run = previous_run
-        self.store = (
-            Store(store) if previous_run and store else None
-        )  # for the links of pages that answer 304
+        # for the links of pages that answer 304
+        self.store = Store(store) if previous_run and store else None
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
         self.trap_chain = trap_chain
         self.seen_attachments: set[str] = set()
-        self.requested: set[str] = (
-            set()
-        )  # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
+        # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
+        self.requested: set[str] = set()
         self.counts: Counter[str] = Counter()
         self.redirect_hops: list[
             tuple[str, str]

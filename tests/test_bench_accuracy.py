@@ -22,6 +22,5 @@ def test_accuracy_goal_met_on_every_fixture_college():
     rows = {line.split()[0]: line for line in proc.stdout.splitlines() if line.endswith(("met", "MISSED"))}
     assert {"xiangyue", "dongjiang", "jingjiang", "bashan", "wanjiang", "total"} <= set(rows)
     assert all(line.endswith("met") for line in rows.values())
-    assert (
-        sum(" yes " in rows[s] for s in ("jingjiang", "bashan", "wanjiang")) == 3
-    )  # labelled before the matcher ran
+    # labelled before the matcher ran
+    assert sum(" yes " in rows[s] for s in ("jingjiang", "bashan", "wanjiang")) == 3

@@ -21,9 +21,8 @@ def test_redirect_hops_are_logged_before_scrapy_follows_them():
     crawler.stats.open_spider()
     request = Request("http://CWC.x.test")
     moved = Response("http://cwc.x.test/", status=302, headers={"Location": "/index.htm"}, request=request)
-    assert (
-        mw.process_response(request, moved) is moved
-    )  # Scrapy's RedirectMiddleware still does the following
+    # Scrapy's RedirectMiddleware still does the following
+    assert mw.process_response(request, moved) is moved
     mw.process_response(
         request, HtmlResponse("http://cwc.x.test/a.htm", status=200, body=b"<p>x</p>", request=request)
     )

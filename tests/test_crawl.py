@@ -87,9 +87,8 @@ def test_attachments_without_downloading_bodies(demo_server, direct):
     _, atts = pages(direct[1])
     hits = direct[2]
     big = [a for a in atts.values() if a["filename"] == "2022年高等职业教育质量年度报告.pdf"]
-    assert (
-        len(big) == 1 and big[0]["size"] == 5_200_000 and big[0]["method"] == "HEAD"
-    )  # GBK Content-Disposition
+    # GBK Content-Disposition
+    assert len(big) == 1 and big[0]["size"] == 5_200_000 and big[0]["method"] == "HEAD"
     big_path = big[0]["url"].split(str(demo_server.port), 1)[1]
     assert {h.method for h in hits if h.path == big_path} == {"HEAD"}
     cwc = [a for a in atts.values() if "cwc." in a["url"]]

@@ -209,9 +209,8 @@ def test_an_article_with_a_dated_sidebar_box_is_still_an_article():
     assert sig.title == "2023年度荆江大学校级领导干部社会兼职情况"
     assert sig.listing is False  # the CMS's article body (and its own labelled date)
     assert sig.published == date(2024, 3, 20)
-    assert (
-        len(sig.entries) == 3 and not sig.rows
-    )  # the box's links are entries for their targets, not rows of this page
+    # the box's links are entries for their targets, not rows of this page
+    assert len(sig.entries) == 3 and not sig.rows
     assert sig.content_chars >= 20
 
 

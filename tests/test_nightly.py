@@ -223,9 +223,8 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
         with Store(db) as store:
             assert [r.status for r in store.runs()] == ["interrupted", "complete"]
             assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            assert (
-                store.runs()[1].stats["counts"]["not_modified"] >= 30
-            )  # restarted cheaply from the killed run's pages
+            # restarted cheaply from the killed run's pages
+            assert store.runs()[1].stats["counts"]["not_modified"] >= 30
         assert (
             next(it for it in findings["items"] if it["id"] == "dfc-self-evaluation")["status"] == "missing"
         )

@@ -379,9 +379,8 @@ def test_an_offsite_directory_link_only_matters_when_nothing_readable_settles_it
         ],
     )
     items = audit(write_store(data, tmp_path), "2024-11-20")
-    assert (
-        items["moe-31"].status == "ok"
-    )  # published on-site; the off-site second link does not make it unverifiable
+    # published on-site; the off-site second link does not make it unverifiable
+    assert items["moe-31"].status == "ok"
     assert items["moe-32"].status == "inconclusive"
 
 

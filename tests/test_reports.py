@@ -181,9 +181,8 @@ def test_disclosure_table_in_three_formats(audited):
         and by_item["双一流建设项目绩效自评报告"][3] == ""
     )
     assert by_item["招生章程及招生计划"][3].startswith("http://zs.xyvtc.test")
-    assert by_item["部门预算"][3].endswith(
-        "/gksx/cwys/index.htm"
-    )  # the column, as the annual report cites it
+    # the column, as the annual report cites it
+    assert by_item["部门预算"][3].endswith("/gksx/cwys/index.htm")
     wb = load_workbook(out / "清单事项公开情况表.xlsx")
     xrows = list(wb.active.iter_rows(min_row=2, values_only=True))
     assert len(xrows) == len(applicable) == 40

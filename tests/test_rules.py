@@ -287,6 +287,5 @@ def test_crawl_health():
     assert "未完成" in crawl_health.problem(run("partial"))
     assert "起始页面" in crawl_health.problem(run("failed"))
     assert "大部分请求失败" in crawl_health.problem(run("complete", {"timeout": 80}))
-    assert (
-        crawl_health.problem(run("complete", {"http_404": 80})) is None
-    )  # 404s are findings, not a sick crawl
+    # 404s are findings, not a sick crawl
+    assert crawl_health.problem(run("complete", {"http_404": 80})) is None

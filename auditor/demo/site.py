@@ -105,9 +105,8 @@ class Site:
     members: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # column ref → its URLs
     trap_host: str = ""
     trap_prefix: str = "/calendar.jsp"
-    addresses: dict[str, str] = field(
-        default_factory=dict
-    )  # sub → an IP to use as the host name (benchmarks)
+    # sub → an IP to use as the host name (benchmarks)
+    addresses: dict[str, str] = field(default_factory=dict)
 
     def host(self, sub: str) -> str:
         if sub in self.addresses:
@@ -473,9 +472,8 @@ class Builder:
     def article_path(self, col: dict[str, Any], a: dict[str, Any]) -> str:
         d = (a.get("date") or "2022-01-01").replace("-", "")
         webplus = f"/{d[:4]}/{d[4:8]}/c{col['id']}a{a['id']}/page.htm"
-        if self.site.hosts[col["host"]].get(
-            "hashed"
-        ):  # WebPlus sites that file articles under two hex levels
+        # WebPlus sites that file articles under two hex levels
+        if self.site.hosts[col["host"]].get("hashed"):
             webplus = f"/{_hex(a['id'], n=2)}/{_hex(col['id'], a['id'], n=2)}/c{col['id']}a{a['id']}/page.htm"
         return {
             "vsb": f"/info/{col['id']}/{a['id']}.htm",
@@ -1029,9 +1027,8 @@ class Builder:
                 cat_cell = f'<td rowspan="{span}" class="lb">{_e(cat)}</td>'
                 last_cat = cat
             refs = [t for t in targets if t]
-            label = (
-                f"（{i}）{label}" if d.get("numbered") else label
-            )  # "（27）本科生占全日制在校生总数的比例…"
+            # "（27）本科生占全日制在校生总数的比例…"
+            label = f"（{i}）{label}" if d.get("numbered") else label
             links = _e(label)
             if refs:
                 links = f'<a href="{_e(self.link_for(refs[0]))}" target="_blank">{_e(label)}</a>' + "".join(

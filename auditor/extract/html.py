@@ -96,9 +96,10 @@ CRUMB_SKIP = {
     "正文内容",
     "返回首页",
 }
+# 学生工作部（处）
 SITE_SUFFIX = re.compile(
     r"(网|网站|学院|大学|学校|信息公开|首页|主页|处|中心|办公室|部|馆|平台)([（(][^（()）]{1,6}[)）])?$"
-)  # 学生工作部（处）
+)
 TITLE_SEP = re.compile(r"\s*(?:--|——|-|_|\||｜|—)\s*")
 PLACEHOLDER = re.compile(
     r"暂无内容|暂无信息|暂无数据|暂无记录|正在建设中|栏目建设中|建设中，敬请期待|内容更新中"
@@ -614,9 +615,8 @@ def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
             shift = width - len(cells)  # a category cell spanning rows is absent from the following rows
             if shift <= 0 and "category" in cols:
                 category = _cell(cells, cols, "category", 0) or category
-            label = re.sub(
-                r"\s*[（(]\d+[)）]", "", _cell(cells, cols, "label", shift)
-            )  # "（2）" marks a second link
+            # "（2）" marks a second link
+            label = re.sub(r"\s*[（(]\d+[)）]", "", _cell(cells, cols, "label", shift))
             if not label:
                 continue
             links = [

@@ -32,13 +32,11 @@ class ItemPages:
     """What the crawl holds for one item, ready for the rules."""
 
     evidence: list[Evidence] = field(default_factory=list)  # documents and columns, best first
-    mentions: list[Evidence] = field(
-        default_factory=list
-    )  # notices, news, others' posts: named it, are not it
+    # notices, news, others' posts: named it, are not it
+    mentions: list[Evidence] = field(default_factory=list)
     claim: ClaimMatch | None = None
-    unfetched: list[str] = field(
-        default_factory=list
-    )  # 目录 targets the crawl never stored (off-site, unreachable)
+    # 目录 targets the crawl never stored (off-site, unreachable)
+    unfetched: list[str] = field(default_factory=list)
     home_claims: list[str] = field(default_factory=list)  # 目录 targets that are only a site's home page
 
 
@@ -327,9 +325,8 @@ class PagesModel:
         for e in pages.evidence:
             e.genre = genre_fit(e.title, item.genres)
             if e.kind == "directory":
-                if (
-                    e.field == "title"
-                ):  # the 目录 page itself is item 6's 公开目录, and evidence of nothing else
+                # the 目录 page itself is item 6's 公开目录, and evidence of nothing else
+                if e.field == "title":
                     keep.append(replace(e, kind="document"))
             elif e.kind in ("notice", "news", "third_party"):
                 if len(pages.mentions) < MENTIONS:
