@@ -178,6 +178,14 @@ def _renewal(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Rene
         raise doc.error(
             key + ("due",), f"item {item_id}: due '{due}' is not MM-DD", 'write due: "10-31" (quoted)'
         )
+    try:
+        date(2001, *(int(x) for x in due.split("-")))  # a day every year has (no 02-30; 02-29 not in 2025)
+    except ValueError:
+        raise doc.error(
+            key + ("due",),
+            f"item {item_id}: due '{due}' is not a day of every year",
+            'write a day that exists every year, e.g. due: "02-28"',
+        ) from None
     lag = raw.get("lag", 0)
     if not isinstance(lag, int) or isinstance(lag, bool) or not -1 <= lag <= 2:
         raise doc.error(key + ("lag",), f"item {item_id}: lag must be a whole number from -1 to 2", hint)

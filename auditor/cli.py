@@ -1,15 +1,19 @@
 """The `auditor` command line. Thin: parse arguments, call the library, map outcomes to exit codes.
 
 Exit codes (for cron): 0 done, nothing open; 1 gaps found; 2 usage or config error; 3 inconclusive
-(site unreachable, crawl cut short or failed).
+(site unreachable, crawl cut short or failed, or another run holds the site's lock); 4 internal error (a bug:
+nothing concluded, the traceback is in the file named).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import tempfile
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -17,16 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from auditor import __version__
+from auditor import __version__, preflight
 from auditor.errors import InputError
 from auditor.lock import Busy
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
 
-EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE = 0, 1, 2, 3
+EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def _console() -> Console:
@@ -106,6 +111,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from auditor.config import load_config
 
     cfg = load_config(args.config)
+    preflight.check(cfg, Path(args.out))
     with _site_lock(cfg):
         return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json, args.lang)
 
@@ -116,6 +122,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     cfg = load_config(args.config)
     as_of = _as_of(args.as_of)
+    preflight.check(cfg, Path(args.out))  # every input, before an hour of crawling
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
@@ -219,6 +226,13 @@ def cmd_diff(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     with Store(cfg.store) as store:
         ids = [a["id"] for a in store.audits()]
+    if args.audits and len(args.audits) != 2:
+        raise InputError(
+            "diff",
+            None,
+            f"name two audits to compare, not {len(args.audits)}",
+            "write `auditor diff --config site.yaml A B`, or no numbers for the last two",
+        )
     if args.audits:
         a_id, b_id = args.audits
     elif len(ids) >= 2:
@@ -334,6 +348,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from auditor.crawl import print_summary, run_crawl
 
     cfg = load_config(args.config)
+    preflight.writable_dir(cfg.store.parent, "the store's directory")
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
@@ -347,6 +362,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from auditor.demo import demo_config, start_server
 
     console = _console()
+    preflight.writable_dir(Path(args.out), "--out")
     server = start_server(args.port)
     try:
         out = Path(args.out) / "demo"
@@ -470,18 +486,28 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _say(label: str, colour: str, text: str) -> None:
+    """One message on stderr; `text` may hold anything a user or a site wrote, so it is never markup."""
+    Console(stderr=True, highlight=False).print(f"[{colour}]{label}[/] " + escape(text), soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
     except Busy as e:
-        Console(stderr=True, highlight=False).print(f"[red]refused:[/] {e}", soft_wrap=True)
+        _say("refused:", "red", str(e))
         return EXIT_INCONCLUSIVE
     except InputError as e:
-        Console(stderr=True, highlight=False).print(f"[red]error:[/] {e}", markup=True, soft_wrap=True)
+        _say("error:", "red", str(e))
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except Exception as e:  # a bug: never a traceback on the terminal cron reads, never exit 1 ("gaps found")
+        log = Path(tempfile.gettempdir()) / f"auditor-crash-{os.getpid()}.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        _say("internal error:", "red", f"{type(e).__name__}: {e} — nothing was concluded; details in {log}")
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

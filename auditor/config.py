@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
@@ -20,6 +21,17 @@ profile: {type: vocational, graduate_programs: false, province: 湖南, double_f
 exemptions: {moe-17: 学校无校办企业}"""
 
 PROFILE_TYPES = ("vocational", "undergraduate")
+# Crawl bounds below which a crawl cannot run as asked (Scrapy reads 0 seconds or 0 pages as "no limit").
+MINIMUMS = {
+    "max_pages": 1,
+    "max_depth": 1,
+    "max_seconds": 1,
+    "max_response_bytes": 1024,
+    "concurrency": 1,
+    "concurrency_per_host": 1,
+    "trap_chain": 1,
+    "timeout": 1,
+}
 ITEM_ID = re.compile(r"^(moe-(0[1-9]|[1-4][0-9]|50)|[a-z][a-z0-9-]*[a-z0-9])$")
 
 
@@ -191,22 +203,27 @@ def _crawl(doc: Located, raw: Any) -> CrawlSettings:
             _unknown(doc, ("crawl", k), k, tuple(CrawlSettings.__dataclass_fields__))
         default = getattr(defaults, k)
         if k == "resolve":
-            if not isinstance(v, dict) or not all(
-                isinstance(h, str) and isinstance(ip, str) for h, ip in v.items()
-            ):
-                raise doc.error(
-                    ("crawl", k),
-                    "'resolve' maps host names to IP addresses",
-                    "write for example: resolve: {www.example.edu.cn: 127.0.0.1}",
-                )
-            values[k] = dict(v)
+            hint = "write for example: resolve: {www.example.edu.cn: 127.0.0.1}"
+            if not isinstance(v, dict) or not all(isinstance(h, str) for h in v):
+                raise doc.error(("crawl", k), "'resolve' maps host names to IP addresses", hint)
+            for host, ip in v.items():
+                try:
+                    ipaddress.ip_address(str(ip))
+                except ValueError:
+                    raise doc.error(
+                        ("crawl", k, host), f"'{ip}' (for {host}) is not an IP address", hint
+                    ) from None
+            values[k] = {h: str(ip) for h, ip in v.items()}
             continue
         kind = type(default)
         what = {bool: "true or false", int: "a whole number", float: "a number", str: "text"}[kind]
         values[k] = _typed(doc, ("crawl", k), v, kind, what)
-        if kind in (int, float) and values[k] < 0:
+        least = MINIMUMS.get(k, 0)
+        if kind in (int, float) and values[k] < least:
             raise doc.error(
-                ("crawl", k), f"'{k}' must not be negative", f"write a value ≥ 0 (default {default})"
+                ("crawl", k),
+                f"'{k}' must be at least {least}",
+                f"write a value ≥ {least} (default {default})",
             )
     return CrawlSettings(**values)
 

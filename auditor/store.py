@@ -206,6 +206,18 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
+def unusable(path: Path, error: BaseException) -> InputError:
+    """A store path that is not a usable auditor store: say why, keep the file, tell how to start anew."""
+    why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+    return InputError(
+        str(path),
+        None,
+        f"cannot be used as auditor's store: {why}",
+        "nothing was changed in it; to start a new store, point `store:` in site.yaml at a new file "
+        "(or move this one away), or restore it from a backup",
+    )
+
+
 @dataclass(frozen=True)
 class Run:
     id: int
@@ -236,13 +248,18 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self._migrate()
-        self.recover()
+        try:
+            if self.path.is_dir():
+                raise sqlite3.OperationalError("it is a directory")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+            self.recover()
+        except (sqlite3.DatabaseError, OSError) as e:
+            raise unusable(self.path, e) from None
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])

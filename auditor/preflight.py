@@ -1,0 +1,45 @@
+"""Everything a run needs, checked before it starts: a night must not crawl for an hour and then stop on a
+typo. Each problem is an InputError (file, line, fix; exit 2)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from auditor.checklist import Checklist, check_exemptions, load_checklist
+from auditor.config import SiteConfig
+from auditor.errors import InputError
+from auditor.reviews import load_reviews
+from auditor.store import Store
+
+
+def writable_dir(path: Path, what: str) -> None:
+    """`path` is (or can become) a directory this process can write in."""
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            str(path), None, f"{what} is a file, not a directory", f"name a directory for {what}"
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".auditor-check-"):
+            pass
+    except OSError as e:
+        raise InputError(
+            str(path),
+            None,
+            f"{what} cannot be written ({e.strerror})",
+            "choose a directory this user can write, or fix its permissions",
+        ) from None
+
+
+def check(cfg: SiteConfig, out: Path | None = None) -> Checklist:
+    """The checklist (with the school's extensions), its exemptions, the reviews, the store and the report
+    directory — all before any crawl. Returns the checklist."""
+    checklist = load_checklist(extra=cfg.checklist_extra)
+    check_exemptions(checklist, cfg.exemptions, cfg.path)
+    load_reviews(cfg.reviews)
+    writable_dir(cfg.store.parent, "the store's directory")
+    Store(cfg.store).close()
+    if out is not None:
+        writable_dir(out, "--out")
+    return checklist

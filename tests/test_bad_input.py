@@ -1,0 +1,205 @@
+"""Bad input, as a careless admin writes it: one clear message (file, line, fix), exit 2, never a traceback,
+never exit 1 — and for the nightly job, before any crawl. A table of cases; each names what it breaks."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from auditor.cli import main
+from tests.conftest import run_auditor
+
+SITE = """school: 示例大学
+start_urls: [http://127.0.0.1:9/]
+allowed_domains: [127.0.0.1]
+"""
+BOMB = "".join(
+    f"{c}: &{c} [{', '.join([f'*{p}'] * 9) if p else ', '.join(['lol'] * 9)}]\n"
+    for p, c in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
+)
+
+
+def write(folder: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def store_file(folder: Path) -> Path:
+    """A real store, to damage."""
+    from auditor.store import Store
+
+    path = folder / "good.sqlite"
+    with Store(path) as store:
+        store.start_run("x", "x", "x", "x", [])
+    return path
+
+
+# (case, files, argv — {d} is the case's folder, expected message fragment)
+CASES = [
+    ("config is a directory", {"d/site.yaml": SITE}, ["audit", "--config", "{d}/d"], "is a directory"),
+    ("YAML alias bomb", {"site.yaml": SITE + BOMB}, ["audit", "--config", "{d}/site.yaml"], "aliases"),
+    (
+        "key with console markup",
+        {"site.yaml": SITE + "'[bold]x[/bold]': 1\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "unknown key '[bold]x[/bold]'",
+    ),
+    (
+        "duplicated key",
+        {"site.yaml": SITE + "school: 另一所大学\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "site.yaml:4: key 'school' appears twice",
+    ),
+    (
+        "hint keeps its brackets",
+        {"site.yaml": "school: x\nallowed_domains: [x.edu.cn]\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "start_urls: [http://www.example.edu.cn/]",
+    ),
+    (
+        "resolve with a non-IP",
+        {"site.yaml": SITE + "crawl: {resolve: {127.0.0.1: localhost}}\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "'localhost' (for 127.0.0.1) is not an IP address",
+    ),
+    (
+        "max_seconds: 0",
+        {"site.yaml": SITE + "crawl: {max_seconds: 0}\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "'max_seconds' must be at least 1",
+    ),
+    (
+        "review dated 31 April",
+        {
+            "site.yaml": SITE,
+            "reviews.yaml": "reviews:\n  - {item: moe-16, decision: false_positive, "
+            "reviewer: 李四, reason: x, date: 2022-04-31}\n",
+        },
+        ["audit", "--config", "{d}/site.yaml"],
+        "reviews.yaml:2: '2022-04-31' is not a valid value",
+    ),
+    (
+        "review due in month 13",
+        {
+            "site.yaml": SITE,
+            "reviews.yaml": "reviews:\n  - {item: moe-16, decision: acknowledged, "
+            "reviewer: 李四, reason: x, date: 2022-11-01, "
+            "due: '2022-13-01'}\n",
+        },
+        ["audit", "--config", "{d}/site.yaml"],
+        "is not a date",
+    ),
+    (
+        "checklist due 02-30",
+        {"extra.yaml": "items:\n  - {id: moe-34, renewal: {period: year, due: '02-30'}}\n"},
+        ["checklist", "--check", "{d}/extra.yaml"],
+        "due '02-30' is not a day of every year",
+    ),
+    (
+        "checklist due 02-29",
+        {"extra.yaml": "items:\n  - {id: moe-34, renewal: {period: year, due: '02-29'}}\n"},
+        ["checklist", "--check", "{d}/extra.yaml"],
+        "due '02-29' is not a day of every year",
+    ),
+    (
+        "--out is a file",
+        {"site.yaml": SITE, "out": "x"},
+        ["audit", "--config", "{d}/site.yaml", "--out", "{d}/out"],
+        "--out is a file",
+    ),
+    (
+        "--out cannot be written",
+        {"site.yaml": SITE},
+        ["audit", "--config", "{d}/site.yaml", "--out", "/proc/auditor"],
+        "--out cannot be written",
+    ),
+    (
+        "store under a regular file",
+        {"site.yaml": SITE + "store: afile/auditor.sqlite\n", "afile": "x"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "the store's directory is a file",
+    ),
+    (
+        "store is a directory",
+        {"site.yaml": SITE + "store: adir\n", "adir/x": "x"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "cannot be used as auditor's store",
+    ),
+    (
+        "store is a text file",
+        {"site.yaml": SITE + "store: notes.txt\n", "notes.txt": "会议纪要\n" * 200},
+        ["audit", "--config", "{d}/site.yaml"],
+        "cannot be used as auditor's store",
+    ),
+    (
+        "diff with one audit number",
+        {"site.yaml": SITE},
+        ["diff", "--config", "{d}/site.yaml", "1"],
+        "name two audits",
+    ),
+    (
+        "exemption of an unknown item",
+        {"site.yaml": SITE + "exemptions: {moe-99x: 无}\n"},
+        ["audit", "--config", "{d}/site.yaml"],
+        "moe-99x",
+    ),
+]
+
+
+@pytest.mark.parametrize(("case", "files", "argv", "message"), CASES, ids=[c[0] for c in CASES])
+def test_bad_input_is_one_clear_message_and_exit_2(case, files, argv, message, tmp_path, capsys):
+    write(tmp_path, files)
+    started = time.monotonic()
+    code = main([a.replace("{d}", str(tmp_path)) for a in argv])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert message in err.replace("\n  → ", " "), err
+    assert "Traceback" not in err and time.monotonic() - started < 10
+
+
+def test_a_damaged_store_is_named_and_kept(tmp_path, capsys):
+    good = store_file(tmp_path)
+    data = good.read_bytes()
+    bad = tmp_path / "auditor.sqlite"
+    bad.write_bytes(data[:16] + b"\xff" * 84 + data[100:])  # a damaged header
+    (tmp_path / "site.yaml").write_text(SITE, encoding="utf-8")
+    before = bad.read_bytes()
+    code = main(["audit", "--config", str(tmp_path / "site.yaml")])
+    err = capsys.readouterr().err
+    assert code == 2 and "cannot be used as auditor's store" in err and "start a new store" in err
+    assert bad.read_bytes() == before  # kept as it was, for a backup or a forensic look
+    shutil.copy(good, bad)
+    bad.write_bytes(good.read_bytes()[:2048])  # truncated
+    code = main(["audit", "--config", str(tmp_path / "site.yaml")])
+    assert code == 2 and "cannot be used as auditor's store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("case", "files"),
+    [
+        ("exemption of an unknown item", {"site.yaml": SITE + "exemptions: {moe-99x: 无}\n"}),
+        (
+            "duplicated checklist id",
+            {
+                "site.yaml": SITE + "checklist_extra: [x.yaml]\n",
+                "x.yaml": "items:\n  - {id: moe-34, owner: 团委}\n  - {id: moe-34, owner: 艺术中心}\n",
+            },
+        ),
+        ("bad reviews.yaml", {"site.yaml": SITE, "reviews.yaml": "reviews: [{item: moe-16}]\n"}),
+    ],
+)
+def test_the_nightly_job_refuses_bad_input_before_crawling(case, files, tmp_path):
+    write(tmp_path, files)
+    proc = run_auditor("run", "--config", str(tmp_path / "site.yaml"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    store = tmp_path / "auditor.sqlite"
+    if store.exists():  # no crawl was started
+        with sqlite3.connect(store) as db:
+            assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
