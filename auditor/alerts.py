@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import AlertSettings
+from auditor.report.safe import plain
 from auditor.report.view import GAPS, set_aside
 
 
@@ -61,7 +62,10 @@ def _text(findings: dict[str, Any], happened: dict[str, Any], reports: list[Path
         body = "\n".join(f"- {g['id']} {g['item']}（{g['owner']}）：{g['message']}" for g in gaps) + "\n"
     if reports:
         body += "\n报告：\n" + "\n".join(str(p) for p in reports) + "\n"
-    return subject, body
+    # crawled text (目录 departments, titles in messages) is plain text in the mail; the subject is one line
+    return plain(subject).replace("\r", " ").replace("\n", " "), "\n".join(
+        plain(line) for line in body.split("\n")
+    )
 
 
 def send_alerts(

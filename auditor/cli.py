@@ -25,11 +25,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from auditor import __version__, preflight
-from auditor.errors import InputError
+from auditor.errors import InputError, StoreWriteError
 from auditor.lock import Busy
+from auditor.report.safe import terminal as clean
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
+    from auditor.crawl import CrawlResult
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -72,7 +74,10 @@ def _audit_and_report(
         result = audit_and_record(store, cfg, checklist, as_of)
         findings = history.current(store) or result.as_json()
         pruned = store.prune(cfg.keep_runs) if prune else []
-    paths = write_all(findings, out, lang)
+    try:
+        paths = write_all(findings, out, lang)
+    except OSError as e:  # a full disk under reports/: the audit is stored, but nobody was told — exit 3
+        raise StoreWriteError(str(out), e, "the reports") from e
     if as_json:
         print(paths[0].read_text(encoding="utf-8"))
     else:
@@ -92,6 +97,17 @@ def _audit_and_report(
     if result.status != "complete":
         return EXIT_INCONCLUSIVE
     return EXIT_GAPS if result.gaps() else EXIT_OK
+
+
+def _unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:
+    """The crawl's records did not all reach the store: a full disk, or a pipeline that raised (a bug)."""
+    hint = ""
+    if result.counts.get("item_errors"):
+        hint = (
+            "storing a record raised — a bug, or dependencies older than pyproject.toml allows: "
+            f"run `pip check`, see {cfg.store.parent / 'logs'}, and report it"
+        )
+    return StoreWriteError(str(cfg.store), RuntimeError(result.store_error), hint=hint)
 
 
 @contextmanager
@@ -127,6 +143,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console)
+        if result.store_error:  # what was crawled is not all stored: no audit, no report, no alert of gaps
+            raise _unstored(cfg, result)
         return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang, prune=True)
 
 
@@ -253,7 +271,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     changed = diff(a, b)
     for it, was, mark in changed:
         t.add_row(
-            f"{it['id']} {it['short']}",
+            clean(f"{it['id']} {it['short']}"),
             status_label(was, args.lang) if was else "—",
             status_label(it["status"], args.lang),
             mark,
@@ -291,7 +309,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         raise InputError(
             str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`"
         )
-    t = Table(title=args.item, title_justify="left")
+    t = Table(title=clean(args.item), title_justify="left")
     for col in ("audit", "as of", "status", "evidence", "finding"):
         t.add_column(col, overflow="fold")
     for r in rows:
@@ -300,8 +318,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else " (inconclusive)"),
             r["as_of"],
             status_label(r["status"], args.lang),
-            item["evidence"][0]["url"] if item["evidence"] else "—",
-            item["findings"][0]["message"][:80] if item["findings"] else "",
+            clean(item["evidence"][0]["url"]) if item["evidence"] else "—",
+            clean(item["findings"][0]["message"][:80]) if item["findings"] else "",
         )
     console.print(t)
     return EXIT_OK
@@ -353,6 +371,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
     print_summary(result, console)
+    if result.store_error:
+        raise _unstored(cfg, result)
     return EXIT_OK if result.status == "complete" else EXIT_INCONCLUSIVE
 
 
@@ -501,6 +521,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as e:
         _say("error:", "red", str(e))
         return EXIT_USAGE
+    except StoreWriteError as e:
+        _say("failed:", "red", str(e))
+        return EXIT_INCONCLUSIVE
     except KeyboardInterrupt:
         return 130
     except Exception as e:  # a bug: never a traceback on the terminal cron reads, never exit 1 ("gaps found")

@@ -59,7 +59,8 @@ class CrawlSettings:
     delay: float = 0.25
     autothrottle: bool = True
     trap_chain: int = 30
-    retries: int = 2
+    retries: int = 2  # tries after the first, later the same night, for a 5xx, 408, 429 or network failure
+    retry_wait_max: int = 60  # seconds: the most a server's Retry-After is honoured
     timeout: int = 30
     user_agent: str = ""
     resolve: dict[str, str] = field(default_factory=dict)

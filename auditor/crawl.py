@@ -4,6 +4,7 @@ live progress and the end-of-crawl summary. The only auditor module besides spid
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +16,8 @@ from rich.table import Table
 
 from auditor import __version__
 from auditor.config import SiteConfig
+from auditor.errors import InputError, StoreWriteError
+from auditor.report.safe import terminal as clean
 from auditor.store import Store
 
 USER_AGENT = f"auditor/{__version__} (college information-disclosure compliance audit; obeys robots.txt)"
@@ -29,6 +32,7 @@ class CrawlResult:
     counts: dict[str, int] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)
     store: Path = Path()
+    store_error: str = ""  # set when records were lost: nothing may be concluded from this run
 
 
 def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, Any]:
@@ -48,7 +52,8 @@ def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, A
         "DOWNLOAD_MAXSIZE": c.max_response_bytes,
         "DOWNLOAD_WARNSIZE": 0,
         "DOWNLOAD_TIMEOUT": c.timeout,
-        "RETRY_TIMES": c.retries,
+        "AUDITOR_RETRIES": c.retries,
+        "AUDITOR_RETRY_WAIT_MAX": c.retry_wait_max,
         "AUDITOR_RESOLVE": c.resolve,
         "AUDITOR_STORE": str(cfg.store),
         "AUDITOR_RUN_ID": run_id,
@@ -86,6 +91,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     from spiders.college import CollegeSpider
 
     console = console or Console(stderr=True)
+    logging.raiseExceptions = False  # a log file on a full disk must not print a traceback per line
     with Store(cfg.store) as store:
         run_id = store.start_run(cfg.school, cfg.path, cfg.fingerprint, __version__, list(cfg.start_urls))
         previous = store.previous_crawl(run_id)
@@ -129,32 +135,56 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
             )
         counts = dict(spider.counts) if spider else {}
         errors = dict(spider.errors) if spider else {}
+        store_error = _store_error(spider, crawler.stats, counts)
+        if store_error:
+            status, reason = "failed", f"store write failed: {store_error}"
         seconds = time.monotonic() - started
-        with Store(cfg.store) as store:
-            if previous:
-                counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
-            store.finish_run(
-                run_id,
-                status,
-                reason,
-                {
-                    "counts": counts,
-                    "errors": errors,
-                    "seconds": round(seconds, 1),
-                    "log": str(log_file),
-                    "previous_run": previous,
-                },
+        stats = {
+            "counts": counts,
+            "errors": errors,
+            "seconds": round(seconds, 1),
+            "log": str(log_file),
+            "previous_run": previous,
+        }
+        try:
+            with Store(cfg.store) as store:
+                if previous:
+                    counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
+                store.finish_run(run_id, status, reason, stats)
+        except (
+            StoreWriteError,
+            InputError,
+        ) as e:  # the run stays 'running'; the next one marks it interrupted
+            status, store_error = (
+                "failed",
+                store_error or (e.why if isinstance(e, StoreWriteError) else e.message),
             )
-    return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store)
+            reason = f"store write failed: {store_error}"
+    return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store, store_error)
+
+
+def _store_error(spider: Any, stats: Any, counts: dict[str, int]) -> str:
+    """Why this crawl's records are not all in the store, or "": a record the pipeline failed on, or fewer
+    records committed than the spider made."""
+    made = counts.get("pages", 0) + counts.get("attachments", 0)
+    stored = stats.get_value("auditor/stored") if stats else None
+    error = getattr(spider, "store_error", None) or ""
+    if stored is not None and stored != made:
+        error = f"{error}; " if error else ""
+        error += f"{stored} of {made} records stored"
+    return error
 
 
 def print_summary(result: CrawlResult, console: Console) -> None:
     colour = {"complete": "green", "partial": "yellow", "failed": "red"}[result.status]
     t = Table(title=f"抓取结果 crawl #{result.run_id}", show_header=False, title_justify="left")
-    t.add_row("状态 status", f"[{colour}]{result.status}[/] ({result.reason})")
+    t.add_row("状态 status", f"[{colour}]{result.status}[/] ({clean(result.reason)})")
     t.add_row("页面 pages", str(result.counts.get("pages", 0)))
     t.add_row("附件 attachments", str(result.counts.get("attachments", 0)))
-    errors = ", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])) or "none"
+    errors = (
+        clean(", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])))
+        or "none"
+    )
     t.add_row("错误 errors", errors)
     if result.counts.get("not_modified") or result.counts.get("vanished"):
         t.add_row(
@@ -167,5 +197,5 @@ def print_summary(result: CrawlResult, console: Console) -> None:
     if skipped:
         t.add_row("跳过 skipped", ", ".join(f"{k} {v}" for k, v in skipped.items()))
     t.add_row("用时 time", f"{result.seconds:.1f}s")
-    t.add_row("存储 store", str(result.store))
+    t.add_row("存储 store", clean(result.store))
     console.print(t)

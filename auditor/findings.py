@@ -67,14 +67,18 @@ class Evidence:
     claimed: bool = False  # at a place the school's 信息公开目录 names for this item
     genre: bool = False  # named as the item's documents are (办法, 名单 …)
     entries: int = 0  # for a column: documents listed in it
+    failed_at: str | None = None  # when a failing answer was first seen tonight (before late retries)
+    attempts: int = 1  # requests made for it tonight
 
     @property
     def usable(self) -> bool:
-        """Readable, and holds something: answered 2xx, is not an empty column or a 暂无内容 page."""
+        """Readable, and holds something: answered 2xx with the page itself (not a WAF block or challenge
+        page), is not an empty column or a 暂无内容 page."""
         return (
             self.fetched
             and self.status is not None
             and 200 <= self.status < 300
+            and not self.error
             and not self.placeholder
             and not self.empty
         )

@@ -70,6 +70,8 @@ class PageSignals:
     rows: int = 0  # list entries on it, dated or not
     crumb: str = ""  # the last part of its breadcrumb: the column it says it belongs to
     has_directory: bool = False  # it holds the school's 信息公开目录 table
+    failed_at: str | None = None  # when it first failed tonight (before its late retries)
+    attempts: int = 1
 
 
 @dataclass
@@ -124,6 +126,8 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
             content_chars=r["content_chars"],
             content_links=r["content_links"],
             scripted=bool(r["scripted"]),
+            failed_at=r["failed_at"],
+            attempts=r["attempts"] or 1,
         )
         t = texts[p.url] = defaultdict(list)
         if p.title:
@@ -156,6 +160,8 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
                 "error": r["error"],
                 "filename": r["filename"],
                 "last_modified": r["last_modified"],
+                "failed_at": r["failed_at"],
+                "attempts": r["attempts"] or 1,
             }
         )
         if name and not pages[r["src"]].has_directory:  # the 目录's links are claims, not the page's files
@@ -342,9 +348,11 @@ def page_evidence(
         if p.published
         else ((max(p.list_dates), "list") if p.list_dates else (None, None))
     )
+    # a page that did not answer with itself (404 page, WAF challenge, refused) is named by what linked it
+    failed = (p.status or 0) >= 400 or p.error is not None or p.status is None
     return Evidence(
         url=p.url,
-        title=p.title,
+        title=(text or p.title) if failed and fld in TITLE_LIKE else p.title,
         score=round(score, 1),
         field=fld,
         matched=text,
@@ -361,6 +369,8 @@ def page_evidence(
         fetched=p.fetched,
         attachments=p.attachments,
         also=agree,
+        failed_at=p.failed_at,
+        attempts=p.attempts,
     )
 
 

@@ -26,10 +26,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Cannot verify “{short}”: the list of {url} is loaded by a script the crawl does not run.",
     },
     "broken.entry": {
-        "zh": "“{short}”栏目“{column}”（{column_url}）列出的文件均无法打开：“{title}” {url} 返回 HTTP {status}"
-        "（失效 {count} 项）。",
-        "en": "Every document the column “{column}” ({column_url}) lists for “{short}” is dead: “{title}” {url} answers "
-        "HTTP {status} ({count} dead).",
+        "zh": "“{short}”栏目“{column}”（{column_url}）列出的文件均无法打开：“{title}” {url} {answer_zh}"
+        "（失效 {count} 项）{since_zh}。",
+        "en": "Every document the column “{column}” ({column_url}) lists for “{short}” is dead: “{title}” {url} "
+        "{answer_en} ({count} dead){since_en}.",
     },
     "unverifiable.blocked": {
         "zh": "无法核实“{short}”：{url} {why_zh}。",
@@ -40,12 +40,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The disclosure directory links “{short}” to {url}, which was not crawled (off-site or unreachable): cannot verify.",
     },
     "broken.page": {
-        "zh": "“{short}”的页面无法打开：{url} 返回 HTTP {status}。",
-        "en": "The page for “{short}” cannot be opened: {url} answers HTTP {status}.",
+        "zh": "“{short}”的页面无法打开：{url} {answer_zh}{since_zh}。",
+        "en": "The page for “{short}” cannot be opened: {url} {answer_en}{since_en}.",
     },
     "broken.attachment": {
-        "zh": "“{short}”最新文件 {title} 的附件无法下载：{names}；页面 {url}。",
-        "en": "Attachments of the newest “{short}” document ({title}) cannot be downloaded: {names}; page {url}.",
+        "zh": "“{short}”最新文件 {title} 的附件无法下载：{names}；页面 {url}{since_zh}。",
+        "en": "Attachments of the newest “{short}” document ({title}) cannot be downloaded: {names}; page {url}{since_en}.",
     },
     "freshness.none": {
         "zh": "截至 {as_of}，未发现任何一期“{short}”（{want}版应于 {deadline} 前发布）。{aside_zh}应公开：{publish}。",
@@ -77,7 +77,10 @@ def render(key: str, lang: str, params: dict[str, Any]) -> str:
 
 
 class _Blank(dict):
-    """Message parameters; one a stored finding from an earlier release lacks renders as nothing."""
+    """Message parameters; one a stored finding from an earlier release lacks renders as nothing — or, where
+    that release said it another way, as it said it then."""
 
     def __missing__(self, key: str) -> str:
+        if key in ("answer_zh", "answer_en") and self.get("status"):
+            return f"返回 HTTP {self['status']}" if key == "answer_zh" else f"answers HTTP {self['status']}"
         return ""

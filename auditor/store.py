@@ -7,19 +7,21 @@ run 'interrupted' once its process is gone. Nothing here knows Scrapy or the che
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from auditor.errors import InputError
+from auditor.errors import InputError, StoreWriteError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -68,6 +70,8 @@ CREATE TABLE IF NOT EXISTS pages (
   content_chars INTEGER,           -- Chinese characters of its own text outside the site's furniture; NULL: not measured
   content_links INTEGER,           -- links it offers outside the furniture
   scripted INTEGER,                -- 1 when an inline script loads more content (the crawl may not see a list)
+  failed_at TEXT,                  -- when a transient failure (5xx, 429, timeout) was first seen tonight
+  attempts INTEGER,                -- tries tonight (transient failures are tried again later the same night)
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS redirects (
@@ -98,6 +102,8 @@ CREATE TABLE IF NOT EXISTS attachments (
   method TEXT,                     -- HEAD, or GET stopped after the headers where HEAD is refused
   fetched_at TEXT,
   last_modified TEXT,              -- the Last-Modified header: a file's date when nothing else dates it
+  failed_at TEXT,
+  attempts INTEGER,
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -191,19 +197,68 @@ def _v2_page_shape_and_redirects(db: sqlite3.Connection) -> None:
     )
 
 
+def _v3_retries(db: sqlite3.Connection) -> None:
+    """When a transient failure was first seen, and how many tries the night took."""
+    _add_columns(
+        db,
+        [
+            (t, c, k)
+            for t in ("pages", "attachments")
+            for c, k in (("failed_at", "TEXT"), ("attempts", "INTEGER"))
+        ],
+    )
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
-MIGRATIONS = [(1, _v1_release_0_1), (2, _v2_page_shape_and_redirects)]
+MIGRATIONS = [(1, _v1_release_0_1), (2, _v2_page_shape_and_redirects), (3, _v3_retries)]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+PAGE_FIELDS = (
+    "url", "final_url", "redirects", "status", "error", "content_type", "encoding", "size", "title", "html_title",
+    "breadcrumb", "published", "published_raw", "period", "excerpt", "text_hash", "placeholder", "canonical", "depth",
+    "referer", "fetched_at", "etag", "last_modified", "listing", "content_chars", "content_links", "scripted",
+    "failed_at", "attempts",
+)  # fmt: skip
+ATTACHMENT_FIELDS = ("url", "final_url", "status", "error", "content_type", "size", "filename", "method", "fetched_at",
+                     "last_modified", "failed_at", "attempts")  # fmt: skip
+JSON_FIELDS = {"redirects", "breadcrumb", "period"}  # stored as JSON ("[]" when absent, period NULL)
+
+
+def _insert(
+    db: sqlite3.Connection, table: str, run_id: int, item: dict[str, Any], fields: tuple[str, ...]
+) -> None:
+    """One crawled record into `table`, replacing an earlier one for the same URL in this run."""
+    values = [
+        (json.dumps(item[f], ensure_ascii=False) if item.get(f) else (None if f == "period" else "[]"))
+        if f in JSON_FIELDS
+        else item.get(f)
+        for f in fields
+    ]
+    db.execute(
+        f"INSERT OR REPLACE INTO {table}(run_id, {', '.join(fields)}) VALUES ({', '.join('?' * (len(fields) + 1))})",
+        (run_id, *values),
+    )
+
+
 PAGE_COLUMNS = (
     "url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
     "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified, "
-    "listing, content_chars, content_links, scripted"
+    "listing, content_chars, content_links, scripted, failed_at, attempts"
 )
+
+
+REDIRECTS_FOLLOWED = 12  # Scrapy gives up after 10 (REDIRECT_MAX_TIMES); a chain longer is recorded by it
 
 
 def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def _out_of_space(error: BaseException) -> bool:
+    """A full disk or a file-size limit: the file is fine, the machine is not (exit 3, not bad input)."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+    return "disk I/O error" in str(error) or "disk is full" in str(error)
 
 
 def unusable(path: Path, error: BaseException) -> InputError:
@@ -259,6 +314,8 @@ class Store:
             self._migrate()
             self.recover()
         except (sqlite3.DatabaseError, OSError) as e:
+            if _out_of_space(e):
+                raise StoreWriteError(str(self.path), e) from None
             raise unusable(self.path, e) from None
 
     def _migrate(self) -> None:
@@ -298,13 +355,20 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
+        """All or nothing; a write the disk refuses (full, size limit, read-only) is a StoreWriteError."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except (sqlite3.OperationalError, OSError) as e:
+            raise StoreWriteError(str(self.path), e) from e
         try:
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("COMMIT")
+        except BaseException as e:
+            with suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            if isinstance(e, (sqlite3.OperationalError, OSError)):
+                raise StoreWriteError(str(self.path), e) from e
             raise
-        self.db.execute("COMMIT")
 
     # --- runs -------------------------------------------------------------------------------------
 
@@ -327,21 +391,22 @@ class Store:
     def start_run(
         self, school: str, config_path: str, fingerprint: str, version: str, start_urls: list[str]
     ) -> int:
-        cur = self.db.execute(
-            "INSERT INTO runs(school, started_at, status, config_path, config_fingerprint, tool_version, pid, host, start_urls)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (
-                school,
-                now_iso(),
-                "running",
-                config_path,
-                fingerprint,
-                version,
-                os.getpid(),
-                socket.gethostname(),
-                json.dumps(start_urls),
-            ),
-        )
+        with self.transaction() as db:
+            cur = db.execute(
+                "INSERT INTO runs(school, started_at, status, config_path, config_fingerprint, tool_version, pid, host, start_urls)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                (
+                    school,
+                    now_iso(),
+                    "running",
+                    config_path,
+                    fingerprint,
+                    version,
+                    os.getpid(),
+                    socket.gethostname(),
+                    json.dumps(start_urls),
+                ),
+            )
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, status: str, reason: str, stats: dict[str, Any]) -> None:
@@ -418,43 +483,10 @@ class Store:
 
     @staticmethod
     def _write_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
-        db.execute(
-            "INSERT OR REPLACE INTO pages(run_id, url, final_url, redirects, status, error, content_type, encoding, size,"
-            " title, html_title, breadcrumb, published, published_raw, period, excerpt, text_hash, placeholder, canonical,"
-            " depth, referer, fetched_at, etag, last_modified, listing, content_chars, content_links, scripted)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                run_id,
-                p["url"],
-                p.get("final_url"),
-                json.dumps(p.get("redirects", []), ensure_ascii=False),
-                p.get("status"),
-                p.get("error"),
-                p.get("content_type"),
-                p.get("encoding"),
-                p.get("size"),
-                p.get("title"),
-                p.get("html_title"),
-                json.dumps(p.get("breadcrumb", []), ensure_ascii=False),
-                p.get("published"),
-                p.get("published_raw"),
-                json.dumps(p["period"], ensure_ascii=False) if p.get("period") else None,
-                p.get("excerpt"),
-                p.get("text_hash"),
-                p.get("placeholder"),
-                p.get("canonical"),
-                p.get("depth"),
-                p.get("referer"),
-                p.get("fetched_at") or now_iso(),
-                p.get("etag"),
-                p.get("last_modified"),
-                p.get("listing"),
-                p.get("content_chars"),
-                p.get("content_links"),
-                p.get("scripted"),
-            ),
-        )
-        Store._write_redirects(db, run_id, p.get("redirects", []), p["url"])
+        _insert(db, "pages", run_id, {**p, "fetched_at": p.get("fetched_at") or now_iso()}, PAGE_FIELDS)
+        # a refused or failed request's chain says where it led, not what led here
+        if p.get("status") is not None:
+            Store._write_redirects(db, run_id, p.get("redirects", []), p["url"])
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, p["url"]))
         db.executemany(
             "INSERT INTO links(run_id, src, dst, text, context, is_attachment) VALUES (?,?,?,?,?,?)",
@@ -494,6 +526,49 @@ class Store:
                 [(run_id, a, b) for a, b in dict.fromkeys(hops) if a != b],
             )
 
+    def settle_redirects(self, run_id: int) -> dict[str, int]:
+        """A redirect chain that never reached a stored page — it loops back on itself (Scrapy drops the
+        repeat as a duplicate request, silently) or its end was never fetched — is recorded as a page the
+        crawl could not have: under each linked URL of the chain, with the chain and why. Evidence behind it is
+        then 'cannot verify', not missing. Returns how many such pages were recorded, by why."""
+        with self.transaction() as db:
+            starts = [
+                r[0]
+                for r in db.execute(
+                    "SELECT DISTINCT r.src FROM redirects r WHERE r.run_id=?1 "
+                    "AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.run_id=?1 AND p.url=r.src) "
+                    "AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.run_id=?1 AND a.url=r.src) "
+                    "AND (EXISTS (SELECT 1 FROM links l WHERE l.run_id=?1 AND l.dst=r.src) "
+                    "     OR NOT EXISTS (SELECT 1 FROM redirects r2 WHERE r2.run_id=?1 AND r2.dst=r.src))",
+                    (run_id,),
+                )
+            ]
+            settled: dict[str, int] = {}
+            hosts = {urlsplit(u).hostname or "" for u in self.page_urls(run_id)} if starts else set()
+            for url in starts:
+                chain = self._hops(run_id, url)
+                if self.resolve(run_id, [url]):
+                    continue  # it does end at something stored
+                nxt = db.execute(
+                    "SELECT dst FROM redirects WHERE run_id=? AND src=? LIMIT 1", (run_id, chain[-1])
+                ).fetchone()
+                end = nxt[0] if nxt is not None else chain[-1]
+                if nxt is not None and end in chain:
+                    error = "redirect_loop"
+                elif (urlsplit(end).hostname or "") not in hosts:  # Scrapy drops off-site hops unrecorded
+                    error = "redirect_offsite"
+                else:
+                    error = "redirect_unreached"
+                _insert(
+                    db,
+                    "pages",
+                    run_id,
+                    {"url": url, "status": None, "error": error, "redirects": chain, "fetched_at": now_iso()},
+                    PAGE_FIELDS,
+                )
+                settled[error] = settled.get(error, 0) + 1
+        return settled
+
     @staticmethod
     def _write_redirects(db: sqlite3.Connection, run_id: int, chain: list[str], dst: str) -> None:
         db.executemany(
@@ -531,24 +606,14 @@ class Store:
 
     @staticmethod
     def _write_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
-        db.execute(
-            "INSERT OR REPLACE INTO attachments(run_id, url, final_url, status, error, content_type, size, filename,"
-            " method, fetched_at, last_modified) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                run_id,
-                a["url"],
-                a.get("final_url"),
-                a.get("status"),
-                a.get("error"),
-                a.get("content_type"),
-                a.get("size"),
-                a.get("filename"),
-                a.get("method"),
-                a.get("fetched_at") or now_iso(),
-                a.get("last_modified"),
-            ),
+        _insert(
+            db,
+            "attachments",
+            run_id,
+            {**a, "fetched_at": a.get("fetched_at") or now_iso()},
+            ATTACHMENT_FIELDS,
         )
-        if a.get("final_url"):
+        if a.get("final_url") and a.get("status") is not None:
             # a file is stored under the URL linked to
             Store._write_redirects(db, run_id, [a["final_url"]], a["url"])
 
@@ -580,7 +645,7 @@ class Store:
         db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
         q = {
             "pages": "SELECT p.url, title, status, error, published, period, placeholder, breadcrumb, listing, content_chars,"
-            " content_links, scripted FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
+            " content_links, scripted, failed_at, attempts FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
             "entries_to": "SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e ON e.run_id=?1 AND e.target = c.url",
             "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
             "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
@@ -588,7 +653,8 @@ class Store:
             "anchors_to": "SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.run_id=?1 AND l.dst = c.url "
             "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
             "WHERE d.run_id = l.run_id AND d.target = l.dst AND d.page = l.src)",
-            "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified FROM temp.chunk c "
+            "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified, a.failed_at, "
+            "a.attempts FROM temp.chunk c "
             "CROSS JOIN links l ON l.run_id=?1 AND l.src = c.url "
             "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1",
             "directories": "SELECT DISTINCT d.page FROM temp.chunk c CROSS JOIN directory d ON d.run_id=?1 AND d.page = c.url",
@@ -673,7 +739,7 @@ class Store:
                     break
         return out
 
-    def _hops(self, run_id: int, url: str, most: int = 6) -> list[str]:
+    def _hops(self, run_id: int, url: str, most: int = REDIRECTS_FOLLOWED) -> list[str]:
         """The URL, then each place a redirect from it led, in order."""
         chain = [url]
         while len(chain) < most:
@@ -694,7 +760,7 @@ class Store:
                 {
                     r["url"]: dict(r)
                     for r in self.db.execute(
-                        f"SELECT url, status, error, filename, last_modified FROM attachments WHERE run_id=? "
+                        f"SELECT url, status, error, filename, last_modified, failed_at, attempts FROM attachments WHERE run_id=? "
                         f"AND url IN ({','.join('?' * len(part))})",
                         (run_id, *part),
                     )
@@ -837,6 +903,7 @@ class BatchWriter:
     def __init__(self, store: Store, run_id: int, size: int = 200, seconds: float = 2.0) -> None:
         self.store, self.run_id, self.size, self.seconds = store, run_id, size, seconds
         self.buffer: list[dict[str, Any]] = []
+        self.written = 0  # records committed: the crawl is complete only if this is every record it made
         self.last = time.monotonic()
 
     def add(self, item: dict[str, Any]) -> None:
@@ -847,5 +914,6 @@ class BatchWriter:
     def flush(self) -> None:
         if self.buffer:
             self.store.write_batch(self.run_id, self.buffer)
+            self.written += len(self.buffer)
             self.buffer = []
         self.last = time.monotonic()

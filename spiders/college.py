@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.exceptions import StopDownload
+from scrapy.exceptions import CloseSpider, StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
@@ -18,9 +18,14 @@ from auditor.extract import decode_html, extract_page
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
 from auditor.extract.record import page_record
 from auditor.store import Store, now_iso
+from spiders.offline import use_bundled_suffix_list
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
 REPEATED_SEGMENTS = re.compile(r"(/[^/]+/[^/]+)\1\1")
+SCHEMES = ("http", "https")  # nothing else is ever requested: no file:, ftp:, data: — whatever the host
+# Requests Scrapy refuses (IgnoreRequest): recorded with why, so evidence behind them is 'cannot verify'
+UNANSWERED = ("dns", "refused", "timeout")
+REFUSED = (("robots.txt", "robots"), ("offsite", "redirect_offsite"), ("max redirections", "redirect_limit"))
 
 
 def error_kind(failure: Failure) -> str:
@@ -36,7 +41,7 @@ def error_kind(failure: Failure) -> str:
     if "maxsize" in text or "cancelling download" in text or "larger than" in text:
         return "too_large"
     if "ignorerequest" in name.lower():
-        return "ignored"
+        return next((kind for words, kind in REFUSED if words in text), "ignored")
     return name
 
 
@@ -68,12 +73,20 @@ class CollegeSpider(scrapy.Spider):
         ] = []  # (from, to): HTTP 3xx (RedirectLogMiddleware), meta and JS
         self.errors: Counter[str] = Counter()
         self.start_reached = False
+        self.store_error: str | None = None  # set when a record could not be stored: the crawl stops
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> CollegeSpider:
+        use_bundled_suffix_list()
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         return spider
+
+    def on_item_error(self, item: Any, response: Any, spider: Any, failure: Failure) -> None:
+        """A record the pipeline raised on (a bug, an incompatible Scrapy): the run cannot be complete."""
+        self.counts["item_errors"] += 1
+        self.store_error = self.store_error or f"{type(failure.value).__name__}: {failure.value}"
 
     # ------------------------------------------------------------------ requests
     async def start(self) -> Any:
@@ -92,8 +105,11 @@ class CollegeSpider(scrapy.Spider):
                 raise StopDownload(fail=False)
 
     def in_scope(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        return parts.scheme.lower() in SCHEMES and any(
+            host == d or host.endswith("." + d) for d in self.allowed_domains
+        )
 
     def chain_length(self, response: Response, url: str) -> int | None:
         """Trap guard. Endless calendars link a path to itself with a new query string, month after month:
@@ -111,8 +127,10 @@ class CollegeSpider(scrapy.Spider):
         return chain
 
     def follow(self, response: Response, url: str, text: str, is_attachment: bool) -> Iterator[Request]:
+        if self.store_error:  # what is crawled now could not be kept: stop, and let the run fail
+            raise CloseSpider("store_failed")
         if not self.in_scope(url):
-            self.counts["offsite_links"] += 1
+            self.counts["offsite_links" if urlsplit(url).scheme.lower() in SCHEMES else "scheme_refused"] += 1
             return
         if is_attachment:
             if url not in self.seen_attachments:
@@ -168,7 +186,8 @@ class CollegeSpider(scrapy.Spider):
         text, encoding = decode_html(response.body, ctype)
         sig = extract_page(response.url, text)
         chain = [*response.meta.get("redirect_urls", [])]
-        if sig.redirect_to and response.status < 400 and sig.redirect_to != response.url:
+        # a WAF's challenge script "redirects" to its own verification URL: the page is recorded as blocked
+        if sig.redirect_to and response.status < 400 and sig.redirect_to != response.url and not sig.blocked:
             self.counts["js_or_meta_redirects"] += 1
             self.redirect_hops.append((response.url, sig.redirect_to))
             if self.in_scope(sig.redirect_to):
@@ -182,14 +201,25 @@ class CollegeSpider(scrapy.Spider):
                         "referer_page": response.meta.get("referer_page"),
                     },
                 )
+            else:  # the stub leads outside the school (or to file:): recorded, never followed
+                self.counts["pages"] += 1
+                self.errors["redirect_offsite"] += 1
+                yield self.refused(
+                    response.request, "redirect_offsite", [*chain, response.url, sig.redirect_to]
+                )
             return
         self.counts["pages"] += 1
-        if response.status >= 400:
+        if sig.blocked:  # a WAF's page, whatever status it came with (200, 412, 503, 加速乐's 521)
+            self.errors["challenge"] += 1
+        elif response.status >= 400:
             self.errors[f"http_{response.status}"] += 1
         yield page_record(
             response.url,
             sig,
             response.status,
+            error=f"challenge:{sig.blocked}" if sig.blocked else None,
+            failed_at=first_failure(response.meta, response.status),
+            attempts=response.meta.get("attempts", 1),
             redirects=chain,
             content_type=ctype,
             encoding=encoding,
@@ -200,7 +230,7 @@ class CollegeSpider(scrapy.Spider):
             referer=response.meta.get("referer_page"),
             fetched_at=now_iso(),
         )
-        if response.status >= 400:
+        if response.status >= 400 or sig.blocked:
             return
         for link in sig.links:
             yield from self.follow(response, link.url, link.text, link.is_attachment)
@@ -238,36 +268,59 @@ class CollegeSpider(scrapy.Spider):
             "method": method,
             "fetched_at": now_iso(),
             "last_modified": _header(response, b"Last-Modified"),
+            "failed_at": first_failure(response.meta, response.status),
+            "attempts": response.meta.get("attempts", 1),
         }
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
+        """A request that failed or was refused is recorded with why (never silently dropped): a timeout, a
+        robots.txt refusal, a redirect off-site or past the limit. One deferred for a later try is not."""
         request: Request = failure.request  # type: ignore[attr-defined]
-        kind = error_kind(failure)
-        if kind == "ignored":
+        if request.meta.get("deferred"):
             return
+        kind = error_kind(failure)
+        chain = [*request.meta.get("redirect_urls", [])]
+        if chain and kind in UNANSWERED:  # the linked URL answered; where it sent us did not (another port…)
+            kind = "redirect_unreached"
         self.errors[kind] += 1
         if request.meta.get("kind") == "attachment":
             self.counts["attachments"] += 1
             yield {
                 "kind": "attachment",
-                "url": request.url,
+                "url": chain[0] if chain else request.url,
+                "final_url": request.url,
                 "status": None,
                 "error": kind,
                 "method": request.method,
                 "fetched_at": now_iso(),
+                "failed_at": first_failure(request.meta, None),
+                "attempts": request.meta.get("attempts", 1),
             }
         else:
             self.counts["pages"] += 1
-            yield {
-                "kind": "page",
-                "url": request.url,
-                "status": None,
-                "error": kind,
-                "redirects": request.meta.get("redirect_urls", []),
-                "depth": request.meta.get("depth", 0),
-                "referer": request.meta.get("referer_page"),
-                "fetched_at": now_iso(),
-            }
+            yield self.refused(request, kind, [*chain, request.url] if chain else [])
+
+    def refused(self, request: Request, kind: str, chain: list[str]) -> dict[str, Any]:
+        """The record of a page that could not be had: under the URL that was linked (the chain's start)."""
+        return {
+            "kind": "page",
+            "url": chain[0] if chain else request.url,
+            "status": None,
+            "error": kind,
+            "redirects": chain,
+            "depth": request.meta.get("depth", 0),
+            "referer": request.meta.get("referer_page"),
+            "fetched_at": now_iso(),
+            "failed_at": first_failure(request.meta, None),
+            "attempts": request.meta.get("attempts", 1),
+        }
+
+
+def first_failure(meta: dict[str, Any], status: int | None) -> str | None:
+    """When this URL first failed tonight: the first of its late retries, or now if this answer is a failure."""
+    if meta.get("failed_at"):
+        return str(meta["failed_at"])
+    return now_iso() if status is None or status >= 400 else None
 
 
 def _header(response: Response, name: bytes) -> str | None:

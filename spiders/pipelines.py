@@ -1,10 +1,19 @@
-"""Write crawled items to the store in batched transactions (see auditor.store.BatchWriter)."""
+"""Write crawled items to the store in batched transactions (see auditor.store.BatchWriter).
+
+A store that cannot be written (a full disk, a size limit) stops the crawl at once: a crawl that was not
+stored must never be audited as if the site lacked what it could not record. The first error is kept in the
+crawl's stats (`auditor/store_error`), with how many records were committed (`auditor/stored`), for
+auditor.crawl to fail the run with."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
+from auditor.errors import StoreWriteError
 from auditor.store import BatchWriter, Store
+
+STORE_ERRORS = (StoreWriteError, sqlite3.Error, OSError)
 
 
 class StorePipeline:
@@ -13,18 +22,43 @@ class StorePipeline:
         self.run_id = run_id
         self.writer = BatchWriter(self.store, run_id)
         self.crawler = crawler
+        self.error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         return cls(crawler.settings.get("AUDITOR_STORE"), crawler.settings.getint("AUDITOR_RUN_ID"), crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        self.writer.add(item)
+    def process_item(self, item: dict[str, Any], spider: Any = None) -> dict[str, Any]:
+        if self.error is None:  # after the first failure nothing more is tried: one error, not thousands
+            try:
+                self.writer.add(item)
+            except STORE_ERRORS as e:
+                self._failed(e)
         return item
 
-    def close_spider(self) -> None:
-        self.writer.flush()
-        hops = getattr(getattr(self.crawler, "spider", None), "redirect_hops", [])
-        if hops:
-            self.store.write_hops(self.run_id, hops)
-        self.store.close()
+    def close_spider(self, spider: Any = None) -> None:
+        try:
+            if self.error is None:
+                self.writer.flush()
+                spider = getattr(self.crawler, "spider", None)
+                hops = getattr(spider, "redirect_hops", [])
+                if hops:
+                    self.store.write_hops(self.run_id, hops)
+                    for kind, n in self.store.settle_redirects(self.run_id).items():
+                        if spider is not None:
+                            spider.errors[kind] += n  # a loop is an error of the crawl's, like a timeout
+        except STORE_ERRORS as e:
+            self._failed(e)
+        finally:
+            if self.crawler is not None:
+                self.crawler.stats.set_value("auditor/stored", self.writer.written)
+            self.store.close()
+
+    def _failed(self, error: BaseException) -> None:
+        self.error = error.why if isinstance(error, StoreWriteError) else repr(error)
+        if self.crawler is None:
+            return
+        self.crawler.stats.set_value("auditor/store_error", self.error)
+        spider = getattr(self.crawler, "spider", None)
+        if spider is not None:
+            spider.store_error = self.error  # its next callback closes the crawl (CloseSpider)

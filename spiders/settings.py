@@ -13,14 +13,17 @@ HTTPERROR_ALLOWED_CODES = [
     304,
     *range(400, 600),
 ]  # 304: unchanged since last night; a 404 or 412 is a finding
-RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 TWISTED_DNS_RESOLVER = "spiders.resolver.PinnedResolver"
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
+    "spiders.later.LateRetryMiddleware": 540,  # replaces Scrapy's RetryMiddleware: later tonight, Retry-After
     "spiders.conditional.ConditionalRequestsMiddleware": 560,
     "spiders.redirects.RedirectLogMiddleware": 650,
 }
+RETRY_ENABLED = False
+# Only http(s) is ever requested: without a handler, a file:, ftp:, s3: or data: URL cannot be fetched at all
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 DEPTH_PRIORITY = 1  # breadth-first: a cut-short crawl still covers the top of every host
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"

@@ -36,7 +36,12 @@ def check_complete(server, db_path):
     got_pages, got_atts = pages(db_path)
     expected = server.site.expected_pages()
     calendar = {u for u in got_pages if CAL in u}
-    assert set(got_pages) - calendar == expected, "every page the demo serves, and nothing else"
+    refused = {u for u, r in got_pages.items() if r["error"] == "robots"}
+    assert set(got_pages) - calendar - refused == expected, "every page the demo serves, and nothing else"
+    # what robots.txt forbids is not fetched, but recorded as refused (evidence there is 'cannot verify')
+    assert refused >= server.site.expected_pages(obey_robots=False) - expected
+    assert refused and all("/admin/" in u for u in refused)  # and only what it forbids
+    assert all(got_pages[u]["status"] is None for u in refused)
     assert 1 <= len(calendar) <= 61, "the endless calendar is cut off by the trap guard"
     assert set(got_atts) == server.site.expected_attachments()
     return got_pages, got_atts
@@ -122,17 +127,21 @@ def test_list_entries_and_directory_stored(demo_server, direct):
     assert js == [("湘岳职业技术学院2020届毕业生就业质量年度报告", "2020-12-28")]
 
 
-def test_proxy_crawl_reaches_the_same(demo_server, tmp_path):
+def test_proxy_crawl_reaches_the_same_and_nothing_else(demo_server, tmp_path):
+    """Every connection the crawl makes goes through a proxy that logs it (https ones as CONNECT): so the
+    log is everything the run tried to reach. The demo sets domain cookies, which once made Scrapy's cookie
+    middleware download the public suffix list (from a fresh cache, as on a new server)."""
     n0 = len(demo_server.hits)
     proxy = f"http://127.0.0.1:{demo_server.port}"
-    proc, db = crawl_demo(
-        demo_server, tmp_path, env={"http_proxy": proxy, "no_proxy": "localhost"}, resolve={}
-    )
+    env = {"http_proxy": proxy, "https_proxy": proxy, "HTTPS_PROXY": proxy, "no_proxy": "localhost"}
+    env["TLDEXTRACT_CACHE"] = str(tmp_path / "empty-cache")
+    proc, db = crawl_demo(demo_server, tmp_path, env=env, resolve={})
     assert proc.returncode == 0, proc.stderr
     check_complete(demo_server, db)
     hits = hits_since(demo_server, n0)
     assert hits and all(h.via_proxy for h in hits), "every request went through the proxy"
-    assert all(h.host.endswith(demo_server.site.domain) for h in hits)
+    assert {h.host for h in hits if not h.host.endswith(demo_server.site.domain)} == set()
+    assert not [h for h in hits if h.method == "CONNECT"]
 
 
 def test_school_may_ignore_robots_on_its_own_site(demo_server, tmp_path):

@@ -198,7 +198,7 @@ def test_terminal_summary_narrow_and_no_color(audited, monkeypatch):
     text = console.export_text()
     assert "\x1b[3" not in console.export_text(styles=True)  # NO_COLOR: no colours
     assert "需要处理的事项" in text and "dfc-self-evaluation" in text and "发展规划处" in text
-    assert "页面" in text and "http_412" in text and "分类统计" in text
+    assert "页面" in text and "challenge" in text and "分类统计" in text
     assert max(len(line) for line in text.splitlines()) <= 60
 
 

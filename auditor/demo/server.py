@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import dataclass
+import time
+from collections import Counter
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -26,6 +28,7 @@ class Hit:
     path: str
     status: int
     via_proxy: bool
+    at: float = field(default_factory=time.monotonic)  # when it came: a test can see Retry-After honoured
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -41,6 +44,15 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._serve(head=True)
 
+    def do_CONNECT(self) -> None:
+        """A tunnel (how an https request goes through a proxy) is always to somewhere outside the demo:
+        logged, so a test can see it was tried, and refused."""
+        self.server.record(Hit("CONNECT", self.path.rsplit(":", 1)[0].lower(), "", 403, True))
+        self.send_response(403)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+        self.close_connection = True
+
     def _serve(self, head: bool) -> None:
         site = self.server.site
         via_proxy = self.path.startswith("http://")
@@ -49,7 +61,7 @@ class _Handler(BaseHTTPRequestHandler):
             host, path = (parts.hostname or ""), parts.path + ("?" + parts.query if parts.query else "")
         else:
             host, path = (self.headers.get("Host") or "").split(":")[0].lower(), self.path
-        status, headers, body = self._lookup(
+        status, headers, body = self.server.scripted(host, path) or self._lookup(
             site, host, path, head, self.headers.get("If-None-Match"), self.headers.get("If-Modified-Since")
         )
         self.server.record(Hit(self.command, host, path, status, via_proxy))
@@ -58,6 +70,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Server", "VWebServer")
+        if status == 200 and any(k == "Content-Type" and "html" in v for k, v in headers):
+            # as VSB sites do: a session cookie for the whole school domain (Scrapy then asks whether that
+            # domain is a public suffix — which must not mean fetching the suffix list from the internet)
+            self.send_header(
+                "Set-Cookie", f"JSESSIONID=demo{len(self.server.hits)}; Path=/; Domain=.{site.domain}"
+            )
         self.end_headers()
         if not head:
             try:
@@ -115,6 +133,7 @@ class DemoHTTPServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), _Handler)
         self.site = build_site(self.server_address[1], data)
         self.hits: list[Hit] = []
+        self.tries: Counter[tuple[str, str]] = Counter()
         self._lock = threading.Lock()
 
     @property
@@ -128,6 +147,22 @@ class DemoHTTPServer(ThreadingHTTPServer):
     def record(self, hit: Hit) -> None:
         with self._lock:
             self.hits.append(hit)
+
+    def scripted(self, host: str, path: str) -> tuple[int, list[tuple[str, str]], bytes] | None:
+        """The answer a misbehaving page gives this time (Site.scripted), or None to serve it normally."""
+        answers = self.site.scripted.get((host, path))
+        if not answers:
+            return None
+        with self._lock:
+            self.tries[(host, path)] += 1
+            n = self.tries[(host, path)]
+        if n > len(answers):
+            return None
+        a = answers[n - 1]
+        headers = [("Content-Type", "text/html; charset=utf-8")]
+        if a.get("retry_after") is not None:
+            headers.append(("Retry-After", str(a["retry_after"])))
+        return a["status"], headers, f"<html><body><h1>{a['status']}</h1></body></html>".encode()
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):

@@ -107,6 +107,8 @@ class Site:
     trap_prefix: str = "/calendar.jsp"
     # sub → an IP to use as the host name (benchmarks)
     addresses: dict[str, str] = field(default_factory=dict)
+    # (host, path) → the answers its first requests get before the real one (`fault: {answers: …}`)
+    scripted: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 
     def host(self, sub: str) -> str:
         if sub in self.addresses:
@@ -385,6 +387,10 @@ class Builder:
                     p["host"], {"title": p["title"], "date": p.get("date"), "body": p["body"], "id": 0}, ""
                 ),
             )
+        for r in self.data.get("raw", []):  # a page exactly as some site serves it: hostile markup, links
+            self.html(r["host"], r["path"], r["html"], status=r.get("status", 200))
+        for r in self.data.get("redirects", []):  # e.g. a CAS login that sends the visitor straight back
+            self.redirect(r["host"], r["path"], self.link_for(r["to"]), r.get("status", 302))
         if self.xxgk and self.data.get("directory"):
             self.build_directory()
         self.portal_extras()
@@ -397,8 +403,11 @@ class Builder:
         if h.get("refuse_head"):
             self.site.head_refused.add(self.site.host(sub))
         if h.get("role"):
+            robots = ROBOTS
+            if h.get("robots"):  # the paths this host's robots.txt forbids
+                robots = b"User-agent: *\n" + b"".join(f"Disallow: {p}\n".encode() for p in h["robots"])
             self.site.add(
-                sub, "/robots.txt", Resource(200, ROBOTS, [("Content-Type", "text/plain")], kind="robots")
+                sub, "/robots.txt", Resource(200, robots, [("Content-Type", "text/plain")], kind="robots")
             )
         root = h.get("root", "page")
         if home != "/":
@@ -435,7 +444,7 @@ class Builder:
             blocks.append(f'<div class="lm"><h3>{_e(cat)}</h3><ul>{items}</ul></div>')
         pages = "".join(
             f'<li><a href="{p["path"]}">{_e(p["title"])}</a></li>'
-            for p in self.data.get("pages", [])
+            for p in [*self.data.get("pages", []), *self.data.get("raw", [])]
             if p["host"] == sub
         )
         if pages:
@@ -566,6 +575,8 @@ class Builder:
             self.article_inner(sub, a, self.files_html(sub, files), col, a.get("embed_pdf")),
             ref=key,
         )
+        if a.get("fault"):
+            self.fault(sub, path, a["fault"])
         if a.get("split"):  # a long article split over two pages (VSB: 1673.htm, 1673_2.htm)
             self.page(
                 sub,
@@ -577,6 +588,27 @@ class Builder:
                 ),
                 ref=key,
             )
+
+    def fault(self, sub: str, path: str, f: dict[str, Any]) -> None:
+        """How an article misbehaves (`fault:`), as real sites do: `answers` — its first requests get these
+        statuses (503, 429 with `retry_after`…) before the page; `redirect` — it redirects there instead (a
+        CAS login that sends back, another host, another port); `chain: N` — N redirects before the page;
+        `body` — a WAF's challenge page instead of it (with `status`, 200 by default)."""
+        host = self.site.host(sub)
+        if "answers" in f:
+            self.site.scripted[(host, path)] = [
+                a if isinstance(a, dict) else {"status": a} for a in f["answers"]
+            ]
+        if "redirect" in f:
+            self.redirect(sub, path, self.link_for(f["redirect"]), f.get("status", 302))
+        if "chain" in f:
+            n = int(f["chain"])
+            self.site.resources[(host, f"{path}?hop={n}")] = self.site.resources.pop((host, path))
+            self.redirect(sub, path, self.site.url(sub, f"{path}?hop=1"))
+            for i in range(1, n):
+                self.redirect(sub, f"{path}?hop={i}", self.site.url(sub, f"{path}?hop={i + 1}"))
+        if "body" in f:
+            self.html(sub, path, f["body"], status=f.get("status", 200))
 
     def files_html(self, sub: str, files: list[tuple[str, str]]) -> str:
         if not files:

@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from auditor.extract.blocks import block_kind
 from auditor.extract.dates import LABEL, Period, labelled_date, parse_date, title_period
 
 ATTACHMENT_EXT = {
@@ -224,6 +225,7 @@ class PageSignals:
     content_chars: int = 0  # Chinese characters of its own text (see Content)
     content_links: int = 0
     scripted: bool = False
+    blocked: str | None = None  # a WAF challenge or "campus only" page, not the page asked for (blocks.py)
 
     @property
     def excerpt(self) -> str:
@@ -707,4 +709,5 @@ def extract_page(url: str, html: str) -> PageSignals:
         content_chars=content.chars,
         content_links=len(content.anchors) + content.media,
         scripted=content.scripted,
+        blocked=block_kind(html, text),
     )

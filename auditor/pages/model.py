@@ -165,6 +165,8 @@ class PagesModel:
             alias=alias,
             status=(record or {}).get("status"),
             error=(record or {}).get("error"),
+            failed_at=(record or {}).get("failed_at"),
+            attempts=(record or {}).get("attempts") or 1,
             period=period.label if period else None,
             period_start=period.start if period else None,
             period_kind=period.kind if period else None,

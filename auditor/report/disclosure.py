@@ -5,16 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 from openpyxl import Workbook
 
+from auditor.report import safe
 from auditor.report.view import decision_label, publication_link, status_label, t
 from auditor.report.xlsx import table
 
 BASENAME = "清单事项公开情况表"
+URL_SAFE = (
+    ":/?#[]@!$&'()*+,;=%~-._"  # everything of a URL but what could close a Markdown autolink (<, >, space, |)
+)
 
 
 def rows(findings: dict[str, Any], lang: str = "zh") -> list[list[str]]:
@@ -40,7 +45,7 @@ def rows(findings: dict[str, Any], lang: str = "zh") -> list[list[str]]:
                 str(n),
                 it["category"],
                 it["short"],
-                link["url"] if link else "",
+                (safe.link(link["url"]) or "") if link else "",
                 status_label(it["status"], lang),
                 note,
             ]
@@ -53,11 +58,9 @@ def header(lang: str) -> list[str]:
 
 
 def write_markdown(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
-    def cell(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", " ")
-
+    cell = safe.markdown
     lines = [
-        f"# {findings['school']}{t('disclosure_table', lang)}",
+        f"# {cell(findings['school'])}{t('disclosure_table', lang)}",
         "",
         f"{t('as_of', lang)} {findings['run']['as_of']}（auditor {findings['run']['tool_version']}）",
         "",
@@ -65,8 +68,9 @@ def write_markdown(findings: dict[str, Any], out_dir: Path, lang: str = "zh") ->
         "|" + "---|" * 6,
     ]
     for r in rows(findings, lang):
-        url = f"<{r[3]}>" if r[3] else "—"
-        lines.append("| " + " | ".join(cell(x) for x in [r[0], r[1], r[2], url, r[4], r[5]]) + " |")
+        # an http(s) URL (rows() keeps no other) as an autolink; characters that could end it are %-encoded
+        url = f"<{quote(r[3], safe=URL_SAFE)}>" if r[3] else "—"
+        lines.append("| " + " | ".join([*(cell(x) for x in r[:3]), url, cell(r[4]), cell(r[5])]) + " |")
     path = out_dir / f"{BASENAME}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -79,8 +83,8 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     data = rows(findings, lang)
     table(ws, header(lang), data)
     for row in ws.iter_rows(min_row=2):
-        if row[3].value:
-            row[3].hyperlink = row[3].value
+        if row[3].value and (target := safe.link(row[3].value)):
+            row[3].hyperlink = target
     path = out_dir / f"{BASENAME}.xlsx"
     wb.save(path)
     return path
@@ -94,7 +98,7 @@ def write_docx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     style = doc.styles["Normal"]
     style.font.size = Pt(9)
     style.font.name = "SimSun"
-    doc.add_heading(f"{findings['school']}{t('disclosure_table', lang)}", level=1)
+    doc.add_heading(safe.document(f"{findings['school']}{t('disclosure_table', lang)}"), level=1)
     doc.add_paragraph(f"{t('as_of', lang)} {findings['run']['as_of']}")
     data = rows(findings, lang)
     tbl = doc.add_table(rows=1, cols=6)
@@ -104,7 +108,7 @@ def write_docx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     for r in data:
         cells = tbl.add_row().cells
         for cell, text in zip(cells, r, strict=True):
-            cell.text = text
+            cell.text = safe.document(text)
     path = out_dir / f"{BASENAME}.docx"
     doc.save(path)
     return path

@@ -9,6 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from auditor.report.safe import terminal as clean
 from auditor.report.view import (
     GAPS,
     ORDER,
@@ -35,20 +36,23 @@ STYLE = {
 
 def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") -> None:
     run, audit = findings["run"], findings["audit"]
-    errors = ", ".join(
-        f"{k} {v}" for k, v in sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1])
-    ) or t("none", lang)
-    console.print(f"[bold]{findings['school']}[/] {t('title', lang)} · {t('as_of', lang)} {run['as_of']}")
+    errors = clean(
+        ", ".join(f"{k} {v}" for k, v in sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1]))
+    )
+    errors = errors or t("none", lang)
+    console.print(
+        f"[bold]{clean(findings['school'])}[/] {t('title', lang)} · {t('as_of', lang)} {clean(run['as_of'])}"
+    )
     console.print(
         f"{t('crawl', lang)} #{run['id']} [{'green' if run['status'] == 'complete' else 'red'}]{run['status']}[/] · "
         f"{t('pages', lang)} {run['pages']} · {t('attachments', lang)} {run['attachments']} · {t('errors', lang)}: {errors}"
     )
     if audit["status"] != "complete":
         console.print(
-            f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {audit['reason']}; {t('no_accusation', lang)}."
+            f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {clean(audit['reason'])}; {t('no_accusation', lang)}."
         )
     if findings.get("latest_attempt"):
-        console.print(f"[bold cyan]{attempt_banner(findings, lang)}[/]")
+        console.print(f"[bold cyan]{clean(attempt_banner(findings, lang))}[/]")
     counts = findings["counts"]
     console.print(
         "  ".join(f"[{STYLE[s]}]{status_label(s, lang)} {counts[s]}[/]" for s in ORDER if counts.get(s))
@@ -60,7 +64,7 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
     for s in shown:
         cat.add_column(status_label(s, lang), justify="right", style=STYLE[s])
     for name, c in by_category(findings):
-        cat.add_row(name, *[str(c.get(s, "")) if c.get(s) else "·" for s in shown])
+        cat.add_row(clean(name), *[str(c.get(st, "")) if c.get(st) else "·" for st in shown])
     console.print(cat)
 
     history_known = findings.get("changes") and findings["changes"].get("previous_audit")
@@ -83,15 +87,15 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
             if review:
                 status += f"\n[dim]{decision_label(review['decision'], lang)}{'!' if review.get('outdated') else ''}[/]"
             gaps.add_row(
-                f"{it['id']}{mark}\n{it['short']}",
+                f"{clean(it['id'])}{mark}\n{clean(it['short'])}",
                 status,
-                it["owner"],
+                clean(it["owner"]),
                 str(h["days_open"]) if h.get("days_open") is not None else "",
             )
         console.print(gaps)
     changes = findings.get("changes") or {}
     if history_known:
-        resolved = ", ".join(f"{r['id']} {r['short']}" for r in changes["resolved"]) or t("none", lang)
+        resolved = clean(", ".join(f"{r['id']} {r['short']}" for r in changes["resolved"])) or t("none", lang)
         console.print(
             f"[bold]{t('changes', lang)}[/] (#{changes['previous_audit']}, {changes['previous_as_of']}): "
             f"{t('new', lang)} {len(changes['new'])} · {t('resolved', lang)} {len(changes['resolved'])} · "
@@ -100,4 +104,4 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
         if changes["resolved"]:
             console.print(f"  {t('resolved', lang)}: {resolved}")
         if changes["new"]:
-            console.print(f"  {t('new', lang)}: {', '.join(changes['new'])}")
+            console.print(f"  {t('new', lang)}: {clean(', '.join(changes['new']))}")

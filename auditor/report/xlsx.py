@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from auditor.report import safe
 from auditor.report.view import GAPS, by_department, decision_label, message, status_label, t
 
 FILL = {
@@ -43,12 +44,12 @@ def fit(ws: Worksheet, max_width: int = 60) -> None:
 
 
 def table(ws: Worksheet, header: list[str], rows: list[list[Any]], status_col: int | None = None) -> None:
-    ws.append(header)
+    ws.append([safe.cell(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D6DBDF")
-    for r in rows:
-        ws.append(r)
+    for r in rows:  # crawled text: never a live formula, never a character XML cannot hold
+        ws.append([safe.cell(v) for v in r])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for row in ws.iter_rows(min_row=2):
@@ -104,7 +105,7 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         row[3].fill = PatternFill("solid", fgColor=FILL[status])
     used: set[str] = {ws.title}
     for dept, items in by_department(findings).items():
-        name = SHEET_BAD.sub("_", dept)[:28] or "-"
+        name = SHEET_BAD.sub("_", safe.document(dept)).strip("'")[:28] or "-"
         while name in used:
             name = name[:26] + "_" + str(len(used))
         used.add(name)
@@ -137,8 +138,9 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         rows,
     )
     for row in ev.iter_rows(min_row=2):
-        row[4].hyperlink = row[4].value
-        row[4].font = Font(color="0563C1", underline="single")
+        if target := safe.link(row[4].value):
+            row[4].hyperlink = target
+            row[4].font = Font(color="0563C1", underline="single")
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a = findings["run"], findings["audit"]
     table(

@@ -73,14 +73,75 @@ def all_rules() -> list[Rule]:
     return sorted(_REGISTRY.values(), key=lambda r: r.order)
 
 
+# Requests that got no answer even after the night's late retries: the public cannot open it either
+DEAD_ERRORS = {"dns": "域名无法解析", "timeout": "请求超时", "refused": "连接被拒绝"}
+DEAD_ERRORS_EN = {
+    "dns": "its host name does not resolve",
+    "timeout": "times out",
+    "refused": "refuses connections",
+}
+# Requests the crawl made but could not complete for reasons of its own or the site's guard: cannot verify
+REFUSALS = {
+    "robots": ("被 robots.txt 禁止抓取", "is forbidden to crawlers by robots.txt"),
+    "redirect_loop": ("重定向形成循环，无法到达页面", "redirects in a loop"),
+    "redirect_limit": ("重定向次数过多（超过 10 次）", "redirects more than 10 times"),
+    "redirect_offsite": ("重定向到允许抓取的域名以外", "redirects outside the allowed domains"),
+    "redirect_unreached": ("重定向后的地址未能抓取", "redirects to an address the crawl could not fetch"),
+    "too_large": ("文件过大，未下载", "is larger than the crawl downloads"),
+}
+
+
 def is_broken(status: int | None) -> bool:
     return status is not None and (status in BROKEN_STATUSES or 500 <= status < 600)
 
 
+def is_dead(ev: Evidence) -> bool:
+    """Cannot be opened: 404/410/5xx as the night's last answer, or no answer at all (timeout, DNS) — unless
+    the answer is a WAF's challenge page (Cloudflare's come with 503, 加速乐's with 521)."""
+    if not ev.fetched or is_challenge(ev):
+        return False
+    return is_broken(ev.status) or (ev.status is None and ev.error in DEAD_ERRORS)
+
+
+def is_challenge(ev: Evidence) -> bool:
+    return (ev.error or "").startswith("challenge")
+
+
 def is_blocked(ev: Evidence) -> bool:
-    return (
-        not ev.fetched or ev.status in WAF_STATUSES or (ev.status is None and ev.error not in (None, "dns"))
-    )
+    """Not checkable: never fetched, refused (robots, redirects), a WAF's status or its challenge page."""
+    if not ev.fetched or ev.status in WAF_STATUSES or is_challenge(ev):
+        return True
+    return ev.status is None and ev.error is not None and ev.error not in DEAD_ERRORS
+
+
+def why_blocked(ev: Evidence) -> tuple[str, str]:
+    """Why `ev` cannot be checked, in Chinese and English, for a finding's message."""
+    error = ev.error or ""
+    if error.startswith("challenge"):
+        waf = error.partition(":")[2] or "WAF"
+        return (
+            f"返回的是访问验证或拦截页面（{waf}），不是所请求的页面",
+            f"answers a {waf} block or challenge page",
+        )
+    if ev.status:
+        return (
+            f"返回 HTTP {ev.status}（访问验证/权限限制）",
+            f"answers HTTP {ev.status} (challenge or access restriction)",
+        )
+    if error in REFUSALS:
+        return REFUSALS[error]
+    return f"请求失败（{error}）", f"failed ({error})"
+
+
+def first_failed(failed_at: str | None, attempts: int | None) -> tuple[str, str]:
+    """When a failure was first seen tonight, and how often it was tried, for a message (or nothing)."""
+    if not failed_at:
+        return "", ""
+    when = failed_at[:16].replace("T", " ")
+    tries = attempts or 1
+    zh = f"（首次发现失败：{when}" + (f"，当晚共请求 {tries} 次" if tries > 1 else "") + "）"
+    en = f" (first failed at {when}" + (f", {tries} tries tonight" if tries > 1 else "") + ")"
+    return zh, en
 
 
 def set_aside(ctx: Context) -> str:

@@ -1,5 +1,7 @@
-"""broken: the item's documents cannot be opened — the page (or the 目录's target) answers 404/410/5xx,
-every document a column lists for it is dead, or the newest document's attached files are.
+"""broken: the item's documents cannot be opened — the page (or the 目录's target) answers 404/410, or still
+answers 5xx or nothing (timeout, DNS) after the night's late retries; every document a column lists for it is
+dead, or the newest document's attached files are. One failed visit is not a dead link (spiders/later.py
+tries again later the same night); the message says when the failure was first seen.
 
 Good: 2021年度部门决算 page with a PDF that downloads → not broken.
 Bad: the same page whose 决算公开表.pdf answers 404 → broken (the tables are the item); a column whose only
@@ -10,17 +12,20 @@ from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import LINKS, Context, is_broken, rule
+from auditor.rules import DEAD_ERRORS, DEAD_ERRORS_EN, LINKS, Context, first_failed, is_broken, is_dead, rule
 
 
 @rule("broken", "broken", "medium", order=13)
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     docs = [e for e in evidence if e.is_document and e.usable]
     if not docs:
-        dead = [e for e in evidence if is_broken(e.status)]
+        dead = [e for e in evidence if is_dead(e)]
         if not dead:
             return []
         e = dead[0]
+        since_zh, since_en = first_failed(e.failed_at, e.attempts)
+        answer_zh = f"返回 HTTP {e.status}" if e.status else DEAD_ERRORS.get(e.error or "", "无响应")
+        answer_en = f"answers HTTP {e.status}" if e.status else DEAD_ERRORS_EN.get(e.error or "", "no answer")
         if e.column:  # listed in the item's column
             return [
                 Finding(
@@ -36,6 +41,10 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                         "column": e.column_title or "",
                         "column_url": e.column or "",
                         "count": len([d for d in dead if d.column]),
+                        "answer_zh": answer_zh,
+                        "answer_en": answer_en,
+                        "since_zh": since_zh,
+                        "since_en": since_en,
                     },
                     f"{item.basis}；{LINKS}",
                     e.url,
@@ -47,7 +56,15 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "broken",
                 "medium",
                 "broken.page",
-                {"short": item.short, "url": e.url, "status": e.status},
+                {
+                    "short": item.short,
+                    "url": e.url,
+                    "status": e.status,
+                    "answer_zh": answer_zh,
+                    "answer_en": answer_en,
+                    "since_zh": since_zh,
+                    "since_en": since_en,
+                },
                 f"{item.basis}；{LINKS}",
                 e.url,
             )
@@ -65,13 +82,21 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if not bad or (not item.attachment and len(bad) < len(newest.attachments)):
         return []
     names = "、".join(f"“{a['name']}” (HTTP {a['status']})" for a in bad[:3])
+    since_zh, since_en = first_failed(bad[0].get("failed_at"), bad[0].get("attempts"))
     return [
         Finding(
             "broken",
             "broken",
             "medium",
             "broken.attachment",
-            {"short": item.short, "title": newest.title, "names": names, "url": newest.url},
+            {
+                "short": item.short,
+                "title": newest.title,
+                "names": names,
+                "url": newest.url,
+                "since_zh": since_zh,
+                "since_en": since_en,
+            },
             f"{item.basis}；{LINKS}",
             bad[0]["url"],
         )

@@ -5,10 +5,15 @@
 3. When the school's 信息公开目录 links the item to a place the crawl never stored, a missing/late/stale
    finding becomes inconclusive (we do not accuse on what we could not see); a 404 stays broken; and an
    item found readable and current is ok, whatever else the 目录 points at.
-4. Otherwise the first of: missing, late, broken, stale, inconclusive — or ok.
+4. When a page that could be the item could not be checked (a WAF's challenge, robots.txt, a redirect loop
+   — `unverifiable.blocked`, raised only where it could change the verdict), missing/late/stale/broken
+   become inconclusive, and so does an item that would be ok only through a column whose documents could
+   not be read.
+5. Otherwise the first of: missing, late, broken, stale, inconclusive — or ok.
 
 Good: findings [stale, broken] → broken.
 Bad: findings [stale] and an unfetched 目录 link → inconclusive, not stale.
+Bad: a column lists 2025-2026学年收费标准, whose page loops through the CAS login → inconclusive, not stale.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from auditor.rules import Context, crawl_health
 PRECEDENCE = ("missing", "late", "broken", "stale", "inconclusive")
 TERMINAL = ("not_applicable", "exempt")
 CLAIM_KEYS = ("unverifiable.claim",)
+BLOCKED_KEYS = ("unverifiable.blocked",)
 
 
 def decide(item: Item, findings: list[Finding], ctx: Context, usable: bool) -> tuple[str, list[Finding], str]:
@@ -29,11 +35,16 @@ def decide(item: Item, findings: list[Finding], ctx: Context, usable: bool) -> t
         return terminal[0].status, [], terminal[0].params.get("reason", "")
     if ctx.crawl_problem:
         return "inconclusive", [crawl_health.finding(item, findings, ctx.crawl_problem)], ""
-    statuses = {f.status for f in findings if f.key not in CLAIM_KEYS}
+    statuses = {f.status for f in findings if f.key not in CLAIM_KEYS + BLOCKED_KEYS}
     claims = [f for f in findings if f.key in CLAIM_KEYS]
+    blocked = [f for f in findings if f.key in BLOCKED_KEYS]
+    if blocked and statuses & {"missing", "late", "stale", "broken"}:
+        return "inconclusive", findings, ""  # what could be the item could not be read: no accusation
     if claims and statuses & {"missing", "late", "stale"} and "broken" not in statuses:
         return "inconclusive", findings, ""  # the school points elsewhere and we could not look there
     status = next((s for s in PRECEDENCE if s in statuses), None)
     if status is None:
-        return ("inconclusive", findings, "") if claims and not usable else ("ok", [], "")
+        if blocked or (claims and not usable):
+            return "inconclusive", findings, ""
+        return "ok", [], ""
     return status, [f for f in findings if f not in claims or status == "inconclusive"], ""
