@@ -87,6 +87,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     from scrapy.crawler import CrawlerProcess  # imported here so `auditor --help` stays fast
     from twisted.internet import task
 
+    from spiders import resolver
     from spiders import settings as base_settings
     from spiders.college import CollegeSpider
 
@@ -99,6 +100,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings = {k: getattr(base_settings, k) for k in dir(base_settings) if k.isupper()}
     settings.update(scrapy_settings(cfg, run_id, log_file))
+    settings[resolver.SETTING] = "spiders.resolver.PinnedResolver"
     settings["AUDITOR_PREVIOUS_RUN"] = previous or 0
     started = time.monotonic()
     settings["LOG_INSTALL_ROOT_HANDLER"] = True

@@ -18,6 +18,8 @@ sys.path[0] = str(Path(__file__).resolve().parents[1])
 import scrapy  # noqa: E402
 from scrapy.crawler import CrawlerProcess  # noqa: E402
 
+from spiders import resolver  # noqa: E402
+
 
 class Bare(scrapy.Spider):
     name = "bare-conditional"
@@ -45,7 +47,7 @@ def main() -> None:
             "LOG_LEVEL": "ERROR",
             "ROBOTSTXT_OBEY": False,
             "TELNETCONSOLE_ENABLED": False,
-            "TWISTED_DNS_RESOLVER": "spiders.resolver.PinnedResolver",
+            resolver.SETTING: "spiders.resolver.PinnedResolver",
             "AUDITOR_RESOLVE": {domain: "127.0.0.1"},
         }
     )

@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from scrapy.resolver import CachingThreadedResolver
+from scrapy.settings import default_settings
 from twisted.internet import defer
+
+# The setting that names the resolver: Scrapy 2.14 renamed DNS_RESOLVER (the old name then only warns)
+SETTING = "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
 
 
 class PinnedResolver(CachingThreadedResolver):

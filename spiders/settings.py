@@ -14,7 +14,6 @@ HTTPERROR_ALLOWED_CODES = [
     *range(400, 600),
 ]  # 304: unchanged since last night; a 404 or 412 is a finding
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-TWISTED_DNS_RESOLVER = "spiders.resolver.PinnedResolver"
 ITEM_PIPELINES = {"spiders.pipelines.StorePipeline": 300}
 DOWNLOADER_MIDDLEWARES = {
     "spiders.later.LateRetryMiddleware": 540,  # replaces Scrapy's RetryMiddleware: later tonight, Retry-After

@@ -1,4 +1,4 @@
-"""Every date format of shared/reference/real-site-patterns.md, and the periods titles name."""
+"""Every date format of docs/reference/real-site-patterns.md, and the periods titles name."""
 
 from __future__ import annotations
 

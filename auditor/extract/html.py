@@ -1,6 +1,6 @@
 """Pure functions from one HTML page to the signals the audit needs. No network, no checklist.
 
-Written against the layouts in shared/reference/real-site-patterns.md: 博达 VSB, WebPlus (Sudy),
+Written against the layouts in docs/reference/real-site-patterns.md: 博达 VSB, WebPlus (Sudy),
 static 信息公开 sites, Drupal; tested on saved pages in tests/fixtures.
 """
 
