@@ -1,15 +1,17 @@
 """A crawl that was not stored never becomes a report of gaps: a full disk (a file-size limit stands in for
 it) and a pipeline that raises on every record (a bug, or Scrapy older than the code needs) each end the run
-as failed, with exit 3, a message that says why, and no report."""
+as failed, with exit 3, a message that says why, and no report; a SIGTERM ends it partial and inconclusive."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 from auditor.demo import demo_config
 
@@ -64,3 +66,33 @@ def test_a_pipeline_that_raises_fails_the_run(demo_server, tmp_path):
     ((status, reason),) = _runs(tmp_path / "auditor.sqlite")
     assert status == "failed" and "0 of" in reason  # 'complete, 477 pages' is what it used to say
     assert not (tmp_path / "rep").exists() or not list((tmp_path / "rep").iterdir())
+
+
+def test_sigterm_ends_the_night_inconclusive(demo_server, tmp_path):
+    """systemd stops a unit with SIGTERM: the crawl stops cleanly, the run is 'partial', nothing is a gap."""
+    config = demo_config(demo_server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
+    out = tmp_path / "rep"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "auditor.cli", "run", "--config", str(config), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+    )
+    deadline, stored = time.monotonic() + 60, 0
+    while time.monotonic() < deadline and stored < 40:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(f"file:{tmp_path / 'auditor.sqlite'}?mode=ro", uri=True) as db:
+                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    assert proc.poll() is None, "the crawl ended before it could be stopped"
+    proc.send_signal(signal.SIGTERM)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 3, stdout + stderr
+    assert "Traceback" not in stderr
+    assert [s for s, _ in _runs(tmp_path / "auditor.sqlite")] == ["partial"]
+    findings = json.loads((out / "findings.json").read_text("utf-8"))
+    assert findings["audit"]["status"] == "inconclusive"
+    assert {i["status"] for i in findings["items"]} <= {"inconclusive", "not_applicable", "exempt"}
