@@ -530,30 +530,39 @@ class Store:
         """A redirect chain that never reached a stored page — it loops back on itself (Scrapy drops the
         repeat as a duplicate request, silently) or its end was never fetched — is recorded as a page the
         crawl could not have: under each linked URL of the chain, with the chain and why. Evidence behind it is
-        then 'cannot verify', not missing. Returns how many such pages were recorded, by why."""
+        then 'cannot verify', not missing. One pass over the run's hops in memory (no query per hop).
+        Returns how many such pages were recorded, by why."""
         with self.transaction() as db:
-            starts = [
+            nxt: dict[str, str] = {}
+            for src, dst in db.execute(
+                "SELECT src, dst FROM redirects WHERE run_id=? ORDER BY rowid", (run_id,)
+            ):
+                nxt.setdefault(src, dst)
+            if not nxt:
+                return {}
+            stored = {r[0] for r in db.execute("SELECT url FROM pages WHERE run_id=?", (run_id,))}
+            stored |= {r[0] for r in db.execute("SELECT url FROM attachments WHERE run_id=?", (run_id,))}
+            linked = {
                 r[0]
                 for r in db.execute(
-                    "SELECT DISTINCT r.src FROM redirects r WHERE r.run_id=?1 "
-                    "AND NOT EXISTS (SELECT 1 FROM pages p WHERE p.run_id=?1 AND p.url=r.src) "
-                    "AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.run_id=?1 AND a.url=r.src) "
-                    "AND (EXISTS (SELECT 1 FROM links l WHERE l.run_id=?1 AND l.dst=r.src) "
-                    "     OR NOT EXISTS (SELECT 1 FROM redirects r2 WHERE r2.run_id=?1 AND r2.dst=r.src))",
+                    "SELECT DISTINCT r.src FROM redirects r JOIN links l ON l.run_id = r.run_id AND l.dst = r.src "
+                    "WHERE r.run_id=?",
                     (run_id,),
                 )
-            ]
+            }
+            targets = set(nxt.values())
+            hosts = {urlsplit(u).hostname or "" for u in stored}
             settled: dict[str, int] = {}
-            hosts = {urlsplit(u).hostname or "" for u in self.page_urls(run_id)} if starts else set()
-            for url in starts:
-                chain = self._hops(run_id, url)
-                if self.resolve(run_id, [url]):
+            for url in nxt:
+                if url in stored or (url in targets and url not in linked):
+                    continue  # recorded, or the middle of a chain nobody linked to
+                chain = [url]
+                while chain[-1] in nxt and nxt[chain[-1]] not in chain and len(chain) < REDIRECTS_FOLLOWED:
+                    chain.append(nxt[chain[-1]])
+                if any(u in stored for u in chain):
                     continue  # it does end at something stored
-                nxt = db.execute(
-                    "SELECT dst FROM redirects WHERE run_id=? AND src=? LIMIT 1", (run_id, chain[-1])
-                ).fetchone()
-                end = nxt[0] if nxt is not None else chain[-1]
-                if nxt is not None and end in chain:
+                end = nxt.get(chain[-1], chain[-1])
+                if end in chain and chain[-1] in nxt:
                     error = "redirect_loop"
                 elif (urlsplit(end).hostname or "") not in hosts:  # Scrapy drops off-site hops unrecorded
                     error = "redirect_offsite"

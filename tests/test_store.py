@@ -100,3 +100,43 @@ def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
     config = site_yaml(tmp_path)
     proc = run_auditor("audit", "--config", str(config))
     assert proc.returncode == 2 and "newer auditor" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_redirect_chains_that_reach_nothing_are_settled_as_pages_that_could_not_be_had(tmp_path):
+    """Scrapy drops a redirect back to a URL it has seen (a loop) and an off-site hop without telling the
+    spider: the store turns each such linked chain into a record of why, so its evidence is 'cannot verify'."""
+    x = "http://x.test"
+    with Store(tmp_path / "s.sqlite") as store:
+        run = store.start_run("x", "x", "x", "x", [])
+        links = [
+            {"url": f"{x}/{p}", "text": p, "context": "", "is_attachment": False}
+            for p in ("loop", "away", "moved", "gone")
+        ]
+        store.write_batch(run, [{"kind": "page", "url": f"{x}/", "status": 200, "links": links}])
+        store.write_batch(run, [{"kind": "page", "url": f"{x}/new", "status": 200}])
+        store.write_hops(
+            run,
+            [
+                (f"{x}/loop", f"{x}/login?service=/loop"),  # a CAS login that sends it back
+                (f"{x}/login?service=/loop", f"{x}/loop"),
+                (f"{x}/away", "http://mirror.example/a.pdf"),  # Scrapy never asks off-site
+                (f"{x}/moved", f"{x}/new"),  # reaches a stored page: nothing to settle
+                (f"{x}/gone", f"{x}/nowhere"),  # on-site, but never answered
+            ],
+        )
+        assert store.settle_redirects(run) == {
+            "redirect_loop": 1,
+            "redirect_offsite": 1,
+            "redirect_unreached": 1,
+        }
+        rows = {
+            r["url"]: (r["status"], r["error"], json.loads(r["redirects"]))
+            for r in store.db.execute(
+                "SELECT url, status, error, redirects FROM pages WHERE error IS NOT NULL"
+            )
+        }
+    assert rows == {
+        f"{x}/loop": (None, "redirect_loop", [f"{x}/loop", f"{x}/login?service=/loop"]),
+        f"{x}/away": (None, "redirect_offsite", [f"{x}/away", "http://mirror.example/a.pdf"]),
+        f"{x}/gone": (None, "redirect_unreached", [f"{x}/gone", f"{x}/nowhere"]),
+    }
