@@ -63,3 +63,19 @@ def demo_copy(demo_crawl, tmp_path) -> Path:
     with sqlite3.connect(demo_crawl[1]) as src, sqlite3.connect(tmp_path / "auditor.sqlite") as dst:
         src.backup(dst)
     return tmp_path / "site.yaml"
+
+
+def wait_for_pages(store: Path, n: int, seconds: float = 60) -> int:
+    """Wait until a running crawl has stored `n` pages (read-only: the crawl keeps writing); how many it has."""
+    import sqlite3
+    import time
+
+    deadline, stored = time.monotonic() + seconds, 0
+    while time.monotonic() < deadline and stored < n:
+        time.sleep(0.2)
+        try:
+            with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+        except sqlite3.OperationalError:
+            continue
+    return stored

@@ -8,14 +8,13 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 
 from auditor.demo import demo_config
 from auditor.demo.site import Builder
 from auditor.store import Store
-from tests.conftest import crawl_demo
+from tests.conftest import crawl_demo, wait_for_pages
 
 CAL = "/calendar.jsp"
 
@@ -191,15 +190,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server,
         stderr=subprocess.DEVNULL,
         env=env,
     )
-    deadline = time.monotonic() + 60
-    stored = 0
-    while time.monotonic() < deadline and stored < 60:
-        time.sleep(0.2)
-        try:
-            with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
-                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-        except sqlite3.OperationalError:
-            continue
+    wait_for_pages(db_path, 60)
     assert proc.poll() is None, "the crawl ended before it could be killed"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

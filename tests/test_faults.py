@@ -11,9 +11,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 from auditor.demo import demo_config
+from tests.conftest import wait_for_pages
 
 
 def _env() -> dict[str, str]:
@@ -79,14 +79,7 @@ def test_sigterm_ends_the_night_inconclusive(demo_server, tmp_path):
         text=True,
         env=_env(),
     )
-    deadline, stored = time.monotonic() + 60, 0
-    while time.monotonic() < deadline and stored < 40:
-        time.sleep(0.2)
-        try:
-            with sqlite3.connect(f"file:{tmp_path / 'auditor.sqlite'}?mode=ro", uri=True) as db:
-                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
-        except sqlite3.OperationalError:
-            continue
+    wait_for_pages(tmp_path / "auditor.sqlite", 40)
     assert proc.poll() is None, "the crawl ended before it could be stopped"
     proc.send_signal(signal.SIGTERM)
     stdout, stderr = proc.communicate(timeout=120)
