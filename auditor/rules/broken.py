@@ -24,51 +24,27 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             return []
         e = dead[0]
         since_zh, since_en = first_failed(e.failed_at, e.attempts)
-        answer_zh = f"返回 HTTP {e.status}" if e.status else DEAD_ERRORS.get(e.error or "", "无响应")
-        answer_en = f"answers HTTP {e.status}" if e.status else DEAD_ERRORS_EN.get(e.error or "", "no answer")
+        params = {
+            "short": item.short,
+            "url": e.url,
+            "status": e.status,
+            "answer_zh": f"返回 HTTP {e.status}" if e.status else DEAD_ERRORS.get(e.error or "", "无响应"),
+            "answer_en": f"answers HTTP {e.status}"
+            if e.status
+            else DEAD_ERRORS_EN.get(e.error or "", "no answer"),
+            "since_zh": since_zh,
+            "since_en": since_en,
+        }
+        key = "broken.page"
         if e.column:  # listed in the item's column
-            return [
-                Finding(
-                    "broken",
-                    "broken",
-                    "medium",
-                    "broken.entry",
-                    {
-                        "short": item.short,
-                        "title": e.title,
-                        "url": e.url,
-                        "status": e.status,
-                        "column": e.column_title or "",
-                        "column_url": e.column or "",
-                        "count": len([d for d in dead if d.column]),
-                        "answer_zh": answer_zh,
-                        "answer_en": answer_en,
-                        "since_zh": since_zh,
-                        "since_en": since_en,
-                    },
-                    f"{item.basis}；{LINKS}",
-                    e.url,
-                )
-            ]
-        return [
-            Finding(
-                "broken",
-                "broken",
-                "medium",
-                "broken.page",
-                {
-                    "short": item.short,
-                    "url": e.url,
-                    "status": e.status,
-                    "answer_zh": answer_zh,
-                    "answer_en": answer_en,
-                    "since_zh": since_zh,
-                    "since_en": since_en,
-                },
-                f"{item.basis}；{LINKS}",
-                e.url,
-            )
-        ]
+            key = "broken.entry"
+            params |= {
+                "title": e.title,
+                "column": e.column_title or "",
+                "column_url": e.column or "",
+                "count": len([d for d in dead if d.column]),
+            }
+        return [Finding("broken", "broken", "medium", key, params, f"{item.basis}；{LINKS}", e.url)]
     # Attachments: judge the newest document that has any.
     with_files = [e for e in docs if e.attachments]
     if not with_files:
