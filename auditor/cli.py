@@ -528,8 +528,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as e:  # a bug: never a traceback on the terminal cron reads, never exit 1 ("gaps found")
         log = Path(tempfile.gettempdir()) / f"auditor-crash-{os.getpid()}.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-        _say("internal error:", "red", f"{type(e).__name__}: {e} — nothing was concluded; details in {log}")
+        try:
+            log.write_text(traceback.format_exc(), encoding="utf-8")
+            details = f"details in {log}"
+        except OSError:  # a full disk: the one line on stderr is all there is
+            details = "no room to write the details"
+        _say("internal error:", "red", f"{type(e).__name__}: {e} — nothing was concluded; {details}")
         return EXIT_INTERNAL
 
 

@@ -153,15 +153,10 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
                 if previous:
                     counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
                 store.finish_run(run_id, status, reason, stats)
-        except (
-            StoreWriteError,
-            InputError,
-        ) as e:  # the run stays 'running'; the next one marks it interrupted
-            status, store_error = (
-                "failed",
-                store_error or (e.why if isinstance(e, StoreWriteError) else e.message),
-            )
-            reason = f"store write failed: {store_error}"
+        # the run cannot be closed: it stays 'running' in the store, and the next run marks it interrupted
+        except (StoreWriteError, InputError) as e:
+            store_error = store_error or (e.why if isinstance(e, StoreWriteError) else e.message)
+            status, reason = "failed", f"store write failed: {store_error}"
     return CrawlResult(run_id, status, reason, seconds, counts, errors, cfg.store, store_error)
 
 

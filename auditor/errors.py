@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def reason(error: BaseException) -> str:
+    """What went wrong, in the system's words: an OSError's strerror ('No space left on device'), else the text."""
+    return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+
+
 class InputError(Exception):
     """Bad user input (config, checklist, reviews): says where, what is wrong and what to write instead."""
 
@@ -22,8 +27,7 @@ class StoreWriteError(Exception):
     report of gaps."""
 
     def __init__(self, path: str, error: BaseException, what: str = "the store", hint: str = "") -> None:
-        why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-        self.path, self.why, self.what = path, why, what
+        self.path, self.why, self.what = path, reason(error), what
         self.hint = hint or "free space on that file system (or point it at another one) and run again"
         super().__init__(str(self))
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor.errors import InputError, StoreWriteError
+from auditor.errors import InputError, StoreWriteError, reason
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -240,11 +240,8 @@ def _insert(
     )
 
 
-PAGE_COLUMNS = (
-    "url, final_url, redirects, status, error, content_type, encoding, size, title, html_title, breadcrumb, "
-    "published, published_raw, period, excerpt, text_hash, placeholder, canonical, etag, last_modified, "
-    "listing, content_chars, content_links, scripted, failed_at, attempts"
-)
+# what a 304 copies from last night's record: all of it but how this night reached the page
+PAGE_COLUMNS = ", ".join(f for f in PAGE_FIELDS if f not in ("depth", "referer", "fetched_at"))
 
 
 REDIRECTS_FOLLOWED = 12  # Scrapy gives up after 10 (REDIRECT_MAX_TIMES); a chain longer is recorded by it
@@ -263,11 +260,10 @@ def _out_of_space(error: BaseException) -> bool:
 
 def unusable(path: Path, error: BaseException) -> InputError:
     """A store path that is not a usable auditor store: say why, keep the file, tell how to start anew."""
-    why = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
     return InputError(
         str(path),
         None,
-        f"cannot be used as auditor's store: {why}",
+        f"cannot be used as auditor's store: {reason(error)}",
         "nothing was changed in it; to start a new store, point `store:` in site.yaml at a new file "
         "(or move this one away), or restore it from a backup",
     )

@@ -14,7 +14,6 @@ Exit code 1 when a site misses the goal.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ sys.path[0] = str(ROOT)
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402
 from auditor.config import load_config  # noqa: E402
-from auditor.demo import demo_config  # noqa: E402
+from auditor.demo import demo_config, local_env  # noqa: E402
 from auditor.demo.server import DemoHTTPServer  # noqa: E402
 from auditor.demo.site import load_college  # noqa: E402
 from auditor.findings import GAPS, AuditResult  # noqa: E402
@@ -97,7 +96,7 @@ def crawl_and_audit(truth_path: Path, workdir: Path) -> tuple[AuditResult, DemoH
     data = load_college((truth_path.parent / truth["site"]).resolve())
     server = DemoHTTPServer(0, data).start()
     config = demo_config(server, workdir)
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = local_env()
     proc = subprocess.run(
         [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
         capture_output=True,

@@ -66,6 +66,14 @@ def page(
     }
 
 
+def list_page(url: str, title: str, crumbs: list[str], entries: list[dict], nav: list[dict]) -> dict:
+    """A column page: the site's navigation, then a link to each of its entries."""
+    links = [
+        {"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False} for e in entries
+    ]
+    return page(url, title, crumbs, None, nav + links, entries)
+
+
 def build(path: Path, size: int) -> None:
     rng = random.Random(size)
     data = load_college()
@@ -86,20 +94,7 @@ def build(path: Path, size: int) -> None:
             when = a["date"].isoformat() if a.get("date") else None
             entries.append({"title": a["title"], "url": url, "date": when})
             items.append(page(url, a["title"], [col["category"], col["name"]], when, nav))
-        items.append(
-            page(
-                list_url,
-                col["name"],
-                [col["category"], col["name"]],
-                None,
-                nav
-                + [
-                    {"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False}
-                    for e in entries
-                ],
-                entries,
-            )
-        )
+        items.append(list_page(list_url, col["name"], [col["category"], col["name"]], entries, nav))
     rows = [
         {
             "label": label,
@@ -135,20 +130,7 @@ def build(path: Path, size: int) -> None:
             url = f"http://www.xyvtc.test/info/1016/{i}.htm"
             entries.append({"title": title, "url": url, "date": when})
             items.append(page(url, title, ["学校新闻"], when, nav))
-        items.append(
-            page(
-                list_url,
-                "学校新闻",
-                ["新闻中心", "学校新闻"],
-                None,
-                nav
-                + [
-                    {"url": e["url"], "text": e["title"], "context": "body", "is_attachment": False}
-                    for e in entries
-                ],
-                entries,
-            )
-        )
+        items.append(list_page(list_url, "学校新闻", ["新闻中心", "学校新闻"], entries, nav))
     with Store(path) as store:
         run_id = store.start_run("湘岳职业技术学院", "bench", "bench", "bench", ["http://www.xyvtc.test/"])
         for k in range(0, len(items), 2000):

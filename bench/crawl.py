@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import copy
 import http.client
-import os
 import resource
 import shutil
 import socket
@@ -35,6 +34,7 @@ sys.path[0] = str(ROOT)
 
 import yaml  # noqa: E402
 
+from auditor.demo import local_env  # noqa: E402
 from auditor.demo.site import Site, build_site, load_college  # noqa: E402
 
 ADDRESSES = {
@@ -45,7 +45,7 @@ ADDRESSES = {
     "cwc": "127.0.0.5",
     "jy": "127.0.0.6",
 }
-ENV = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+ENV = local_env()
 
 
 def free_port() -> int:

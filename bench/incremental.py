@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -29,14 +28,14 @@ sys.path[0] = str(ROOT)
 from auditor.audit import run_audit  # noqa: E402
 from auditor.checklist import load_checklist  # noqa: E402
 from auditor.config import load_config  # noqa: E402
-from auditor.demo import demo_config  # noqa: E402
+from auditor.demo import demo_config, local_env  # noqa: E402
 from auditor.demo.server import DemoHTTPServer  # noqa: E402
 from auditor.demo.site import load_college  # noqa: E402
 from auditor.store import Store  # noqa: E402
 
 
 def crawl(config: Path) -> float:
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = local_env()
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
@@ -61,7 +60,7 @@ def bare_floor(server: DemoHTTPServer, tmp: Path) -> float:
     ]
     path = tmp / "urls.json"
     path.write_text(json.dumps(pairs), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = local_env()
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "bare_conditional.py"), str(path), site.domain],

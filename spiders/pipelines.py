@@ -1,19 +1,17 @@
 """Write crawled items to the store in batched transactions (see auditor.store.BatchWriter).
 
 A store that cannot be written (a full disk, a size limit) stops the crawl at once: a crawl that was not
-stored must never be audited as if the site lacked what it could not record. The first error is kept in the
-crawl's stats (`auditor/store_error`), with how many records were committed (`auditor/stored`), for
-auditor.crawl to fail the run with."""
+stored must never be audited as if the site lacked what it could not record. The first error goes to the
+spider (`store_error`), and how many records were committed to the crawl's stats (`auditor/stored`), for
+auditor.crawl to fail the run with. Any other exception on a record is Scrapy's item_error (the spider counts
+it); one while finishing the store (hops, settling chains) fails the run like a full disk."""
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from auditor.errors import StoreWriteError
 from auditor.store import BatchWriter, Store
-
-STORE_ERRORS = (StoreWriteError, sqlite3.Error, OSError)
 
 
 class StorePipeline:
@@ -32,7 +30,7 @@ class StorePipeline:
         if self.error is None:  # after the first failure nothing more is tried: one error, not thousands
             try:
                 self.writer.add(item)
-            except STORE_ERRORS as e:
+            except StoreWriteError as e:
                 self._failed(e)
         return item
 
@@ -47,7 +45,7 @@ class StorePipeline:
                     for kind, n in self.store.settle_redirects(self.run_id).items():
                         if spider is not None:
                             spider.errors[kind] += n  # a loop is an error of the crawl's, like a timeout
-        except STORE_ERRORS as e:
+        except Exception as e:  # whatever it was, the crawl's record is incomplete
             self._failed(e)
         finally:
             if self.crawler is not None:
@@ -56,9 +54,6 @@ class StorePipeline:
 
     def _failed(self, error: BaseException) -> None:
         self.error = error.why if isinstance(error, StoreWriteError) else repr(error)
-        if self.crawler is None:
-            return
-        self.crawler.stats.set_value("auditor/store_error", self.error)
         spider = getattr(self.crawler, "spider", None)
         if spider is not None:
             spider.store_error = self.error  # its next callback closes the crawl (CloseSpider)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.demo import demo_config
+from auditor.demo import demo_config, local_env
 from auditor.demo.server import DemoHTTPServer
 
 
@@ -25,7 +24,7 @@ def run_auditor(
     *args: str, env: dict[str, str] | None = None, timeout: int = 300
 ) -> subprocess.CompletedProcess[str]:
     """Run the CLI in a fresh process (Twisted's reactor cannot restart inside one process)."""
-    full_env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    full_env = local_env()
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "auditor.cli", *args],

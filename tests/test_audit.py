@@ -5,8 +5,6 @@ and a crawl that was cut short never accusing anyone."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -100,23 +98,7 @@ def test_cut_short_crawl_reports_no_gaps(demo_server, tmp_path):
 def test_run_command_crawls_audits_and_writes(demo_server, tmp_path):
     config = demo_config(demo_server, tmp_path)
     out = tmp_path / "out"
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor.cli",
-            "run",
-            "--config",
-            str(config),
-            "--as-of",
-            "2022-11-15",
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = run_auditor("run", "--config", str(config), "--as-of", "2022-11-15", "--out", str(out))
     assert proc.returncode == 1, proc.stderr
     assert (out / "findings.json").exists() and "dfc-self-evaluation" in proc.stdout
 

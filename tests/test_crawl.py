@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from auditor.demo import demo_config
+from auditor.demo import demo_config, local_env
 from auditor.demo.site import Builder
 from auditor.store import Store
 from tests.conftest import crawl_demo, wait_for_pages
@@ -183,7 +183,7 @@ def test_page_limit_cuts_the_crawl_short(demo_server, tmp_path):
 def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server, tmp_path):
     config = demo_config(demo_server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
     db_path = tmp_path / "auditor.sqlite"
-    env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+    env = local_env()
     proc = subprocess.Popen(
         [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
         stdout=subprocess.DEVNULL,

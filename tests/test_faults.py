@@ -5,19 +5,14 @@ as failed, with exit 3, a message that says why, and no report; a SIGTERM ends i
 from __future__ import annotations
 
 import json
-import os
 import resource
 import signal
 import sqlite3
 import subprocess
 import sys
 
-from auditor.demo import demo_config
+from auditor.demo import demo_config, local_env
 from tests.conftest import wait_for_pages
-
-
-def _env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
 
 
 def _runs(store) -> list[tuple[str, str]]:
@@ -37,7 +32,7 @@ def test_full_disk_is_inconclusive_never_gaps(demo_server, tmp_path):
         [sys.executable, "-m", "auditor.cli", "run", "--config", str(config), "--out", str(tmp_path / "rep")],
         capture_output=True,
         text=True,
-        env=_env(),
+        env=local_env(),
         preexec_fn=full_disk,
         timeout=300,
     )
@@ -59,7 +54,7 @@ def test_a_pipeline_that_raises_fails_the_run(demo_server, tmp_path):
         f"raise SystemExit(main(['run', '--config', {str(config)!r}, '--out', {str(tmp_path / 'rep')!r}]))\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=_env(), timeout=300
+        [sys.executable, "-c", code], capture_output=True, text=True, env=local_env(), timeout=300
     )
     assert proc.returncode == 3, proc.stdout + proc.stderr
     assert "TypeError" in proc.stderr and "pip check" in proc.stderr and "Traceback" not in proc.stderr
@@ -77,7 +72,7 @@ def test_sigterm_ends_the_night_inconclusive(demo_server, tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=_env(),
+        env=local_env(),
     )
     wait_for_pages(tmp_path / "auditor.sqlite", 40)
     assert proc.poll() is None, "the crawl ended before it could be stopped"

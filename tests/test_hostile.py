@@ -6,11 +6,8 @@ link; nothing but http(s) is fetched; crawled text is neutralised in every outpu
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -21,6 +18,7 @@ from docx import Document
 from auditor.demo import demo_config
 from auditor.demo.server import DemoHTTPServer
 from auditor.report.safe import XML_ILLEGAL
+from tests.conftest import run_auditor
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile.yaml"
 SECRET = "TOPSECRET-4f1c9e"
@@ -40,15 +38,7 @@ def night(tmp_path_factory):
     server = DemoHTTPServer(0, yaml.safe_load(text)).start()
     try:
         config = demo_config(server, out)
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
-        proc = subprocess.run(
-            [sys.executable, "-m", "auditor.cli", "run", "--config", str(config), "--out", str(out / "rep")]
-            + ["--as-of", AS_OF],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-        )
+        proc = run_auditor("run", "--config", str(config), "--out", str(out / "rep"), "--as-of", AS_OF)
     finally:
         server.stop()
     assert proc.returncode == 1, proc.stdout + proc.stderr  # real gaps exist; nothing crashed

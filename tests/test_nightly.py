@@ -19,7 +19,7 @@ import pytest
 import yaml
 from aiosmtpd.controller import Controller
 
-from auditor.demo import demo_config
+from auditor.demo import demo_config, local_env
 from auditor.demo.server import DemoHTTPServer
 from auditor.lock import RunLock
 from auditor.store import Store
@@ -183,7 +183,7 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
     server = DemoHTTPServer(0).start()
     try:
         config = demo_config(server, tmp_path, delay=0.02, concurrency=1, concurrency_per_host=1)
-        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env = local_env()
         proc = subprocess.Popen(
             [
                 sys.executable,

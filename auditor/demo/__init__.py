@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -9,6 +10,12 @@ import yaml
 from auditor.demo.server import DemoHTTPServer
 
 DEMO_PORT = 8410
+
+
+def local_env() -> dict[str, str]:
+    """This process's environment without proxy settings: for a child crawl that must reach the demo
+    college on 127.0.0.1 directly (tests and benchmarks)."""
+    return {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
 
 
 def start_server(port: int = DEMO_PORT) -> DemoHTTPServer:

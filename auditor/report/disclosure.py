@@ -83,8 +83,8 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     data = rows(findings, lang)
     table(ws, header(lang), data)
     for row in ws.iter_rows(min_row=2):
-        if row[3].value and (target := safe.link(row[3].value)):
-            row[3].hyperlink = target
+        if row[3].value:  # rows() keeps http(s) links only
+            row[3].hyperlink = row[3].value
     path = out_dir / f"{BASENAME}.xlsx"
     wb.save(path)
     return path

@@ -74,11 +74,10 @@ def all_rules() -> list[Rule]:
 
 
 # Requests that got no answer even after the night's late retries: the public cannot open it either
-DEAD_ERRORS = {"dns": "域名无法解析", "timeout": "请求超时", "refused": "连接被拒绝"}
-DEAD_ERRORS_EN = {
-    "dns": "its host name does not resolve",
-    "timeout": "times out",
-    "refused": "refuses connections",
+DEAD_ERRORS = {
+    "dns": ("域名无法解析", "its host name does not resolve"),
+    "timeout": ("请求超时", "times out"),
+    "refused": ("连接被拒绝", "refuses connections"),
 }
 # Requests the crawl made but could not complete for reasons of its own or the site's guard: cannot verify
 REFUSALS = {
@@ -117,7 +116,7 @@ def is_blocked(ev: Evidence) -> bool:
 def why_blocked(ev: Evidence) -> tuple[str, str]:
     """Why `ev` cannot be checked, in Chinese and English, for a finding's message."""
     error = ev.error or ""
-    if error.startswith("challenge"):
+    if is_challenge(ev):
         waf = error.partition(":")[2] or "WAF"
         return (
             f"返回的是访问验证或拦截页面（{waf}），不是所请求的页面",

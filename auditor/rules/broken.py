@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import DEAD_ERRORS, DEAD_ERRORS_EN, LINKS, Context, first_failed, is_broken, is_dead, rule
+from auditor.rules import DEAD_ERRORS, LINKS, Context, first_failed, is_broken, is_dead, rule
 
 
 @rule("broken", "broken", "medium", order=13)
@@ -24,14 +24,17 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             return []
         e = dead[0]
         since_zh, since_en = first_failed(e.failed_at, e.attempts)
+        answer_zh, answer_en = (
+            (f"返回 HTTP {e.status}", f"answers HTTP {e.status}")
+            if e.status
+            else DEAD_ERRORS.get(e.error or "", ("无响应", "no answer"))
+        )
         params = {
             "short": item.short,
             "url": e.url,
             "status": e.status,
-            "answer_zh": f"返回 HTTP {e.status}" if e.status else DEAD_ERRORS.get(e.error or "", "无响应"),
-            "answer_en": f"answers HTTP {e.status}"
-            if e.status
-            else DEAD_ERRORS_EN.get(e.error or "", "no answer"),
+            "answer_zh": answer_zh,
+            "answer_en": answer_en,
             "since_zh": since_zh,
             "since_en": since_en,
         }
