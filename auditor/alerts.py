@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from auditor.config import AlertSettings
+from auditor.departments import Departments
 from auditor.report.safe import plain
-from auditor.report.view import GAPS, set_aside
 
 
 def events(findings: dict[str, Any]) -> dict[str, Any]:
@@ -29,11 +29,7 @@ def events(findings: dict[str, Any]) -> dict[str, Any]:
     changes = findings.get("changes") or {}
     # first audit: every gap is news
     new_ids = set(changes.get("new", [])) if changes.get("previous_audit") else None
-    new = [
-        it
-        for it in findings["items"]
-        if it["status"] in GAPS and not set_aside(it) and (new_ids is None or it["id"] in new_ids)
-    ]
+    new = [it for it in findings["items"] if it["open"] and (new_ids is None or it["id"] in new_ids)]
     if new:
         out["new_gaps"] = [
             {
@@ -51,10 +47,10 @@ def events(findings: dict[str, Any]) -> dict[str, Any]:
 def _text(findings: dict[str, Any], happened: dict[str, Any], reports: list[Path]) -> tuple[str, str]:
     school, as_of = findings["school"], (findings.get("latest_attempt") or findings["run"])["as_of"]
     if "inconclusive" in happened:
-        subject = f"[auditor] {school}：{as_of} 审计无法完成"
+        subject = f"[auditor] {school}：{as_of} 信息公开监测无法完成"
         body = (
-            f"{school} {as_of} 的信息公开审计未能完成：{happened['inconclusive']}。\n"
-            "本次不认定任何事项缺失；当前有效的仍是最近一次完整审计的结果。请检查网站或网络后重新运行。\n"
+            f"{school} {as_of} 的信息公开监测未能完成：{happened['inconclusive']}。\n"
+            "本次不认定任何事项缺失；当前有效的仍是最近一次完整检查的结果。请检查网站或网络后重新运行。\n"
         )
     else:
         gaps = happened["new_gaps"]
@@ -68,35 +64,45 @@ def _text(findings: dict[str, Any], happened: dict[str, Any], reports: list[Path
     )
 
 
+def _mail(settings: AlertSettings, to: tuple[str, ...], subject: str, body: str) -> None:
+    msg = EmailMessage()
+    msg["Subject"], msg["From"], msg["To"] = subject, settings.email_from, ", ".join(to)
+    msg.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
+        if settings.starttls:
+            smtp.starttls()
+        if settings.username:
+            smtp.login(settings.username, os.environ.get(settings.password_env, ""))
+        smtp.send_message(msg)
+
+
 def send_alerts(
-    settings: AlertSettings, findings: dict[str, Any], reports: list[Path]
+    settings: AlertSettings,
+    findings: dict[str, Any],
+    reports: list[Path],
+    departments: Departments | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Send what `settings` asks for. Returns (what was sent, what failed)."""
+    """Send what `settings` asks for: the whole story to the central list and the webhook, and to each
+    department with contacts the new gaps it owns. Returns (what was sent, what failed)."""
     happened = {k: v for k, v in events(findings).items() if k in settings.on}
     sent: list[str] = []
     failed: list[str] = []
     if not happened:
         return sent, failed
-    subject, body = _text(findings, happened, reports)
-    if settings.smtp_host and settings.email_to:
+    mails = [(settings.email_to, happened)] if settings.email_to else []
+    for dept in (departments.listed if departments else ()) if "new_gaps" in happened else ():
+        own = [g for g in happened["new_gaps"] if g["owner"] == dept.name]
+        if own and dept.contacts:
+            mails.append((dept.contacts, {"new_gaps": own}))
+    for to, what in mails if settings.smtp_host else []:
+        subject, body = _text(findings, what, reports)
         try:
-            msg = EmailMessage()
-            msg["Subject"], msg["From"], msg["To"] = (
-                subject,
-                settings.email_from,
-                ", ".join(settings.email_to),
-            )
-            msg.set_content(body)
-            with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.timeout) as smtp:
-                if settings.starttls:
-                    smtp.starttls()
-                if settings.username:
-                    smtp.login(settings.username, os.environ.get(settings.password_env, ""))
-                smtp.send_message(msg)
-            sent.append(f"email to {', '.join(settings.email_to)}")
+            _mail(settings, to, subject, body)
+            sent.append(f"email to {', '.join(to)}")
         except (OSError, smtplib.SMTPException) as e:
-            failed.append(f"email via {settings.smtp_host}:{settings.smtp_port}: {e}")
+            failed.append(f"email to {', '.join(to)} via {settings.smtp_host}:{settings.smtp_port}: {e}")
     if settings.webhook:
+        subject, _ = _text(findings, happened, reports)
         payload = {
             "event": sorted(happened),
             "school": findings["school"],

@@ -12,12 +12,14 @@ from urllib.parse import urlsplit
 from auditor import __version__
 from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
+from auditor.departments import Departments
 from auditor.errors import InputError
 from auditor.findings import AuditResult, Evidence, ItemResult
 from auditor.match import ClaimMatch, Matcher, iter_signals, load_claims, match_directory
 from auditor.pages import ItemPages, PagesModel
 from auditor.rules import Context, all_rules, crawl_health, precedence
 from auditor.store import Store
+from auditor.workdays import add_working_days
 
 
 def _result(
@@ -25,6 +27,7 @@ def _result(
 ) -> ItemResult:
     department = claim.claim.department if claim else ""
     owner, source = (department, "信息公开目录") if department else (item.owner, "checklist")
+    number = int(item.id[4:]) if item.id.startswith("moe-") else None
     return ItemResult(
         item.id,
         item.title,
@@ -33,11 +36,26 @@ def _result(
         owner,
         source,
         status,
-        evidence[:5],
+        number,
+        evidence=evidence[:5],
         note=note,
         publish=item.publish,
         basis=item.basis,
     )
+
+
+def _owned(result: ItemResult, departments: Departments) -> None:
+    """Group under the school's official department name; keep the name the site or checklist used."""
+    if (dept := departments.official(result.owner)) and dept.name != result.owner:
+        result.owner_seen, result.owner = result.owner, dept.name
+
+
+def _dead_links(store: Store, run_id: int, result: ItemResult) -> None:
+    """Name the page that links to a dead target, and the link's words, where the rule could not."""
+    for f in result.findings:
+        if f.link and not f.link.get("source") and (found := store.inbound(run_id, f.link["target"])):
+            f.link["source"], anchor = found
+            f.link["anchor"] = anchor or f.link.get("anchor") or ""
 
 
 def audit_item(item: Item, pages: ItemPages, ctx: Context) -> ItemResult:
@@ -84,7 +102,8 @@ def run_audit(
             "status": run.status,
             "started_at": run.started_at,
             "finished_at": run.finished_at,
-            "pages": store.count("pages", run.id),
+            "pages": len(urls),  # distinct pages: the figure every message and report cites
+            "copies": store.count("pages", run.id) - len(urls),  # the same article under another URL
             "attachments": store.count("attachments", run.id),
             "stop_reason": run.stop_reason,
             "errors": run.stats.get("errors", {}),
@@ -92,6 +111,7 @@ def run_audit(
         list(checklist.sources),
         cfg.fingerprint,
         __version__,
+        rectify_by=add_working_days(as_of, cfg.rectify_days, cfg.holidays).isoformat(),
     )
     for item in checklist.items:
         pages = by_item[item.id]
@@ -107,7 +127,11 @@ def run_audit(
             cfg.exemptions.get(item.id),
             problem,
         )
-        result.items.append(audit_item(item, pages, ctx))
+        found = audit_item(item, pages, ctx)
+        found.note_by = cfg.exempted_by.get(item.id, "") if found.status == "exempt" else ""
+        _owned(found, cfg.departments)
+        _dead_links(store, run.id, found)
+        result.items.append(found)
     return result
 
 

@@ -89,7 +89,7 @@ def _audit_and_report(
         console.print(
             f"retention: dropped the crawled pages of {len(pruned)} old run(s); audits and history are kept"
         )
-    sent, failed = send_alerts(cfg.alerts, findings, paths)
+    sent, failed = send_alerts(cfg.alerts, findings, paths, cfg.departments)
     for what in sent:
         console.print(f"alert sent: {what}")
     for what in failed:
@@ -235,6 +235,44 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+DIFF_MARKS = {
+    "zh": {
+        "new": "新问题",
+        "resolved": "已整改",
+        "set_aside": "复核排除",
+        "to_check": "转为需人工核实",
+        "changed": "状态变化",
+    },
+    "en": {
+        "new": "new gap",
+        "resolved": "resolved",
+        "set_aside": "set aside by review",
+        "to_check": "now to check by hand",
+        "changed": "changed",
+    },
+}
+HEADS = {
+    "zh": {
+        "diff": ("事项", "上次", "本次", "变化", "原因"),
+        "audits": ("检查", "截至", "抓取", "结论", "未关闭问题", "需人工核实"),
+        "item": ("检查", "截至", "状态", "未关闭", "证据", "说明"),
+        "no_change": "两次检查之间没有变化",
+        "audits_title": "历次检查",
+        "complete": "完整",
+        "inconclusive": "无法核实",
+    },
+    "en": {
+        "diff": ("item", "before", "after", "change", "why"),
+        "audits": ("check", "as of", "crawl", "result", "open gaps", "to check"),
+        "item": ("check", "as of", "status", "open", "evidence", "finding"),
+        "no_change": "no change",
+        "audits_title": "checks",
+        "complete": "complete",
+        "inconclusive": "inconclusive",
+    },
+}
+
+
 def cmd_diff(args: argparse.Namespace) -> int:
     from auditor.config import load_config
     from auditor.history import diff
@@ -263,44 +301,51 @@ def cmd_diff(args: argparse.Namespace) -> int:
             "run the audit again tomorrow, or name two: diff A B",
         )
     a, b = _stored_findings(cfg, int(a_id)), _stored_findings(cfg, int(b_id))
+    heads = HEADS.get(args.lang, HEADS["zh"])
     console = _console()
-    console.print(f"audit #{a_id} ({a['run']['as_of']}) → #{b_id} ({b['run']['as_of']})")
+    console.print(
+        f"#{a_id}（{a['run']['as_of']}，{a['summary']['open_gaps']}）→ #{b_id}（{b['run']['as_of']}，"
+        f"{b['summary']['open_gaps']}）· {heads['audits'][4]}"
+    )
     t = Table(show_edge=False)
-    for col in ("item", "before", "after", ""):
-        t.add_column(col)
+    for col in heads["diff"]:
+        t.add_column(col, overflow="fold", no_wrap=col != heads["diff"][-1] and col != heads["diff"][0])
     changed = diff(a, b)
-    for it, was, mark in changed:
+    for row in changed:
+        it = row["item"]
         t.add_row(
             clean(f"{it['id']} {it['short']}"),
-            status_label(was, args.lang) if was else "—",
+            status_label(row["was"], args.lang) if row["was"] else "—",
             status_label(it["status"], args.lang),
-            mark,
+            DIFF_MARKS.get(args.lang, DIFF_MARKS["zh"])[row["change"]],
+            clean(row["why"]),
         )
-    console.print(t if changed else "no change")
+    console.print(t if changed else heads["no_change"])
     return EXIT_OK
 
 
 def cmd_history(args: argparse.Namespace) -> int:
     from auditor.config import load_config
-    from auditor.findings import GAPS
     from auditor.report.view import status_label
     from auditor.store import Store
 
     cfg = load_config(args.config)
+    heads = HEADS.get(args.lang, HEADS["zh"])
     console = _console()
     with Store(cfg.store) as store:
         if not args.item:
-            t = Table(title="audits", title_justify="left")
-            for col in ("audit", "as of", "crawl", "status", "open gaps"):
-                t.add_column(col)
+            t = Table(title=heads["audits_title"], title_justify="left")
+            for col in heads["audits"]:
+                t.add_column(col, no_wrap=True)
             for a in store.audits():
-                counts = json.loads(a["counts"] or "{}")
+                figures = (store.findings(a["id"]) or {}).get("summary") or {}
                 t.add_row(
                     f"#{a['id']}",
                     a["as_of"],
                     f"#{a['run_id']}",
-                    a["status"],
-                    str(sum(counts.get(s, 0) for s in GAPS)),
+                    heads.get(a["status"], a["status"]),
+                    str(figures.get("open_gaps", "—")),
+                    str(figures.get("to_check", "—")),
                 )
             console.print(t)
             return EXIT_OK
@@ -310,14 +355,15 @@ def cmd_history(args: argparse.Namespace) -> int:
             str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`"
         )
     t = Table(title=clean(args.item), title_justify="left")
-    for col in ("audit", "as of", "status", "evidence", "finding"):
+    for col in heads["item"]:
         t.add_column(col, overflow="fold")
     for r in rows:
         item = json.loads(r["result"])
         t.add_row(
-            f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else " (inconclusive)"),
+            f"#{r['audit_id']}" + ("" if r["audit_status"] == "complete" else f"（{heads['inconclusive']}）"),
             r["as_of"],
             status_label(r["status"], args.lang),
+            "●" if r["open"] else "",
             clean(item["evidence"][0]["url"]) if item["evidence"] else "—",
             clean(item["findings"][0]["message"][:80]) if item["findings"] else "",
         )
@@ -327,6 +373,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     from auditor.config import load_config
+    from auditor.findings import GAPS
     from auditor.reviews import Review, load_reviews, write_review
     from auditor.store import Store
 
@@ -343,6 +390,14 @@ def cmd_review(args: argparse.Namespace) -> int:
             None,
             f"item '{args.item}' is in no audit yet",
             "run `auditor audit` first, then review",
+        )
+    if args.decision in ("false_positive", "acknowledged") and row["status"] not in GAPS:
+        raise InputError(
+            "--decision",
+            None,
+            f"{args.item} is '{row['status']}' in the latest audit, not a gap: there is nothing to call a false "
+            f"positive or to promise to fix",
+            "review only items reported missing, late, stale or broken",
         )
     review = Review(
         args.item,

@@ -8,10 +8,12 @@ import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from auditor.departments import Departments, load_departments
 from auditor.yamlsrc import Located, load_located
 
 EXAMPLE = """school: 示例职业技术学院
@@ -111,6 +113,10 @@ class SiteConfig:
     reviews: Path = Path("reviews.yaml")
     alerts: AlertSettings = field(default_factory=AlertSettings)
     keep_runs: int = 30
+    departments: Departments = field(default_factory=Departments)
+    exempted_by: dict[str, str] = field(default_factory=dict)  # item → who set its exemption
+    rectify_days: int = 10  # working days a department is given to fix a gap (整改时限)
+    holidays: frozenset[date] = frozenset()  # days off that are not weekends, for working-day counts
 
 
 TOP_KEYS = {
@@ -125,6 +131,8 @@ TOP_KEYS = {
     "reviews",
     "alerts",
     "retention",
+    "departments",
+    "rectification",
 }
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
@@ -306,7 +314,18 @@ def load_config(path: str | Path) -> SiteConfig:
             "write for example: exemptions: {moe-17: 学校无校办企业}",
         )
     exemptions: dict[str, str] = {}
+    exempted_by: dict[str, str] = {}
     for item, reason in exemptions_raw.items():
+        if isinstance(reason, dict):  # {reason: 学校无校办企业, by: 党政办 张三 2022-09-01}
+            if set(reason) - {"reason", "by"} or not isinstance(reason.get("by", ""), str):
+                raise doc.error(
+                    ("exemptions", item),
+                    f"exemption of {item} takes reason and by only",
+                    f"write {item}: {{reason: 学校无校办企业, by: 党政办 张三}}",
+                )
+            if reason.get("by", "").strip():
+                exempted_by[item] = reason["by"].strip()
+            reason = reason.get("reason")
         if not isinstance(item, str) or not ITEM_ID.match(item):
             raise doc.error(
                 ("exemptions", item),
@@ -343,6 +362,25 @@ def load_config(path: str | Path) -> SiteConfig:
     keep_runs = _typed(doc, ("retention", "keep_runs"), retention.get("keep_runs", 30), int, "a whole number")
     if keep_runs < 1:
         raise doc.error(("retention", "keep_runs"), "keep_runs must be at least 1", "write keep_runs: 30")
+    rect = raw.get("rectification") or {}
+    if not isinstance(rect, dict) or set(rect) - {"working_days", "holidays"}:
+        raise doc.error(
+            ("rectification",),
+            "'rectification' takes working_days and holidays",
+            "write rectification: {working_days: 10, holidays: [2022-10-03]}",
+        )
+    rectify_days = _typed(
+        doc, ("rectification", "working_days"), rect.get("working_days", 10), int, "a whole number"
+    )
+    if rectify_days < 1:
+        raise doc.error(
+            ("rectification", "working_days"), "working_days must be at least 1", "write working_days: 10"
+        )
+    holidays = rect.get("holidays") or []
+    if not isinstance(holidays, list) or not all(isinstance(h, date) for h in holidays):
+        raise doc.error(
+            ("rectification", "holidays"), "holidays must be a list of dates", "write holidays: [2022-10-03]"
+        )
     reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
     reviews = reviews if reviews.is_absolute() else base / reviews
     fingerprint = hashlib.sha256(
@@ -362,4 +400,8 @@ def load_config(path: str | Path) -> SiteConfig:
         reviews=reviews,
         alerts=_alerts(doc, raw.get("alerts")),
         keep_runs=keep_runs,
+        departments=load_departments(doc, raw.get("departments")),
+        exempted_by=exempted_by,
+        rectify_days=rectify_days,
+        holidays=frozenset(holidays),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from auditor.messages import render
@@ -27,6 +28,27 @@ KIND_NAMES = {
     "third_party": "他人发布（非本校）",
     "directory": "信息公开目录",
 }
+
+
+def is_open(status: str, set_aside: bool) -> bool:
+    """An open gap: a gap status not set aside by an honoured review. The one definition."""
+    return status in GAPS and not set_aside
+
+
+def summarize(items: list[dict[str, Any]]) -> dict[str, int]:
+    """The headline figures from findings.json items, counted once: every report prints these."""
+    return {
+        "items": len(items),
+        "open_gaps": sum(bool(it["open"]) for it in items),
+        "to_check": sum(bool(it["to_check"]) for it in items),
+        "set_aside": sum(bool(it["set_aside"]) and it["status"] in GAPS for it in items),
+        "published": sum(it["status"] == "ok" for it in items),
+        "exempt": sum(it["status"] == "exempt" for it in items),
+        "not_applicable": sum(it["status"] == "not_applicable" for it in items),
+        "promises_overdue": sum(bool(it["open"] and (it.get("review") or {}).get("overdue")) for it in items),
+    }
+
+
 DATE_SOURCES = {"page": "页面", "list": "列表", "path": "文件路径", "last_modified": "文件修改时间"}
 
 
@@ -137,6 +159,12 @@ class Finding:
     params: dict[str, Any]
     basis: str
     url: str | None = None
+    due: str | None = (
+        None  # the date the missing edition or document was due (应发布日期), when a rule knows it
+    )
+    link: dict[str, Any] | None = (
+        None  # a dead link: {source, target, anchor, answer} as link checkers show it
+    )
 
     @property
     def message(self) -> str:
@@ -154,6 +182,8 @@ class Finding:
             "message_en": self.text("en"),
             "basis": self.basis,
             "url": self.url,
+            "due": self.due,
+            "link": self.link,
         }
 
 
@@ -166,9 +196,14 @@ class ItemResult:
     owner: str
     owner_source: str  # checklist | 信息公开目录
     status: str
+    number: int | None = None  # the national checklist number (1–50); None for a province's or school's items
+    owner_seen: str = (
+        ""  # the name the school's 信息公开目录 or the checklist used, when departments: mapped it
+    )
     evidence: list[Evidence] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     note: str = ""  # exemption or not-applicable reason
+    note_by: str = ""  # who set the exemption (site.yaml's exemptions: {reason, by})
     publish: str = ""
     basis: str = ""
     review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
@@ -181,17 +216,43 @@ class ItemResult:
         r = self.review
         return bool(r) and not r.get("outdated") and r.get("decision") in ("false_positive", "exempted")
 
+    @property
+    def open(self) -> bool:
+        """An open gap — the one definition every count, list, alert and exit code reads."""
+        return is_open(self.status, self.set_aside)
+
+    @property
+    def to_check(self) -> bool:
+        """Not a gap, not cleared: what could not be verified is checked by hand (需人工核实)."""
+        return self.status == "inconclusive"
+
+    @property
+    def due_date(self) -> str | None:
+        """应发布日期: when the missing or late thing was due, from the rule that decided the status."""
+        return next((f.due for f in self.findings if f.due and f.status == self.status), None)
+
+    def days_overdue(self, as_of: date) -> int | None:
+        """逾期天数: days past the due date (None when no rule knows one, as for standing items)."""
+        due = self.due_date
+        return max(0, (as_of - date.fromisoformat(due)).days) if due and self.open else None
+
     def as_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "number": self.number,
             "title": self.title,
             "short": self.short,
             "category": self.category,
             "owner": self.owner,
             "owner_source": self.owner_source,
+            "owner_seen": self.owner_seen,
             "status": self.status,
             "set_aside": self.set_aside,
+            "open": self.open,
+            "to_check": self.to_check,
+            "due_date": self.due_date,
             "note": self.note,
+            "note_by": self.note_by,
             "basis": self.basis,
             "publish": self.publish,
             "review": self.review,
@@ -215,6 +276,7 @@ class AuditResult:
     audit_id: int | None = None
     history: dict[str, Any] = field(default_factory=dict)  # item id → history.ItemHistory
     changes: Any = None  # history.Changes
+    rectify_by: str | None = None  # 整改时限 for a gap found tonight: as_of + the school's working days
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -224,12 +286,15 @@ class AuditResult:
 
     def gaps(self) -> list[ItemResult]:
         """Gaps still open: a gap status not set aside by an honoured review (false positive or exempted)."""
-        return [it for it in self.items if it.status in GAPS and not it.set_aside]
+        return [it for it in self.items if it.open]
 
     def as_json(self) -> dict[str, Any]:
+        as_of = date.fromisoformat(self.as_of)
         items = []
         for it in self.items:
             d = it.as_json()
+            d["days_overdue"] = it.days_overdue(as_of)
+            d["rectify_by"] = ((it.review or {}).get("due") or self.rectify_by) if it.open else None
             if it.id in self.history:
                 d["history"] = self.history[it.id].as_json()
             items.append(d)
@@ -245,6 +310,7 @@ class AuditResult:
             },
             "checklist": self.checklist,
             "counts": self.counts(),
+            "summary": summarize(items),
             "open_gaps": len(self.gaps()),
             "changes": self.changes.as_json() if self.changes else None,
             "items": items,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from auditor.findings import GAPS, AuditResult, ItemResult
+from auditor.findings import AuditResult, ItemResult
 from auditor.store import Store
 
 
@@ -24,9 +24,9 @@ def fingerprint(item: ItemResult) -> str:
 
 @dataclass
 class ItemHistory:
-    first_seen: str | None = None  # as-of date of the first complete audit in the current run of gaps
+    first_seen: str | None = None  # as-of date of the first complete audit in the current run of open gaps
     days_open: int | None = None
-    new: bool = False  # a gap now that was not a gap in the previous complete audit
+    new: bool = False  # open now, and not open in the previous complete audit
     previous_status: str | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -40,11 +40,15 @@ class ItemHistory:
 
 @dataclass
 class Changes:
+    """Since the previous complete audit, by the one definition of an open gap (ItemResult.open)."""
+
     previous_audit: int | None = None
     previous_as_of: str | None = None
     new: list[str] = field(default_factory=list)
-    resolved: list[dict[str, str]] = field(default_factory=list)  # {id, short, was}
+    resolved: list[dict[str, str]] = field(default_factory=list)  # {id, short, was, now, why}
     still_open: list[str] = field(default_factory=list)
+    to_check: list[str] = field(default_factory=list)  # open before, cannot be verified now: not resolved
+    set_aside: list[dict[str, str]] = field(default_factory=list)  # open before, set aside by a review now
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -53,6 +57,8 @@ class Changes:
             "new": self.new,
             "resolved": self.resolved,
             "still_open": self.still_open,
+            "to_check": self.to_check,
+            "set_aside": self.set_aside,
         }
 
 
@@ -61,7 +67,8 @@ def save(store: Store, result: AuditResult) -> int:
     data = result.as_json()
     items = data.pop("items")
     result.audit_id = store.save_audit(
-        data, [(it.id, it.status, fingerprint(it), d) for it, d in zip(result.items, items, strict=True)]
+        data,
+        [(it.id, it.status, fingerprint(it), it.open, d) for it, d in zip(result.items, items, strict=True)],
     )
     return result.audit_id
 
@@ -69,31 +76,42 @@ def save(store: Store, result: AuditResult) -> int:
 def attach(store: Store, result: AuditResult) -> None:
     """Fill result.history and result.changes from the complete audits already stored (call before save)."""
     earlier = store.audits("complete")
-    statuses = [
-        (a["as_of"], {k: r["status"] for k, r in store.audit_items(a["id"]).items()})
+    opened = [
+        (a["as_of"], {k: (r["status"], bool(r["open"])) for k, r in store.audit_items(a["id"]).items()})
         for a in reversed(earlier)
     ]
     as_of = date.fromisoformat(result.as_of)
     changes = Changes()
-    if statuses:
+    if opened:
         prev = earlier[-1]
         changes.previous_audit, changes.previous_as_of = prev["id"], prev["as_of"]
     for it in result.items:
-        h = ItemHistory(previous_status=statuses[0][1].get(it.id) if statuses else None)
-        if it.status in GAPS:
+        before = opened[0][1].get(it.id) if opened else None
+        h = ItemHistory(previous_status=before[0] if before else None)
+        was_open = bool(before and before[1])
+        if it.open:
             first = result.as_of
-            for when, st in statuses:
-                if st.get(it.id) in GAPS:
+            for when, items in opened:
+                if items.get(it.id, ("", False))[1]:
                     first = when
                 else:
                     break
             h.first_seen, h.days_open = first, (as_of - date.fromisoformat(first)).days
-            h.new = bool(statuses) and h.previous_status not in GAPS
+            h.new = bool(opened) and not was_open
             (changes.new if h.new else changes.still_open).append(it.id)
-        elif statuses and h.previous_status in GAPS and result.status == "complete":
-            changes.resolved.append(
-                {"id": it.id, "short": it.short, "was": h.previous_status, "now": it.status}
-            )
+        elif was_open and result.status == "complete":
+            if it.to_check:
+                changes.to_check.append(it.id)
+            else:
+                (changes.set_aside if it.set_aside else changes.resolved).append(
+                    {
+                        "id": it.id,
+                        "short": it.short,
+                        "was": h.previous_status or "",
+                        "now": it.status,
+                        "why": closed_why(it.as_json()),
+                    }
+                )
         result.history[it.id] = h
     result.changes = changes
 
@@ -122,18 +140,40 @@ def current(store: Store) -> dict[str, Any] | None:
     return standing
 
 
-def diff(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[dict[str, Any], str | None, str]]:
-    """Items whose status (or review) changed between two findings: (item, status before, new gap|resolved|changed)."""
+def diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    """Items whose status or open-gap standing changed between two findings, each with why:
+    {item, was, change: new|resolved|set_aside|to_check|changed, why}."""
     old = {it["id"]: it for it in before["items"]}
     out = []
     for it in after["items"]:
         was = old.get(it["id"])
-        if was and was["status"] == it["status"] and was.get("set_aside") == it.get("set_aside"):
+        if was and was["status"] == it["status"] and was.get("open") == it.get("open"):
             continue
-        gap_now = it["status"] in GAPS and not it.get("set_aside")
-        gap_then = bool(was) and was["status"] in GAPS and not was.get("set_aside")
-        mark = (
-            "new gap" if gap_now and not gap_then else "resolved" if gap_then and not gap_now else "changed"
-        )
-        out.append((it, was["status"] if was else None, mark))
+        now_open, then_open = bool(it.get("open")), bool(was and was.get("open"))
+        if now_open and not then_open:
+            change = "new"
+            why = it["findings"][0]["message"] if it["findings"] else ""
+        elif then_open and not now_open:
+            change = "to_check" if it.get("to_check") else "set_aside" if it.get("set_aside") else "resolved"
+            why = closed_why(it)
+        else:
+            change = "changed"
+            why = it["findings"][0]["message"] if it["findings"] else closed_why(it)
+        out.append({"item": it, "was": was["status"] if was else None, "change": change, "why": why})
     return out
+
+
+def closed_why(item: dict[str, Any]) -> str:
+    """Why an item (findings JSON) is not an open gap: who reviewed it and why, or where it is published."""
+    r = item.get("review") or {}
+    if item.get("set_aside"):
+        label = "复核为误报" if r.get("decision") == "false_positive" else "复核豁免"
+        return f"{label}（{'，'.join(x for x in (r.get('reviewer'), r.get('date'), r.get('reason')) if x)}）"
+    if item["status"] == "ok":
+        top = next((e for e in item["evidence"] if e.get("usable")), None)
+        return "已公开" + (f"：{top['url']}" if top else "")
+    if item["status"] == "inconclusive":
+        return "本次无法核实：" + (item["findings"][0]["message"] if item["findings"] else "")
+    return {"exempt": "登记豁免：", "not_applicable": "不适用："}.get(item["status"], "") + item.get(
+        "note", ""
+    )

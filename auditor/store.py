@@ -145,6 +145,7 @@ CREATE TABLE IF NOT EXISTS audit_items (
   status TEXT NOT NULL,
   fingerprint TEXT NOT NULL,       -- changes when the status, the rules that fired or the best evidence change
   result TEXT NOT NULL,            -- the item's JSON as in findings.json
+  open INTEGER,                    -- 1 when an open gap (findings.is_open): what history counts
   PRIMARY KEY (audit_id, item_id)
 );
 """
@@ -209,9 +210,45 @@ def _v3_retries(db: sqlite3.Connection) -> None:
     )
 
 
+def _v4_derived_facts(db: sqlite3.Connection) -> None:
+    """Audits stored before the findings carried their derived facts: add each item's open / to_check (by the
+    one definition), and the audit's summary. What an old audit never knew (due dates) stays null."""
+    from auditor.findings import is_open, summarize
+
+    _add_columns(db, [("audit_items", "open", "INTEGER")])
+    for (audit_id,) in db.execute("SELECT id FROM audits").fetchall():
+        rows = db.execute(
+            "SELECT rowid, result FROM audit_items WHERE audit_id=? ORDER BY rowid", (audit_id,)
+        )
+        items = []
+        for rowid, text in rows.fetchall():
+            item = json.loads(text)
+            item.setdefault("open", is_open(item["status"], bool(item.get("set_aside"))))
+            item.setdefault("to_check", item["status"] == "inconclusive")
+            for key in ("due_date", "days_overdue", "rectify_by", "number"):
+                item.setdefault(key, None)
+            items.append(item)
+            db.execute(
+                "UPDATE audit_items SET result=?, open=? WHERE rowid=?",
+                (json.dumps(item, ensure_ascii=False), int(item["open"]), rowid),
+            )
+        (summary_text,) = db.execute("SELECT summary FROM audits WHERE id=?", (audit_id,)).fetchone()
+        if summary_text:
+            summary = json.loads(summary_text)
+            summary.setdefault("summary", summarize(items))
+            db.execute(
+                "UPDATE audits SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), audit_id)
+            )
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
-MIGRATIONS = [(1, _v1_release_0_1), (2, _v2_page_shape_and_redirects), (3, _v3_retries)]
+MIGRATIONS = [
+    (1, _v1_release_0_1),
+    (2, _v2_page_shape_and_redirects),
+    (3, _v3_retries),
+    (4, _v4_derived_facts),
+]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_FIELDS = (
     "url", "final_url", "redirects", "status", "error", "content_type", "encoding", "size", "title", "html_title",
@@ -633,6 +670,15 @@ class Store:
             )
         ]
 
+    def inbound(self, run_id: int, url: str) -> tuple[str, str] | None:
+        """A page of the run that links to `url` (or to an address that redirected there), and its link text."""
+        row = self.db.execute(
+            "SELECT src, text FROM links WHERE run_id=? AND (dst=? OR dst IN"
+            " (SELECT src FROM redirects WHERE run_id=? AND dst=?)) ORDER BY context != 'body', rowid LIMIT 1",
+            (run_id, url, run_id, url),
+        ).fetchone()
+        return (row[0], row[1] or "") if row else None
+
     def directory_rows(self, run_id: int) -> list[sqlite3.Row]:
         """The 信息公开目录 rows, in page order: label, department, each link target, and the page holding them."""
         return self.db.execute(
@@ -781,8 +827,11 @@ class Store:
 
     # --- audits (history) ------------------------------------------------------------------------
 
-    def save_audit(self, summary: dict[str, Any], items: list[tuple[str, str, str, dict[str, Any]]]) -> int:
-        """Keep one audit: `summary` is findings.json without items; items are (id, status, fingerprint, item JSON)."""
+    def save_audit(
+        self, summary: dict[str, Any], items: list[tuple[str, str, str, bool, dict[str, Any]]]
+    ) -> int:
+        """Keep one audit: `summary` is findings.json without items; items are (id, status, fingerprint, open,
+        item JSON)."""
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO audits(run_id, as_of, created_at, status, reason, counts, tool_version,"
@@ -805,8 +854,11 @@ class Store:
                 "UPDATE audits SET summary=? WHERE id=?", (json.dumps(summary, ensure_ascii=False), audit_id)
             )
             db.executemany(
-                "INSERT INTO audit_items(audit_id, item_id, status, fingerprint, result) VALUES (?,?,?,?,?)",
-                [(audit_id, i, st, fp, json.dumps(r, ensure_ascii=False)) for i, st, fp, r in items],
+                "INSERT INTO audit_items(audit_id, item_id, status, fingerprint, open, result) VALUES (?,?,?,?,?,?)",
+                [
+                    (audit_id, i, st, fp, int(op), json.dumps(r, ensure_ascii=False))
+                    for i, st, fp, op, r in items
+                ],
             )
         return audit_id
 
@@ -836,7 +888,7 @@ class Store:
     def item_history(self, item_id: str) -> list[sqlite3.Row]:
         return self.db.execute(
             "SELECT a.id AS audit_id, a.as_of, a.created_at, a.status AS audit_status, a.run_id,"
-            " i.status, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
+            " i.status, i.open, i.fingerprint, i.result FROM audit_items i JOIN audits a ON a.id = i.audit_id"
             " WHERE i.item_id=? ORDER BY a.id",
             (item_id,),
         ).fetchall()

@@ -96,3 +96,74 @@ def test_cli_exit_code_2_without_traceback(tmp_path, capsys):
         timeout=60,
     )
     assert proc.returncode == 2 and "Traceback" not in proc.stderr and "site.yaml:7" in proc.stderr
+
+
+BASE = """school: 示例职业技术学院
+start_urls: [http://www.example.edu.cn/]
+allowed_domains: [example.edu.cn]
+"""
+DEPTS = """
+departments:
+  - {name: 党委办公室（校长办公室）, aliases: [党政办, 党委办公室, 校长办公室], contacts: [dzb@x.edu.cn]}
+  - {name: 财务处, aliases: [计划财务处]}
+"""
+
+
+def test_departments_map_site_names_to_official_ones(tmp_path):
+    cfg = load_config(write(tmp_path, BASE + DEPTS))
+    d = cfg.departments
+    assert d.official("党政办").name == "党委办公室（校长办公室）"
+    assert d.official("党委办公室、校长办公室").name == "党委办公室（校长办公室）"  # merged 目录 cells
+    assert d.official(" 计划 财务处 ").name == "财务处" and d.official("教务处") is None
+    assert d.official("党政办、财务处") is None  # two departments: not guessed
+    assert d.contacts("党委办公室（校长办公室）") == ("dzb@x.edu.cn",)
+
+
+def test_departments_file_beside_site_yaml(tmp_path):
+    (tmp_path / "departments.yaml").write_text(DEPTS, encoding="utf-8")
+    cfg = load_config(write(tmp_path, BASE + "departments: departments.yaml\n"))
+    assert cfg.departments.official("计划财务处").name == "财务处"
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("departments: {财务处: x}\n", "must be a list"),
+        ("departments:\n  - {aliases: [x]}\n", "needs a name"),
+        ("departments:\n  - {name: 财务处, emails: [a@b.c]}\n", "unknown key 'emails'"),
+        ("departments:\n  - {name: 财务处, contacts: [财务处]}\n", "not an e-mail address"),
+        (
+            "departments:\n  - {name: 财务处, aliases: [计财处]}\n  - {name: 资产处, aliases: [计财处]}\n",
+            "names both",
+        ),
+        ("departments: nowhere.yaml\n", "does not exist"),
+        ("rectification: {working_days: 0}\n", "at least 1"),
+        ("rectification: {days: 10}\n", "takes working_days and holidays"),
+        ("exemptions: {moe-17: {reason: 无, who: 张三}}\n", "reason and by only"),
+    ],
+)
+def test_bad_departments_and_rectification_are_clear_errors(tmp_path, text, words):
+    e = error_of(tmp_path, BASE + text)
+    assert words in e.message and e.line is not None
+
+
+def test_exemption_with_who_set_it(tmp_path):
+    cfg = load_config(
+        write(tmp_path, BASE + "exemptions: {moe-17: {reason: 学校无校办企业, by: 党政办 王敏}}\n")
+    )
+    assert cfg.exemptions == {"moe-17": "学校无校办企业"} and cfg.exempted_by == {"moe-17": "党政办 王敏"}
+
+
+def test_working_days_and_beijing_time():
+    from datetime import date
+
+    from auditor.clock import beijing
+    from auditor.workdays import add_working_days
+
+    assert add_working_days(date(2022, 11, 15), 10) == date(2022, 11, 29)  # two weekends skipped
+    assert add_working_days(
+        date(2022, 9, 29), 3, frozenset({date(2022, 10, d) for d in range(1, 8)})
+    ) == date(2022, 10, 11)  # 国庆 listed as holidays
+    assert (
+        beijing("2022-11-14T18:30:00+00:00") == "2022-11-15 02:30" and beijing("2022-11-15") == "2022-11-15"
+    )

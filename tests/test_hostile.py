@@ -124,7 +124,11 @@ def test_every_request_made_or_refused_is_recorded(night):
 
 def test_only_http_is_ever_fetched_and_no_local_file_is_read(night):
     out, store = night[1], night[4]
-    for path in [store, *store.parent.glob("auditor.sqlite*"), *(out / "rep").iterdir()]:
+    for path in [
+        store,
+        *store.parent.glob("auditor.sqlite*"),
+        *(p for p in (out / "rep").rglob("*") if p.is_file()),
+    ]:
         assert SECRET.encode() not in path.read_bytes(), path
     db = sqlite3.connect(store)
     urls = [u for (u,) in db.execute("SELECT url FROM pages UNION SELECT url FROM attachments")]
@@ -137,7 +141,9 @@ def test_only_http_is_ever_fetched_and_no_local_file_is_read(night):
 
 def test_crawled_text_is_neutralised_in_every_output(night):
     proc, out = night[0], night[1] / "rep"
-    assert len(list(out.iterdir())) == 6  # every report was written
+    written = {p.name for p in out.iterdir()}
+    assert {"findings.json", "gap-report.html", "findings.xlsx", "清单事项公开情况表.docx"} <= written
+    assert len(written) == 7  # every report, and the folder of 整改通知
     # terminal: no escape sequence from a title or 目录 cell, and markup printed as text, not obeyed
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert "[bold red]党政办公室[/]" in proc.stdout
@@ -155,7 +161,17 @@ def test_crawled_text_is_neutralised_in_every_output(night):
     assert "'+国有资产管理处" in seen and any(v.startswith("'-组织人事处") for v in seen)
     # Markdown: HTML escaped, table pipes inert
     md = next(out.glob("*.md")).read_text("utf-8")
-    assert "<svg" not in md and "&lt;svg onload=alert(1)&gt;" in md and "名单\\|注入\\|" in md
+    assert "<svg" not in md and "|注入|" not in md  # the 清单表 cites official wording and URLs, never titles
+    from auditor.report.disclosure import write_markdown
+
+    findings = json.loads((out / "findings.json").read_text("utf-8"))
+    evil = {
+        **findings,
+        "items": [{**it, "note": "<svg onload=alert(1)>无|校办企业"} for it in findings["items"]],
+    }
+    (out.parent / "md").mkdir(exist_ok=True)
+    md = write_markdown(evil, out.parent / "md").read_text("utf-8")
+    assert "<svg" not in md and "&lt;svg onload=alert(1)&gt;无\\|校办企业" in md
     # HTML: escaped as ever
     html = (out / "gap-report.html").read_text("utf-8")
     assert "<svg" not in html and "<img" not in html and "&lt;svg onload" in html

@@ -75,8 +75,10 @@ def test_annual_report_31_october_is_on_time_1_november_is_late():
     assert (
         "2021-2022学年" in late[0].message
         and "2022-10-31" in late[0].message
-        and "第二十五条" in late[0].basis
+        and "10月31日前" in late[0].basis
+        and "第二十五条" not in late[0].basis  # no article number the project has not checked (README)
     )
+    assert late[0].due == "2022-10-31"
 
 
 @pytest.mark.parametrize(

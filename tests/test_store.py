@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
@@ -75,6 +75,53 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
         )
     with Store(path) as store:  # a second open changes nothing
         assert store.db.execute("SELECT count(*) FROM redirects").fetchone()[0] == 1
+
+
+def old_audit_item(item_id: str, status: str, review: dict | None = None) -> dict:
+    """An item as release 0.3 stored it: no open / to_check / due date (derived by each renderer then)."""
+    set_aside = bool(review) and review["decision"] == "false_positive"
+    return {"id": item_id, "short": item_id, "status": status, "set_aside": set_aside, "review": review,
+            "evidence": [], "findings": [], "note": "", "owner": "财务处", "category": "其他"}  # fmt: skip
+
+
+def test_audits_stored_before_derived_facts_are_upgraded_not_recounted(tmp_path):
+    """A v3 store's audits lack `open` and `summary`: v4 derives them by the one definition, so history
+    counts the false positive out, and the next audit does not call it still open."""
+    path = tmp_path / "auditor.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE audit_items DROP COLUMN open")
+    items = [
+        old_audit_item("moe-16", "missing"),
+        old_audit_item(
+            "moe-20", "broken", {"decision": "false_positive", "reviewer": "李四", "reason": "已公开"}
+        ),
+        old_audit_item("moe-26", "inconclusive"),
+        old_audit_item("moe-01", "ok"),
+    ]
+    summary = {"school": "示例大学", "audit": {"id": 1, "status": "complete", "reason": ""},
+               "run": {"id": 1, "as_of": "2024-11-19"}, "counts": {"missing": 1, "broken": 1}, "open_gaps": 2}  # fmt: skip
+    db.execute(
+        "INSERT INTO audits(id, run_id, as_of, created_at, status, reason, counts, summary) VALUES "
+        "(1, 1, '2024-11-19', '2024-11-19T03:00:00+08:00', 'complete', '', '{}', ?)",
+        (json.dumps(summary, ensure_ascii=False),),
+    )
+    db.executemany(
+        "INSERT INTO audit_items(audit_id, item_id, status, fingerprint, result) VALUES (1, ?, ?, 'x', ?)",
+        [(it["id"], it["status"], json.dumps(it, ensure_ascii=False)) for it in items],
+    )
+    db.execute("PRAGMA user_version = 3")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        rows = store.audit_items(1)
+        assert {k: r["open"] for k, r in rows.items()} == {"moe-16": 1, "moe-20": 0, "moe-26": 0, "moe-01": 0}
+        stored = store.findings(1)
+    assert stored["summary"]["open_gaps"] == 1 and stored["summary"]["to_check"] == 1
+    assert stored["summary"]["set_aside"] == 1
+    by_id = {it["id"]: it for it in stored["items"]}
+    assert by_id["moe-20"]["open"] is False and by_id["moe-26"]["to_check"] is True
+    assert by_id["moe-16"]["due_date"] is None  # what the old audit never knew stays unknown
 
 
 def test_an_old_store_is_read_as_what_it_was(tmp_path):

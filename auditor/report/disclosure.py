@@ -1,76 +1,110 @@
-"""The 清单事项公开情况表 every school appends to its 信息公开工作年度报告: each applicable item in national
-order, where it is published, its status and remarks — as XLSX, Word (.docx) and Markdown."""
+"""The 清单事项公开情况表 a school appends to its 信息公开工作年度报告, as real schools publish it: every
+item under its category in national order, numbered 1–50 by the checklist (不适用 and 暂未涉及 rows kept),
+the official wording, where it is published, and a remark a person would write — as Word (A4, Chinese
+fonts, zh-CN, header row repeated on each page), XLSX and Markdown, all from the same rows."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
-from docx.shared import Pt
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
 
 from auditor.report import safe
-from auditor.report.view import decision_label, publication_link, status_label, t
+from auditor.report.view import publication_link, t
 from auditor.report.xlsx import table
 
 BASENAME = "清单事项公开情况表"
 URL_SAFE = (
     ":/?#[]@!$&'()*+,;=%~-._"  # everything of a URL but what could close a Markdown autolink (<, >, space, |)
 )
+EXTRA = {"zh": "省级及学校补充事项", "en": "Provincial and school items"}
+REMARKS = {  # what a person writes in 备注 for an item that is not (yet) properly published
+    "zh": {
+        "missing": "尚未公开，待整改",
+        "late": "未按期发布，待整改",
+        "stale": "未及时更新，待整改",
+        "broken": "链接失效，待修复",
+        "inconclusive": "待人工核实",
+    },
+    "en": {
+        "missing": "not published yet",
+        "late": "not published by the deadline",
+        "stale": "not updated",
+        "broken": "link broken",
+        "inconclusive": "to be checked by hand",
+    },
+}
+WIDTHS_CM = (1.2, 6.6, 5.6, 3.6)  # 序号, 公开事项, 公开网址, 备注: 17 cm, A4 less 2 cm margins
 
 
-def rows(findings: dict[str, Any], lang: str = "zh") -> list[list[str]]:
-    """[序号, 类别, 公开事项, 公开网址, 状态, 备注] for every item that applies to the school, in national order."""
-    out = []
-    n = 0
-    for it in findings["items"]:
-        if it["status"] == "not_applicable":
-            continue
-        n += 1
-        link = publication_link(it)
-        if it["status"] == "exempt":
-            note = f"暂未涉及：{it['note']}" if lang != "en" else f"Not applicable yet: {it['note']}"
-        elif it.get("review"):
-            r = it["review"]
-            note = f"{decision_label(r['decision'], lang)}（{r['reason']}）"
-        elif it["status"] != "ok" and it["findings"]:
-            note = it["findings"][0]["message"] if lang != "en" else it["findings"][0].get("message_en", "")
-        else:
-            note = ""
-        out.append(
-            [
-                str(n),
-                it["category"],
-                it["short"],
-                (safe.link(link["url"]) or "") if link else "",
-                status_label(it["status"], lang),
-                note,
-            ]
+@dataclass(frozen=True)
+class Row:
+    number: str  # the national item number (1–50), or 补1… for provincial and school items
+    item: str  # the checklist's official wording
+    where: str  # an http(s) URL, or ""
+    remark: str
+
+
+def remark(it: dict[str, Any], lang: str) -> str:
+    if it["status"] == "exempt":
+        return (
+            (f"暂未涉及：{it['note']}" if lang != "en" else f"not applicable yet: {it['note']}")
+            if it["note"]
+            else ""
         )
-    return out
+    if it["status"] == "not_applicable":
+        return "不适用" + (f"：{it['note']}" if it["note"] else "") if lang != "en" else "not applicable"
+    if it["status"] == "ok" or it.get("set_aside"):
+        return ""
+    return REMARKS.get(lang, REMARKS["zh"]).get(it["status"], "")
+
+
+def sections(findings: dict[str, Any], lang: str = "zh") -> list[tuple[str, list[Row]]]:
+    """(category, rows) in the checklist's order; items beyond the national 50 last, under their own head."""
+    out: dict[str, list[Row]] = {}
+    extra = 0
+    for it in findings["items"]:
+        link = publication_link(it)
+        where = (safe.link(link["url"]) or "") if link and it["status"] != "not_applicable" else ""
+        if it.get("number"):
+            number, head = str(it["number"]), it["category"]
+        else:
+            extra += 1
+            number, head = f"补{extra}" if lang != "en" else f"+{extra}", EXTRA.get(lang, EXTRA["zh"])
+        out.setdefault(head, []).append(Row(number, it["title"], where, remark(it, lang)))
+    return list(out.items())
 
 
 def header(lang: str) -> list[str]:
-    return [t(k, lang) for k in ("seq", "category", "public_item", "where", "status", "note")]
+    return [t("seq", lang), t("public_item", lang), t("where", lang), t("note", lang)]
+
+
+def _title(findings: dict[str, Any], lang: str) -> tuple[str, str]:
+    return (
+        f"{findings['school']}{t('disclosure_table', lang)}",
+        f"{t('as_of', lang)} {findings['run']['as_of']}",
+    )
 
 
 def write_markdown(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
     cell = safe.markdown
-    lines = [
-        f"# {cell(findings['school'])}{t('disclosure_table', lang)}",
-        "",
-        f"{t('as_of', lang)} {findings['run']['as_of']}（auditor {findings['run']['tool_version']}）",
-        "",
-        "| " + " | ".join(header(lang)) + " |",
-        "|" + "---|" * 6,
-    ]
-    for r in rows(findings, lang):
-        # an http(s) URL (rows() keeps no other) as an autolink; characters that could end it are %-encoded
-        url = f"<{quote(r[3], safe=URL_SAFE)}>" if r[3] else "—"
-        lines.append("| " + " | ".join([*(cell(x) for x in r[:3]), url, cell(r[4]), cell(r[5])]) + " |")
+    title, as_of = _title(findings, lang)
+    lines = [f"# {cell(title)}", "", as_of, "", "| " + " | ".join(header(lang)) + " |", "|---|---|---|---|"]
+    for head, rows in sections(findings, lang):
+        lines.append(f"| | **{cell(head)}** | | |")
+        for r in rows:
+            # an http(s) URL (sections() keeps no other) as an autolink; characters that could end it are %-encoded
+            url = f"<{quote(r.where, safe=URL_SAFE)}>" if r.where else "—"
+            lines.append(f"| {cell(r.number)} | {cell(r.item)} | {url} | {cell(r.remark)} |")
     path = out_dir / f"{BASENAME}.md"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
@@ -80,35 +114,131 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     wb = Workbook()
     ws = wb.active
     ws.title = BASENAME[:31]
-    data = rows(findings, lang)
-    table(ws, header(lang), data)
+    flat: list[list[Any]] = []
+    heads: list[int] = []
+    for head, rows in sections(findings, lang):
+        heads.append(len(flat) + 2)
+        flat.append(["", head, "", ""])
+        flat.extend([r.number, r.item, r.where, r.remark] for r in rows)
+    table(ws, header(lang), flat, landscape=False)
+    for n in heads:
+        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=4)
+        ws.cell(n, 1).value = ws.cell(n, 2).value
+        ws.cell(n, 1).font = Font(bold=True)
+        ws.cell(n, 1).fill = PatternFill("solid", fgColor="EEEEEE")
     for row in ws.iter_rows(min_row=2):
-        if row[3].value:  # rows() keeps http(s) links only
-            row[3].hyperlink = row[3].value
+        if row[2].value:  # sections() keeps http(s) links only
+            row[2].hyperlink = row[2].value
+        row[0].alignment = Alignment(horizontal="center", vertical="top")
     path = out_dir / f"{BASENAME}.xlsx"
     wb.save(path)
     return path
 
 
-def write_docx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
+# ------------------------------------------------------------------ Word
+def chinese_document(body_font: str = "宋体") -> Any:
+    """A python-docx Document set up as a Chinese office document: A4, 2.5/2 cm margins, Chinese fonts for
+    East Asian text, and the East Asian language declared zh-CN (the default template says ja-JP)."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    style = doc.styles["Normal"]
-    style.font.size = Pt(9)
-    style.font.name = "SimSun"
-    doc.add_heading(safe.document(f"{findings['school']}{t('disclosure_table', lang)}"), level=1)
-    doc.add_paragraph(f"{t('as_of', lang)} {findings['run']['as_of']}")
-    data = rows(findings, lang)
-    tbl = doc.add_table(rows=1, cols=6)
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2)
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), "Times New Roman")
+    fonts.set(qn("w:hAnsi"), "Times New Roman")
+    fonts.set(qn("w:eastAsia"), body_font)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "zh-CN")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    for name in ("Normal", "Title", "Heading 1"):
+        style = doc.styles[name]
+        style.font.name = "Times New Roman"
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(
+            qn("w:eastAsia"), "黑体" if name != "Normal" else body_font
+        )
+    doc.styles["Normal"].font.size = Pt(10.5)
+    return doc
+
+
+def heading(doc: Any, text: str, size: float = 16) -> None:
+    p = doc.add_paragraph()
+    p.alignment = 1  # centred
+    run = p.add_run(safe.document(text))
+    run.bold, run.font.size = True, Pt(size)
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "黑体")
+
+
+def repeat_header(row: Any) -> None:
+    """Mark a table row as the header repeated at the top of every page."""
+    trpr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    trpr.append(flag)
+
+
+def keep_row_together(row: Any) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:cantSplit")
+    trpr.append(flag)
+
+
+def set_widths(tbl: Any, widths_cm: tuple[float, ...]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and in every cell (Word reads those)."""
+    tbl.autofit = False
+    for col, w in zip(tbl._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm, strict=False):
+        col.set(qn("w:w"), str(int(Cm(w).twips)))
+    for row in tbl.rows:
+        for cell, w in zip(row.cells, widths_cm, strict=False):
+            cell.width = Cm(w)
+
+
+def shade(cell: Any, fill: str = "EEEEEE") -> None:
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def write_docx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
+    doc = chinese_document()
+    title, as_of = _title(findings, lang)
+    heading(doc, title)
+    p = doc.add_paragraph(as_of)
+    p.alignment = 1
+    tbl = doc.add_table(rows=1, cols=4)
     tbl.style = "Table Grid"
+    tbl.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(tbl.rows[0].cells, header(lang), strict=True):
-        cell.text = text
-    for r in data:
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        cell.paragraphs[0].alignment = 1
+        shade(cell, "D9D9D9")
+    repeat_header(tbl.rows[0])
+    for head, rows in sections(findings, lang):
         cells = tbl.add_row().cells
-        for cell, text in zip(cells, r, strict=True):
-            cell.text = safe.document(text)
+        merged = cells[0].merge(cells[3])
+        merged.text = ""
+        merged.paragraphs[0].add_run(safe.document(head)).bold = True
+        shade(merged)
+        keep_row_together(tbl.rows[-1])
+        for r in rows:
+            cells = tbl.add_row().cells
+            for cell, text in zip(cells, (r.number, r.item, r.where, r.remark), strict=True):
+                cell.text = safe.document(text)
+            cells[0].paragraphs[0].alignment = 1
+            for run in cells[2].paragraphs[0].runs:
+                run.font.size = Pt(8)
+            keep_row_together(tbl.rows[-1])
+    set_widths(tbl, WIDTHS_CM)
     path = out_dir / f"{BASENAME}.docx"
     doc.save(path)
     return path

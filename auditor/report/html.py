@@ -1,28 +1,51 @@
 """The gap report for the discipline inspection office: one self-contained, printable HTML file.
 
-Jinja2 with autoescaping: everything taken from crawled pages is text, never markup; the page also
-carries a Content-Security-Policy that forbids any script, so nothing a crawled page contains can run.
+Jinja2 with autoescaping: everything taken from crawled pages is text, never markup; links are http(s)
+only; the page carries a Content-Security-Policy that forbids any script, so nothing a crawled page
+contains can run. Printed on A4, every page carries the school, the date, the check's number and a page
+number (CSS page-margin boxes), and each department's table header repeats on its every page.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor.report import safe
 from auditor.report.view import (
     ORDER,
+    REVIEW_FLAGS,
     attempt_banner,
     by_category,
     by_department,
-    decision_label,
+    crawl_errors,
     message,
-    open_gap_count,
-    set_aside,
+    open_gaps,
+    review_label,
+    rule_label,
+    set_aside_items,
     status_label,
+    summary,
     t,
+    to_check,
+    when,
 )
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal of `text`: quotes, backslashes and anything that could end the <style> escaped
+    (the template inserts it with |safe: nothing but word characters and a few marks is left unescaped)."""
+    return '"' + re.sub(r"[^\w .:#/·，、（）-]", lambda m: f"\\{ord(m.group()):x} ", text) + '"'
+
+
+def css_page(lang: str) -> str:
+    """第 N 页，共 M 页 for the page-margin box."""
+    if lang == "en":
+        return f"{css_string('Page ')} counter(page) {css_string(' of ')} counter(pages)"
+    return f"{css_string('第 ')} counter(page) {css_string(' 页，共 ')} counter(pages) {css_string(' 页')}"
 
 
 def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
@@ -35,17 +58,31 @@ def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
     counts = findings["counts"]
     return env.get_template("gap_report.html.j2").render(
         f=findings,
+        s=summary(findings),
         lang=lang,
-        open_gaps=open_gap_count(findings),
         changes=findings.get("changes"),
         shown=[s for s in ORDER if counts.get(s)],
         categories=by_category(findings),
         departments=by_department(findings),
+        gaps=open_gaps(findings),
+        checks=to_check(findings),
+        aside=set_aside_items(findings),
+        exempt=[it for it in findings["items"] if it["status"] in ("exempt", "not_applicable")],
+        published=[it for it in findings["items"] if it["status"] == "ok"],
+        errors=crawl_errors(findings["run"], lang),
+        css_school=css_string(f"{safe.plain(findings['school'])} {t('title', lang)}"),
+        css_when=css_string(
+            f"{t('as_of', lang)} {findings['run']['as_of']} · {t('audit', lang)} #{findings['audit']['id']}"
+        ),
+        css_page=css_page(lang),
         t=lambda k: t(k, lang),
         status=lambda s: status_label(s, lang),
-        decision=lambda d: decision_label(d, lang),
+        rule=lambda r: rule_label(r, lang),
+        review=lambda r: review_label(r, lang),
+        review_flag=lambda k: REVIEW_FLAGS.get(lang, REVIEW_FLAGS["zh"])[k],
         msg=lambda fd: message(fd, lang),
-        set_aside=set_aside,
+        when=when,
+        safe_link=safe.link,
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",
     )
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from typing import Any
 
+from auditor.clock import beijing
 from auditor.findings import GAPS
+from auditor.rules import error_label
 
 ORDER = ("missing", "late", "broken", "stale", "inconclusive", "ok", "exempt", "not_applicable")
 STATUS = {
@@ -33,16 +35,38 @@ STATUS = {
     },
 }
 DECISION = {
-    "zh": {"false_positive": "复核为误报", "exempted": "复核豁免", "acknowledged": "已确认整改"},
+    "zh": {
+        "false_positive": "复核为误报",
+        "exempted": "复核豁免",
+        "acknowledged": "已认领（承诺 {due} 前整改）",
+    },
     "en": {
         "false_positive": "reviewed: false positive",
         "exempted": "reviewed: exempted",
-        "acknowledged": "acknowledged",
+        "acknowledged": "acknowledged (promised by {due})",
     },
+}
+REVIEW_FLAGS = {
+    "zh": {"overdue": "承诺期限已过", "outdated": "事项已变化，复核需重新确认"},
+    "en": {"overdue": "promise overdue", "outdated": "item changed since the review"},
+}
+# What each rule checks, as a report names it (rule codes stay in findings.json)
+RULES = {
+    "zh": {
+        "presence": "是否公开",
+        "blank_column": "空白栏目",
+        "freshness": "是否按期更新",
+        "deadline": "法定期限",
+        "undated": "未注明发布时间",
+        "broken": "链接可用性",
+        "unverifiable": "无法核实",
+        "crawl_incomplete": "抓取不完整",
+    },
+    "en": {},
 }
 TEXT = {
     "zh": {
-        "title": "信息公开合规审计报告",
+        "title": "信息公开监测报告",
         "as_of": "截至",
         "crawl": "抓取",
         "pages": "页面",
@@ -50,7 +74,7 @@ TEXT = {
         "errors": "错误",
         "run_status": "抓取状态",
         "tool": "工具版本",
-        "fingerprint": "配置指纹",
+        "fingerprint": "配置校验码",
         "summary": "概况",
         "by_category": "分类统计",
         "category": "类别",
@@ -71,17 +95,17 @@ TEXT = {
         "new": "新发现",
         "resolved": "已整改",
         "still_open": "仍未整改",
-        "changes": "与上次审计相比",
-        "previous": "上次审计",
+        "changes": "与上次检查相比",
+        "previous": "上次检查",
         "none": "无",
         "review": "复核",
         "reviewer": "复核人",
         "due": "整改期限",
         "outdated": "事项已变化，复核需重新确认",
         "overdue": "已超过整改期限",
-        "gaps": "需要处理的事项",
+        "gaps": "需要整改的问题",
         "open_gaps": "未关闭问题",
-        "inconclusive_audit": "本次审计结论：无法核实",
+        "inconclusive_audit": "本次检查结论：无法核实",
         "no_accusation": "不据此认定任何事项缺失",
         "window": "抓取时间",
         "owner_source_dir": "（信息公开目录所列）",
@@ -98,7 +122,7 @@ TEXT = {
         "message": "说明",
         "reviewed": "已复核",
         "school": "学校",
-        "audit": "审计",
+        "audit": "检查编号",
         "run": "抓取批次",
         "config": "配置文件",
         "checklist": "清单文件",
@@ -107,9 +131,34 @@ TEXT = {
         "new_mark": "新",
         "manual": "需人工核实",
         "public_item": "公开事项",
+        "due_date": "应发布日期",
+        "days_overdue": "逾期天数",
+        "rectify_by": "整改时限",
+        "to_check": "需人工核实",
+        "to_check_note": "以下事项本次无法自动核实（网页被拦截、目录指向未能抓取的地址等），不认定为问题，请人工查看",
+        "set_aside": "已复核排除",
+        "exempt_list": "豁免与不适用事项",
+        "exempted_by": "登记人",
+        "reason": "理由",
+        "published_list": "已公开事项",
+        "first_evidence": "公开位置",
+        "source": "链接所在页面",
+        "target": "失效地址",
+        "anchor": "链接文字",
+        "answer": "访问结果",
+        "owner_seen": "网站所列部门",
+        "open_short": "未关闭",
+        "copies": "重复副本",
+        "tech": "技术信息（供系统维护人员）",
+        "beijing": "北京时间",
+        "method": "公开方式",
+        "yes": "是",
+        "no": "否",
+        "items_total": "清单事项",
+        "page": "页",
     },
     "en": {
-        "title": "Information Disclosure Compliance Audit",
+        "title": "Information Disclosure Monitoring Report",
         "as_of": "as of",
         "crawl": "crawl",
         "pages": "pages",
@@ -146,7 +195,7 @@ TEXT = {
         "due": "Due",
         "outdated": "item changed since the review",
         "overdue": "past its due date",
-        "gaps": "Items needing action",
+        "gaps": "Items to fix",
         "open_gaps": "open gaps",
         "inconclusive_audit": "Audit result: cannot verify",
         "no_accusation": "no item is reported missing because of it",
@@ -174,6 +223,31 @@ TEXT = {
         "new_mark": "new",
         "manual": "check by hand",
         "public_item": "Item",
+        "due_date": "Due",
+        "days_overdue": "Days overdue",
+        "rectify_by": "Fix by",
+        "to_check": "Check by hand",
+        "to_check_note": "These could not be verified automatically (blocked pages, directory links not crawled); they are not reported as gaps",
+        "set_aside": "Set aside by review",
+        "exempt_list": "Exempt and not applicable",
+        "exempted_by": "Set by",
+        "reason": "Reason",
+        "published_list": "Published items",
+        "first_evidence": "Published at",
+        "source": "Linking page",
+        "target": "Dead target",
+        "anchor": "Link text",
+        "answer": "Answer",
+        "owner_seen": "Named on the site as",
+        "open_short": "open",
+        "copies": "duplicate copies",
+        "tech": "Technical details",
+        "beijing": "Beijing time",
+        "method": "Channel",
+        "yes": "yes",
+        "no": "no",
+        "items_total": "checklist items",
+        "page": "page",
     },
 }
 
@@ -186,43 +260,69 @@ def status_label(status: str, lang: str) -> str:
     return STATUS.get(lang, STATUS["zh"])[status]
 
 
-def decision_label(decision: str, lang: str) -> str:
-    return DECISION.get(lang, DECISION["zh"]).get(decision, decision)
+def rule_label(rule: str, lang: str) -> str:
+    return RULES.get(lang, {}).get(rule) or rule.replace("_", " ")
+
+
+def decision_label(decision: str, lang: str, due: str | None = None) -> str:
+    return DECISION.get(lang, DECISION["zh"]).get(decision, decision).format(due=due or "?")
+
+
+def review_label(review: dict[str, Any] | None, lang: str) -> str:
+    """复核为误报 / 已认领（承诺 2022-12-01 前整改）；承诺期限已过 — the review as one phrase, flags included."""
+    if not review:
+        return ""
+    flags = REVIEW_FLAGS.get(lang, REVIEW_FLAGS["zh"])
+    extra = [flags[k] for k in ("overdue", "outdated") if review.get(k)]
+    text = decision_label(review["decision"], lang, review.get("due"))
+    return text + ("；" if lang != "en" else "; ").join(["", *extra]) if extra else text
 
 
 def message(finding: dict[str, Any], lang: str) -> str:
     return finding.get("message_en") if lang == "en" and finding.get("message_en") else finding["message"]
 
 
-def set_aside(item: dict[str, Any]) -> bool:
-    """Taken out of the open gaps by an honoured review (decided by ItemResult.set_aside)."""
-    return bool(item.get("set_aside"))
+def summary(findings: dict[str, Any]) -> dict[str, int]:
+    """The headline figures, as the audit counted them (findings.summarize)."""
+    return findings["summary"]
 
 
-def needs_action(item: dict[str, Any]) -> bool:
-    """Shown in the gap report: gaps (reviewed ones too, marked as such) and items to check by hand."""
-    return item["status"] in GAPS or item["status"] == "inconclusive"
+def _urgency(it: dict[str, Any]) -> tuple[Any, ...]:
+    """Most overdue first, then longest open, then national order."""
+    h = it.get("history") or {}
+    overdue = it.get("days_overdue")
+    return (
+        -(overdue if overdue is not None else -1),
+        -(h.get("days_open") or 0),
+        it.get("number") or 99,
+        it["id"],
+    )
 
 
-def by_department(findings: dict[str, Any]) -> OrderedDict[str, list[dict[str, Any]]]:
-    """Department → its items needing action, worst and oldest first; departments with open gaps first."""
-    groups: dict[str, list[dict[str, Any]]] = {}
-    for it in findings["items"]:
-        if needs_action(it):
-            groups.setdefault(it["owner"], []).append(it)
+def open_gaps(findings: dict[str, Any]) -> list[dict[str, Any]]:
+    """The open gaps (ItemResult.open), most overdue first: the action list every output shows."""
+    return sorted((it for it in findings["items"] if it["open"]), key=_urgency)
 
-    def item_key(it: dict[str, Any]) -> tuple[Any, ...]:
-        return (
-            set_aside(it),
-            ORDER.index(it["status"]),
-            -((it.get("history") or {}).get("days_open") or 0),
-            it["id"],
-        )
 
-    def dept_key(kv: tuple[str, list[dict[str, Any]]]) -> tuple[int, str]:
-        return (-sum(1 for it in kv[1] if it["status"] in GAPS and not set_aside(it)), kv[0])
+def to_check(findings: dict[str, Any]) -> list[dict[str, Any]]:
+    return [it for it in findings["items"] if it["to_check"]]
 
-    return OrderedDict((d, sorted(items, key=item_key)) for d, items in sorted(groups.items(), key=dept_key))
+
+def set_aside_items(findings: dict[str, Any]) -> list[dict[str, Any]]:
+    return [it for it in findings["items"] if it["set_aside"] and it["status"] in GAPS]
+
+
+def by_department(findings: dict[str, Any]) -> OrderedDict[str, dict[str, list[dict[str, Any]]]]:
+    """Department → {open, to_check, set_aside}; departments with the most open gaps first."""
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for kind, items in (
+        ("open", open_gaps(findings)),
+        ("to_check", to_check(findings)),
+        ("set_aside", set_aside_items(findings)),
+    ):
+        for it in items:
+            groups.setdefault(it["owner"], {"open": [], "to_check": [], "set_aside": []})[kind].append(it)
+    return OrderedDict(sorted(groups.items(), key=lambda kv: (-len(kv[1]["open"]), kv[0])))
 
 
 def by_category(findings: dict[str, Any]) -> list[tuple[str, Counter[str]]]:
@@ -242,8 +342,15 @@ def publication_link(item: dict[str, Any]) -> dict[str, Any] | None:
     return column or (ok[0] if ok else None)
 
 
-def open_gap_count(findings: dict[str, Any]) -> int:
-    return sum(1 for it in findings["items"] if it["status"] in GAPS and not set_aside(it))
+def crawl_errors(run: dict[str, Any], lang: str) -> str:
+    """The crawl's errors in words: HTTP 404 ×3、请求超时 ×1."""
+    errors = sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1])
+    sep = "、" if lang != "en" else ", "
+    return sep.join(f"{error_label(k) if lang != 'en' else k} ×{v}" for k, v in errors) or t("none", lang)
+
+
+def when(stamp: str | None) -> str:
+    return beijing(stamp)
 
 
 def attempt_banner(findings: dict[str, Any], lang: str) -> str:
@@ -252,10 +359,10 @@ def attempt_banner(findings: dict[str, Any], lang: str) -> str:
     if lang == "en":
         return (
             f"The latest run ({a['as_of']}, crawl #{a['run'].get('id', '?')}) could not conclude: {a['reason']}. "
-            f"Shown below: the last complete audit #{findings['audit']['id']} ({findings['run']['as_of']}); "
+            f"Shown below: the last complete check #{findings['audit']['id']} ({findings['run']['as_of']}); "
             "nothing new is concluded from the failed run."
         )
     return (
         f"最近一次运行（{a['as_of']}，抓取 #{a['run'].get('id', '?')}）未能完成：{a['reason']}。"
-        f"以下为最近一次完整审计 #{findings['audit']['id']}（{findings['run']['as_of']}）的结果，不据此次失败认定任何新问题。"
+        f"以下为最近一次完整检查 #{findings['audit']['id']}（{findings['run']['as_of']}）的结果，不据此次失败认定任何新问题。"
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,17 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from auditor.report import safe
-from auditor.report.view import GAPS, by_department, decision_label, message, status_label, t
+from auditor.report.view import (
+    by_department,
+    crawl_errors,
+    message,
+    open_gaps,
+    review_label,
+    status_label,
+    summary,
+    t,
+    when,
+)
 
 FILL = {
     "missing": "F5B7B1",
@@ -26,6 +37,7 @@ FILL = {
     "not_applicable": "E5E7E9",
 }
 SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def text_width(value: Any) -> int:
@@ -43,73 +55,103 @@ def fit(ws: Worksheet, max_width: int = 60) -> None:
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = min(max_width, max(6, w + 2))
 
 
-def table(ws: Worksheet, header: list[str], rows: list[list[Any]], status_col: int | None = None) -> None:
+def print_setup(ws: Worksheet, landscape: bool = True) -> None:
+    """A4 (landscape unless told), one page wide, the header row on every printed page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+
+
+def _value(v: Any) -> Any:
+    """ISO dates as real dates (sortable, filterable); everything else made safe for a cell."""
+    if isinstance(v, str) and ISO_DATE.fullmatch(v):
+        return date.fromisoformat(v)
+    return safe.cell(v)
+
+
+def table(ws: Worksheet, header: list[str], rows: list[list[Any]], landscape: bool = True) -> None:
     ws.append([safe.cell(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D6DBDF")
     for r in rows:  # crawled text: never a live formula, never a character XML cannot hold
-        ws.append([safe.cell(v) for v in r])
+        ws.append([_value(v) for v in r])
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = ws.dimensions
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
     fit(ws)
+    print_setup(ws, landscape)
+
+
+def _link(cell: Any) -> None:
+    if target := safe.link(cell.value):
+        cell.hyperlink = target
+        cell.font = Font(color="0563C1", underline="single")
+
+
+COLUMNS = (
+    "item_id", "category", "item", "status", "open_short", "department", "message", "basis", "fix",
+    "due_date", "days_overdue", "first_seen", "rectify_by", "evidence", "review",
+)  # fmt: skip
+EVIDENCE_COL = COLUMNS.index("evidence")
+
+
+def _review(review: dict[str, Any] | None, lang: str) -> str:
+    if not review:
+        return ""
+    who = "，".join(x for x in (review.get("reviewer"), review.get("date"), review.get("reason")) if x)
+    return review_label(review, lang) + (f"（{who}）" if who else "")
 
 
 def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
     h = it.get("history") or {}
-    review = it.get("review") or {}
     top = it["evidence"][0]["url"] if it["evidence"] else ""
     return [
         it["id"],
         it["category"],
         it["short"],
         status_label(it["status"], lang),
+        t("yes" if it["open"] else "no", lang),
         it["owner"],
         message(it["findings"][0], lang) if it["findings"] else it.get("note", ""),
         it["findings"][0]["basis"] if it["findings"] else it.get("basis", ""),
-        top,
+        it["publish"] if it["open"] else "",
+        it.get("due_date") or "",
+        it["days_overdue"] if it.get("days_overdue") is not None else "",
         h.get("first_seen") or "",
-        h.get("days_open") if h.get("days_open") is not None else "",
-        (decision_label(review["decision"], lang) + (" !" if review.get("outdated") else ""))
-        if review
-        else "",
+        it.get("rectify_by") or "",
+        top,
+        _review(it.get("review"), lang),
     ]
 
 
 def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
     wb = Workbook()
-    header = [
-        t(k, lang)
-        for k in (
-            "item_id",
-            "category",
-            "item",
-            "status",
-            "department",
-            "message",
-            "basis",
-            "evidence",
-            "first_seen",
-            "days_open",
-            "review",
-        )
-    ]
+    header = [t(k, lang) for k in COLUMNS]
     ws = wb.active
     ws.title = "问题清单" if lang != "en" else "Findings"
-    table(ws, header, [_item_row(it, lang) for it in findings["items"]])
-    for row in ws.iter_rows(min_row=2):
-        status = findings["items"][row[0].row - 2]["status"]
-        row[3].fill = PatternFill("solid", fgColor=FILL[status])
+    items = open_gaps(findings) + [it for it in findings["items"] if not it["open"]]
+    table(ws, header, [_item_row(it, lang) for it in items])
+    for row, it in zip(ws.iter_rows(min_row=2), items, strict=True):
+        row[3].fill = PatternFill("solid", fgColor=FILL[it["status"]])
+        _link(row[EVIDENCE_COL])
     used: set[str] = {ws.title}
-    for dept, items in by_department(findings).items():
+    for dept, group in by_department(findings).items():
         name = SHEET_BAD.sub("_", safe.document(dept)).strip("'")[:28] or "-"
         while name in used:
             name = name[:26] + "_" + str(len(used))
         used.add(name)
-        table(wb.create_sheet(name), header, [_item_row(it, lang) for it in items])
+        sheet = wb.create_sheet(name)
+        rows = group["open"] + group["to_check"] + group["set_aside"]
+        table(sheet, header, [_item_row(it, lang) for it in rows])
+        for row in sheet.iter_rows(min_row=2):
+            _link(row[EVIDENCE_COL])
     ev = wb.create_sheet("证据" if lang != "en" else "Evidence")
     rows = []
     for it in findings["items"]:
@@ -138,28 +180,30 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         rows,
     )
     for row in ev.iter_rows(min_row=2):
-        if target := safe.link(row[4].value):
-            row[4].hyperlink = target
-            row[4].font = Font(color="0563C1", underline="single")
+        _link(row[4])
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
-    r, a = findings["run"], findings["audit"]
+    r, a, s = findings["run"], findings["audit"], summary(findings)
     table(
         run,
         [t("summary", lang), ""],
         [
             [t("school", lang), findings["school"]],
             [t("as_of", lang), r["as_of"]],
-            [t("audit", lang), f"#{a['id']} {a['status']} {a['reason']}"],
-            [t("run", lang), f"#{r['id']} {r['status']}"],
-            [t("window", lang), f"{r['started_at']} — {r.get('finished_at') or ''}"],
+            [t("audit", lang), f"#{a['id']} {a['reason']}".strip()],
+            [
+                t("window", lang),
+                f"{when(r['started_at'])} — {when(r.get('finished_at'))}（{t('beijing', lang)}）",
+            ],
             [t("pages", lang), r["pages"]],
             [t("attachments", lang), r["attachments"]],
-            [t("errors", lang), ", ".join(f"{k} {v}" for k, v in (r.get("errors") or {}).items())],
+            [t("errors", lang), crawl_errors(r, lang)],
+            [t("open_gaps", lang), s["open_gaps"]],
+            [t("to_check", lang), s["to_check"]],
+            [t("set_aside", lang), s["set_aside"]],
+            *[[status_label(st, lang), n] for st, n in findings["counts"].items()],
             [t("tool", lang), r["tool_version"]],
             [t("fingerprint", lang), r["config_fingerprint"]],
             [t("checklist", lang), "; ".join(findings["checklist"])],
-            *[[status_label(s, lang), n] for s, n in findings["counts"].items()],
-            [t("open_gaps", lang), sum(1 for it in findings["items"] if it["status"] in GAPS)],
         ],
     )
     path = out_dir / "findings.xlsx"

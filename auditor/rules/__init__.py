@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from auditor.checklist import Item
+from auditor.clock import beijing
 from auditor.findings import Evidence, Finding
 
 
@@ -47,9 +48,11 @@ class Rule:
 
 _REGISTRY: dict[str, Rule] = {}
 
-TIMELY = "《高等学校信息公开办法》第九条、教办函〔2014〕23号：信息形成或变更之日起20个工作日内予以公开或更新"
-UNDATED = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）：未注明信息发布时间的视为不更新"
-LINKS = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）：链接可用性、附件下载"
+# Legal citations name the document; an article number only where checked against the official text
+# (README, "Legal citations"). The government-website indicators bind government sites, not colleges: 参照.
+TIMELY = "教办函〔2014〕23号：信息形成或变更之日起20个工作日内予以公开或更新"
+UNDATED = "参照全国政府网站普查评分办法（2015年）：未注明信息发布时间的视为不更新"
+LINKS = "参照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：链接可用性、附件可下载"
 WAF_STATUSES = (401, 403, 407, 412, 429)
 BROKEN_STATUSES = (404, 410)
 
@@ -88,6 +91,15 @@ REFUSALS = {
     "redirect_unreached": ("重定向后的地址未能抓取", "redirects to an address the crawl could not fetch"),
     "too_large": ("文件过大，未下载", "is larger than the crawl downloads"),
 }
+
+
+def error_label(key: str) -> str:
+    """A crawl error's name as a report says it: http_412 → HTTP 412, timeout → 请求超时."""
+    if key.startswith("http_"):
+        return f"HTTP {key[5:]}"
+    if key.startswith("challenge"):
+        return "访问验证页面"
+    return (DEAD_ERRORS.get(key) or REFUSALS.get(key) or (key,))[0]
 
 
 def is_broken(status: int | None) -> bool:
@@ -132,13 +144,19 @@ def why_blocked(ev: Evidence) -> tuple[str, str]:
     return f"请求失败（{error}）", f"failed ({error})"
 
 
+def due_of(item: Item, as_of: date) -> str | None:
+    """When the edition that should be there by `as_of` was due (应发布日期); None for standing items."""
+    period = item.renewal.due_period(as_of)
+    return None if period is None else item.renewal.due_date(period).isoformat()
+
+
 def first_failed(failed_at: str | None, attempts: int | None) -> tuple[str, str]:
     """When a failure was first seen tonight, and how often it was tried, for a message (or nothing)."""
     if not failed_at:
         return "", ""
-    when = failed_at[:16].replace("T", " ")
+    when = beijing(failed_at)
     tries = attempts or 1
-    zh = f"（首次发现失败：{when}" + (f"，当晚共请求 {tries} 次" if tries > 1 else "") + "）"
+    zh = f"（首次发现失败：{when}（北京时间）" + (f"，当晚共请求 {tries} 次" if tries > 1 else "") + "）"
     en = f" (first failed at {when}" + (f", {tries} tries tonight" if tries > 1 else "") + ")"
     return zh, en
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import Context, rule
+from auditor.rules import Context, due_of, rule
 
-BASIS = "政府网站与政务新媒体检查指标（国办秘函〔2019〕19号）：栏目开设后从未发布内容或显示“暂无内容”“正在建设中”的为空白栏目"
+BASIS = "参照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：栏目开设后从未发布内容或显示“暂无内容”“正在建设中”的为空白栏目"
 
 
 @rule("blank_column", "missing", "high", order=11)
@@ -38,5 +38,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             {"short": item.short, "placeholder": e.placeholder or "", "url": e.url, "publish": item.publish},
             f"{item.basis}；{BASIS}",
             e.url,
+            due=due_of(item, ctx.as_of),
         )
     ]

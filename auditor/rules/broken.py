@@ -47,7 +47,16 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "column_url": e.column or "",
                 "count": len([d for d in dead if d.column]),
             }
-        return [Finding("broken", "broken", "medium", key, params, f"{item.basis}；{LINKS}", e.url)]
+        link = {
+            "source": e.column,
+            "target": e.url,
+            "anchor": e.title,
+            "answer": answer_zh,
+            "status": e.status,
+        }
+        return [
+            Finding("broken", "broken", "medium", key, params, f"{item.basis}；{LINKS}", e.url, link=link)
+        ]
     # Attachments: judge the newest document that has any.
     with_files = [e for e in docs if e.attachments]
     if not with_files:
@@ -78,5 +87,12 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             },
             f"{item.basis}；{LINKS}",
             bad[0]["url"],
+            link={
+                "source": newest.url,
+                "target": bad[0]["url"],
+                "anchor": bad[0].get("name") or "",
+                "answer": f"返回 HTTP {bad[0]['status']}",
+                "status": bad[0]["status"],
+            },
         )
     ]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import GAPS, Finding
+from auditor.rules import error_label
 from auditor.store import Run
 
 MOST_FAILED = 0.5  # a crawl where more than this share of requests failed cannot support "missing"
-BASIS = "一次失败或不完整的抓取不能证明内容缺失（国办秘函〔2019〕19号：站点无法访问须持续一周以上方可认定）"
+BASIS = "一次失败或不完整的抓取不能证明内容缺失（参照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：站点无法访问须持续一周以上方可认定）"
 REASONS = {
     "partial": "抓取未完成（达到页面或时间上限，或被中止）",
     "failed": "无法访问起始页面",
@@ -22,10 +23,32 @@ REASONS = {
 }
 
 
+STOPS = {
+    "closespider_pagecount": "达到页面数上限",
+    "closespider_timeout": "达到抓取时间上限",
+    "shutdown": "被人工或系统中止",
+    "finished": "",
+}
+
+
+def stop_reason(reason: str) -> str:
+    """The crawl's own stop reason ('start page unreachable (refused)') in plain Chinese."""
+    if reason.startswith("start page unreachable"):
+        errors = reason.partition("(")[2].rstrip(")")
+        named = "、".join(error_label(e.strip()) for e in errors.split(",") if e.strip())
+        return "起始页面无法访问" + (f"（{named}）" if named else "")
+    if reason.startswith("store write failed"):
+        return "抓取结果未能写入存储（磁盘已满或无写权限）"
+    if reason.startswith("crashed"):
+        return "抓取程序出错退出（详见日志）"
+    return STOPS.get(reason, reason)
+
+
 def problem(run: Run) -> str | None:
     """Why this run cannot support gap findings, or None when it can."""
     if run.status != "complete":
-        return REASONS.get(run.status, run.status) + (f"：{run.stop_reason}" if run.stop_reason else "")
+        why = stop_reason(run.stop_reason or "")
+        return REASONS.get(run.status, run.status) + (f"：{why}" if why else "")
     counts = run.stats.get("counts", {})
     requests = counts.get("pages", 0) + counts.get("attachments", 0)
     failed = sum(v for k, v in run.stats.get("errors", {}).items() if not k.startswith("http_4"))

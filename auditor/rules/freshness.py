@@ -48,7 +48,11 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     }
     rule_name = "deadline" if r.hard else "freshness"
     if not found:
-        return [Finding(rule_name, status, severity, "freshness.none", params, f"{item.basis}；{TIMELY}")]
+        return [
+            Finding(
+                rule_name, status, severity, "freshness.none", params, f"{item.basis}；{TIMELY}", due=deadline
+            )
+        ]
     if not dated:
         e = found[0]
         return [
@@ -60,6 +64,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 {**params, "url": e.url, "edition": e.describe()},
                 f"{item.basis}；{UNDATED}",
                 e.url,
+                due=deadline,
             )
         ]
     newest, e = max(dated, key=lambda pe: (pe[0], pe[1].published or ""))
@@ -74,5 +79,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             {**params, "have": r.describe(newest), "title": e.title, "url": e.url, "edition": e.describe()},
             f"{item.basis}；{TIMELY}",
             e.url,
+            due=deadline,
         )
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import Context, rule, set_aside, set_aside_en
+from auditor.rules import Context, due_of, rule, set_aside, set_aside_en
 
 
 @rule("presence", "missing", "high", order=10)
@@ -31,5 +31,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "aside_en": set_aside_en(ctx),
             },
             item.basis,
+            due=due_of(item, ctx.as_of),
         )
     ]
