@@ -14,6 +14,7 @@ from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
 from auditor.departments import Departments
 from auditor.errors import InputError
+from auditor.evidence import contents
 from auditor.findings import AuditResult, Evidence, ItemResult
 from auditor.match import ClaimMatch, Matcher, iter_signals, load_claims, match_directory
 from auditor.pages import ItemPages, PagesModel
@@ -90,6 +91,7 @@ def run_audit(
     by_item = PagesModel(store, run.id, matcher, checklist.decoy_words).build(
         list(checklist.items), matched, claims
     )
+    contents.attach(store, run.id, checklist, {i: p.evidence for i, p in by_item.items()})
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
     result = AuditResult(
@@ -135,6 +137,39 @@ def run_audit(
     return result
 
 
+def candidate_documents(cfg: SiteConfig, run_id: int, as_of: date) -> list[str]:
+    """The files the documents pass should download for run `run_id`: those of each item's evidence."""
+    from auditor.checklist import load_checklist
+
+    checklist = load_checklist(extra=cfg.checklist_extra)
+    with Store(cfg.store) as store:
+        result = run_audit(store, cfg, checklist, as_of, run_id)
+    return contents.candidates({it.id: it.evidence for it in result.items})
+
+
+def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
+    """Archive what decided each status (WARC), screenshot the open gaps from the archive, and name both
+    in the findings. A failure here never stops the audit: the findings say what is not archived."""
+    from auditor.evidence import archive, screenshots
+
+    run_id = result.run["id"]
+    context = [*cfg.start_urls, *dict.fromkeys(r["page"] for r in store.directory_rows(run_id))]
+    try:
+        written = archive.write(store, cfg.store, run_id, archive.urls_to_archive(result, context))
+        shots = screenshots.take(store, cfg.store, result)
+    except OSError as e:  # a full disk under archive/: the audit stands, its archive is said to be missing
+        result.evidence = {"error": f"存档未能写入：{e.strerror or e}"}
+        return
+    archive.attach(store, cfg.store, result)
+    result.evidence = {
+        "warc": written.file,
+        "records": written.records,
+        "revisits": written.revisits,
+        "bytes": written.bytes,
+        "screenshots": shots,
+    }
+
+
 def audit_and_record(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date) -> AuditResult:
     """The audit as the nightly job runs it: decide, honour reviews, compare with history, keep it."""
     from auditor import history
@@ -143,6 +178,7 @@ def audit_and_record(store: Store, cfg: SiteConfig, checklist: Checklist, as_of:
     reviews = load_reviews(cfg.reviews)  # a malformed file stops here, before anything is written
     result = run_audit(store, cfg, checklist, as_of)
     apply_reviews(result, reviews, str(cfg.reviews))
+    keep_evidence(store, cfg, result)
     history.attach(store, result)
     history.save(store, result)
     return result

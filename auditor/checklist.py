@@ -34,6 +34,7 @@ ITEM_KEYS = {
     "basis",
     "attachment",
     "publish",
+    "content",
 }
 APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
 
@@ -95,6 +96,34 @@ def _in_order(text: str, words: list[str]) -> bool:
 
 
 @dataclass(frozen=True)
+class Content:
+    """What the item's document must contain: `require` — parts that must all appear, each a list of
+    alternative wordings (收支预算总表 | 收支总表); `period` — the document must state its own year, 届 or
+    学年, and a document stating another one is not that edition."""
+
+    require: tuple[tuple[str, ...], ...] = ()
+    period: bool = False
+
+    def missing(self, text: str) -> list[str]:
+        """The required parts `text` lacks. A part inside another part's name does not count as present
+        there: 支出预算表 within 财政拨款支出预算表 is not the 支出预算表."""
+        flat = "".join(text.split())
+        out = []
+        for alts in self.require:
+            longer = [b for other in self.require if other is not alts for b in other]
+            found = False
+            for a in alts:
+                rest = flat
+                for b in longer:
+                    if a in b and a != b:
+                        rest = rest.replace(b, "")
+                found = found or a in rest
+            if not found:
+                out.append(alts[0])
+        return out
+
+
+@dataclass(frozen=True)
 class Item:
     id: str
     category: str
@@ -112,6 +141,7 @@ class Item:
     applies: dict[str, Any] = field(default_factory=dict)
     attachment: bool = False
     order: int = 0
+    content: Content = field(default_factory=lambda: Content())
 
     def applies_to(self, profile: Profile) -> str | None:
         """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
@@ -154,6 +184,19 @@ def _str_list(doc: Located, key: tuple[Any, ...], value: Any, item_id: str) -> t
             f"write for example: {key[-1]}: [招生章程, 招生计划]",
         )
     return tuple(v.strip() for v in value)
+
+
+def _content(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Content:
+    hint = "write content: {require: [收支预算总表, 收入预算表|收入总表], period: true}"
+    if not isinstance(raw, dict) or set(raw) - {"require", "period"}:
+        raise doc.error(key, f"item {item_id}: content takes require and period", hint)
+    require = raw.get("require") or []
+    if not isinstance(require, list) or not all(isinstance(r, str) and r.strip() for r in require):
+        raise doc.error(key + ("require",), f"item {item_id}: content.require must be a list of words", hint)
+    if not isinstance(raw.get("period", False), bool):
+        raise doc.error(key + ("period",), f"item {item_id}: content.period must be true or false", hint)
+    parts = tuple(tuple(a.strip() for a in r.split("|") if a.strip()) for r in require)
+    return Content(parts, raw.get("period", False))
 
 
 def _renewal(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Renewal:
@@ -225,6 +268,8 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
             values[k] = _str_list(doc, key + (k,), raw[k], item_id)
     if "renewal" in raw:
         values["renewal"] = _renewal(doc, key + ("renewal",), raw["renewal"], item_id)
+    if "content" in raw:
+        values["content"] = _content(doc, key + ("content",), raw["content"], item_id)
     if "attachment" in raw:
         if not isinstance(raw["attachment"], bool):
             raise doc.error(key + ("attachment",), f"item {item_id}: attachment must be true or false")

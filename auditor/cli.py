@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,6 +65,7 @@ def _audit_and_report(
     from auditor.alerts import send_alerts
     from auditor.audit import audit_and_record
     from auditor.checklist import check_exemptions, load_checklist
+    from auditor.evidence import COPIES, archive
     from auditor.report import write_all
     from auditor.report.terminal import print_summary
     from auditor.store import Store
@@ -74,6 +76,9 @@ def _audit_and_report(
         result = audit_and_record(store, cfg, checklist, as_of)
         findings = history.current(store) or result.as_json()
         pruned = store.prune(cfg.keep_runs) if prune else []
+        if pruned:
+            archive.prune_files(store, cfg.store)
+        archive.export(store, cfg.store, findings, out / COPIES)
     try:
         paths = write_all(findings, out, lang)
     except OSError as e:  # a full disk under reports/: the audit is stored, but nobody was told — exit 3
@@ -145,7 +150,49 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_summary(result, console)
         if result.store_error:  # what was crawled is not all stored: no audit, no report, no alert of gaps
             raise _unstored(cfg, result)
+        _fetch_documents(cfg, result, console)
         return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang, prune=True)
+
+
+def _fetch_documents(cfg: SiteConfig, result: CrawlResult, console: Console) -> None:
+    """The documents pass, in a child process (Scrapy's reactor runs once per process): the audit picks the
+    candidate documents of this crawl and the spider downloads them into the same run. A failure here loses
+    nothing: the audit then says the documents' content was not checked."""
+    if result.status != "complete":
+        return
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "auditor.cli",
+            "documents",
+            "--config",
+            str(cfg.path),
+            "--run",
+            str(result.run_id),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    line = (proc.stdout.strip().splitlines() or [""])[-1]
+    if proc.returncode == 0:
+        console.print(line)
+    else:
+        Console(stderr=True).print(
+            f"[yellow]warning:[/] documents not downloaded: {clean(proc.stderr[-400:])}"
+        )
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from auditor.audit import candidate_documents
+    from auditor.config import load_config
+    from auditor.crawl import fetch_documents
+
+    cfg = load_config(args.config)
+    urls = candidate_documents(cfg, args.run, date.today())
+    counts = fetch_documents(cfg, args.run, urls) if urls else {}
+    print(f"documents: {counts.get('documents', 0)} of {len(urls)} candidate files downloaded")
+    return EXIT_OK
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
@@ -230,6 +277,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         return EXIT_OK
     print_summary(findings, _console(), args.lang)
     if args.out:
+        from auditor.evidence import COPIES, archive
+        from auditor.store import Store
+
+        with Store(cfg.store) as store:
+            archive.export(store, cfg.store, findings, Path(args.out) / COPIES)
         for p in write_all(findings, Path(args.out), args.lang):
             _console().print(str(p))
     return EXIT_OK
@@ -371,6 +423,69 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evidence(args: argparse.Namespace) -> int:
+    """An item's archived records in an audit (the current one by default), each checked against its hash;
+    --extract N writes record N's payload to --to."""
+    from auditor.config import load_config
+    from auditor.evidence import REASONS, archive
+    from auditor.store import Store
+
+    cfg = load_config(args.config)
+    findings = _stored_findings(cfg, args.audit)
+    item = next((it for it in findings["items"] if it["id"] == args.item), None)
+    if item is None:
+        raise InputError(
+            args.item, None, f"no item '{args.item}' in this audit", "use an id from `auditor checklist`"
+        )
+    rows = []
+    with Store(cfg.store) as store:
+        index = {r["url"]: dict(r) for r in store.archived(findings["run"]["id"])}
+        urls = [e["url"] for e in item["evidence"]]
+        urls += [c["url"] for e in item["evidence"] for c in e.get("contents", [])]
+        urls += [
+            u
+            for f in item["findings"]
+            if f.get("link")
+            for u in (f["link"].get("source"), f["link"].get("target"))
+        ]
+        if not item[
+            "evidence"
+        ]:  # nothing on the site is the item: where it should be — the 目录, the start page
+            urls += [r["page"] for r in store.directory_rows(findings["run"]["id"])] + list(cfg.start_urls)
+        for url in dict.fromkeys(u for u in urls if u):
+            row = index.get(url)
+            payload, problem = archive.read(cfg.store, row, store) if row else (None, "none")
+            rows.append((url, row, payload, problem))
+    console = _console()
+    t = Table(
+        title=f"{clean(item['id'])} {clean(item['short'])}：存档记录（检查 #{findings['audit']['id']}）",
+        title_justify="left",
+    )
+    for col in ("#", "网址", "记录", "存档文件", "SHA-256", "校验"):
+        t.add_column(col, overflow="fold")
+    for n, (url, row, _, problem) in enumerate(rows, 1):
+        t.add_row(
+            str(n),
+            clean(url),
+            (row or {}).get("record", "—"),
+            f"{row['warc']}@{row['offset']}" if row else "—",
+            (row or {}).get("sha256", "—")[:16],
+            "[green]一致[/]" if not problem else f"[red]{REASONS[problem]}[/]",
+        )
+    console.print(t)
+    if item.get("screenshot"):
+        console.print(f"截图：{archive.folder(cfg.store) / item['screenshot']['file']}")
+    if args.extract:
+        if not 1 <= args.extract <= len(rows) or rows[args.extract - 1][2] is None:
+            raise InputError(
+                "--extract", None, f"record {args.extract} cannot be extracted", "pick a # whose 校验 is 一致"
+            )
+        target = Path(args.to or f"{rows[args.extract - 1][1]['sha256']}.bin")
+        target.write_bytes(rows[args.extract - 1][2])
+        console.print(f"written: {target}")
+    return EXIT_OK if all(not r[3] or r[3] == "none" for r in rows) else EXIT_INCONCLUSIVE
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from auditor.config import load_config
     from auditor.findings import GAPS
@@ -425,9 +540,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
-    print_summary(result, console)
-    if result.store_error:
-        raise _unstored(cfg, result)
+        print_summary(result, console)
+        if result.store_error:
+            raise _unstored(cfg, result)
+        _fetch_documents(cfg, result, console)
     return EXIT_OK if result.status == "complete" else EXIT_INCONCLUSIVE
 
 
@@ -448,6 +564,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console)
+        _fetch_documents(cfg, result, console)
         code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
         # the demo has planted gaps: finding them is success
@@ -505,6 +622,19 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--json", action="store_true", help="print its findings.json")
     rp.add_argument("--lang", choices=("zh", "en"), default="zh")
     rp.set_defaults(func=cmd_report)
+
+    dc = sub.add_parser("documents", help="(run by crawl) download the candidate documents of a crawl")
+    dc.add_argument("--config", required=True)
+    dc.add_argument("--run", type=int, required=True)
+    dc.set_defaults(func=cmd_documents)
+
+    ev = sub.add_parser("evidence", help="an item's archived records (WARC), checked; --extract N --to FILE")
+    ev.add_argument("item")
+    ev.add_argument("--config", required=True)
+    ev.add_argument("--audit", type=int)
+    ev.add_argument("--extract", type=int, help="write record N's payload to a file")
+    ev.add_argument("--to", help="file to write the extracted payload to")
+    ev.set_defaults(func=cmd_evidence)
 
     df = sub.add_parser("diff", help="compare the last two audits (or two named ones)")
     df.add_argument("--config", required=True)

@@ -117,6 +117,7 @@ class SiteConfig:
     exempted_by: dict[str, str] = field(default_factory=dict)  # item → who set its exemption
     rectify_days: int = 10  # working days a department is given to fix a gap (整改时限)
     holidays: frozenset[date] = frozenset()  # days off that are not weekends, for working-day counts
+    documents_max_bytes: int = 20 * 1024 * 1024  # candidate documents are downloaded up to this size
 
 
 TOP_KEYS = {
@@ -133,6 +134,7 @@ TOP_KEYS = {
     "retention",
     "departments",
     "rectification",
+    "documents",
 }
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
@@ -381,6 +383,16 @@ def load_config(path: str | Path) -> SiteConfig:
         raise doc.error(
             ("rectification", "holidays"), "holidays must be a list of dates", "write holidays: [2022-10-03]"
         )
+    docs = raw.get("documents") or {}
+    if not isinstance(docs, dict) or set(docs) - {"max_bytes"}:
+        raise doc.error(
+            ("documents",), "'documents' takes max_bytes only", "write documents: {max_bytes: 20971520}"
+        )
+    max_bytes = _typed(doc, ("documents", "max_bytes"), docs.get("max_bytes", 20 * 1024 * 1024), int, "bytes")
+    if max_bytes < 1024:
+        raise doc.error(
+            ("documents", "max_bytes"), "max_bytes must be at least 1024", "write max_bytes: 20971520"
+        )
     reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
     reviews = reviews if reviews.is_absolute() else base / reviews
     fingerprint = hashlib.sha256(
@@ -404,4 +416,5 @@ def load_config(path: str | Path) -> SiteConfig:
         exempted_by=exempted_by,
         rectify_days=rectify_days,
         holidays=frozenset(holidays),
+        documents_max_bytes=max_bytes,
     )

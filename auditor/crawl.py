@@ -82,6 +82,37 @@ def _progress_table(spider: Any, started: float) -> Table:
     return t
 
 
+def fetch_documents(cfg: SiteConfig, run_id: int, urls: list[str]) -> dict[str, int]:
+    """The documents pass: download `urls` (files the audit wants to read) into run `run_id`, with the
+    crawl's scope, robots, proxy, politeness and retries, each up to `documents.max_bytes` (a bigger file
+    is kept as its first part, marked capped). Returns the spider's counts and errors."""
+    from scrapy.crawler import CrawlerProcess
+
+    from spiders import resolver
+    from spiders import settings as base_settings
+    from spiders.college import CollegeSpider
+
+    logging.raiseExceptions = False
+    log_file = cfg.store.parent / "logs" / f"documents-{run_id}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    settings = {k: getattr(base_settings, k) for k in dir(base_settings) if k.isupper()}
+    settings.update(scrapy_settings(cfg, run_id, log_file))
+    settings[resolver.SETTING] = "spiders.resolver.PinnedResolver"
+    settings["CLOSESPIDER_PAGECOUNT"] = 0
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(CollegeSpider)
+    process.crawl(
+        crawler,
+        start_urls=[],
+        allowed_domains=list(cfg.allowed_domains),
+        documents=urls,
+        document_max_bytes=cfg.documents_max_bytes,
+    )
+    process.start()
+    spider = crawler.spider
+    return {**dict(spider.counts), **{f"error:{k}": v for k, v in spider.errors.items()}} if spider else {}
+
+
 def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     """Crawl `cfg` once. Always closes the run in the store, whatever happens to the crawl."""
     from scrapy.crawler import CrawlerProcess  # imported here so `auditor --help` stays fast

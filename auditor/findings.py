@@ -91,6 +91,21 @@ class Evidence:
     entries: int = 0  # for a column: documents listed in it
     failed_at: str | None = None  # when a failing answer was first seen tonight (before late retries)
     attempts: int = 1  # requests made for it tonight
+    # what its downloaded files contain (auditor.evidence.contents): one dict per file, text not kept in JSON
+    contents: list[dict[str, Any]] = field(default_factory=list)
+    content_period: str | None = None  # the edition its document states (may differ from its title's)
+    content_period_start: int | None = None
+    content_period_kind: str | None = None
+    archive: dict[str, Any] | None = None  # its WARC record: file, offset, record type, sha256, screenshot
+
+    @property
+    def edition_start(self) -> int | None:
+        """The period it is an edition of: what its document states, else what its title or files say."""
+        return self.content_period_start if self.content_period_start is not None else self.period_start
+
+    @property
+    def edition_kind(self) -> str | None:
+        return self.content_period_kind if self.content_period_start is not None else self.period_kind
 
     @property
     def usable(self) -> bool:
@@ -144,6 +159,7 @@ class Evidence:
 
     def as_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d["contents"] = [{k: v for k, v in c.items() if k != "text"} for c in self.contents]
         d["usable"] = self.usable
         d["why"] = self.explain()
         d["why_en"] = self.explain_en()
@@ -209,6 +225,7 @@ class ItemResult:
     review: dict[str, Any] | None = None  # from reviews.yaml: decision, reviewer, reason, date, due, outdated
     # pages about the item that are not it (notices, news)
     mentions: list[Evidence] = field(default_factory=list)
+    screenshot: dict[str, Any] | None = None  # the archived page that shows the gap, rendered (evidence room)
 
     @property
     def set_aside(self) -> bool:
@@ -259,6 +276,7 @@ class ItemResult:
             "evidence": [e.as_json() for e in self.evidence],
             "mentions": [e.as_json() for e in self.mentions],
             "findings": [f.as_json() for f in self.findings],
+            "screenshot": self.screenshot,
         }
 
 
@@ -277,6 +295,7 @@ class AuditResult:
     history: dict[str, Any] = field(default_factory=dict)  # item id → history.ItemHistory
     changes: Any = None  # history.Changes
     rectify_by: str | None = None  # 整改时限 for a gap found tonight: as_of + the school's working days
+    evidence: dict[str, Any] = field(default_factory=dict)  # the archive and screenshots written for it
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -313,5 +332,6 @@ class AuditResult:
             "summary": summarize(items),
             "open_gaps": len(self.gaps()),
             "changes": self.changes.as_json() if self.changes else None,
+            "evidence": self.evidence,
             "items": items,
         }

@@ -63,6 +63,19 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); the newest is {have}: "
         "{title} ({url}). {aside_en} To publish: {publish}.",
     },
+    "content.incomplete": {
+        "zh": "“{short}”最新文件“{title}”的内容不全：附件 {names} 中缺少 {missing}（{url}）。",
+        "en": "The newest “{short}” document ({title}) is incomplete: {names} lacks {missing} ({url}).",
+    },
+    "content.wrong_period": {
+        "zh": "“{short}”文件“{title}”标题为{claimed}，但文件内容为{stated}，不计为{claimed}版（{url}）。",
+        "en": "“{short}”: {title} is titled {claimed} but its content is for {stated}; not counted as the {claimed} "
+        "edition ({url}).",
+    },
+    "content.scanned": {
+        "zh": "“{short}”文件“{name}”为扫描件（无文字层），内容未核查（{url}）。",
+        "en": "“{short}”: {name} is a scanned image with no text; its content was not checked ({url}).",
+    },
     "audit.crawl_incomplete": {
         "zh": "本次抓取不完整（{reason}），不据此认定“{short}”存在问题。{would_zh}",
         "en": "This crawl was incomplete ({reason}); no problem with “{short}” is concluded from it. {would_en}",

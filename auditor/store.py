@@ -8,11 +8,13 @@ run 'interrupted' once its process is gone. Nothing here knows Scrapy or the che
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import socket
 import sqlite3
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -72,6 +74,8 @@ CREATE TABLE IF NOT EXISTS pages (
   scripted INTEGER,                -- 1 when an inline script loads more content (the crawl may not see a list)
   failed_at TEXT,                  -- when a transient failure (5xx, 429, timeout) was first seen tonight
   attempts INTEGER,                -- tries tonight (transient failures are tried again later the same night)
+  body_sha256 TEXT,                -- the response body as received (bodies), for the evidence archive
+  headers TEXT,                    -- the response headers (JSON), as received
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS redirects (
@@ -104,6 +108,8 @@ CREATE TABLE IF NOT EXISTS attachments (
   last_modified TEXT,              -- the Last-Modified header: a file's date when nothing else dates it
   failed_at TEXT,
   attempts INTEGER,
+  body_sha256 TEXT,                -- set when the documents pass downloaded it (bodies)
+  headers TEXT,                    -- the response headers (JSON)
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -138,6 +144,33 @@ CREATE TABLE IF NOT EXISTS audits (
   tool_version TEXT,
   config_fingerprint TEXT,
   summary TEXT                     -- findings.json without its items
+);
+CREATE TABLE IF NOT EXISTS bodies (  -- response payloads, stored once however many runs saw them
+  sha256 TEXT PRIMARY KEY,         -- of the payload as received (of its first max bytes when capped)
+  size INTEGER NOT NULL,
+  capped INTEGER NOT NULL DEFAULT 0, -- 1: the file was larger than the cap; only its first part is kept
+  data BLOB NOT NULL               -- zlib-compressed
+);
+CREATE TABLE IF NOT EXISTS documents (  -- what a downloaded document contains, extracted once per payload
+  sha256 TEXT PRIMARY KEY,
+  format TEXT,                     -- pdf | docx | xlsx | xls | doc | html
+  text TEXT,
+  pages INTEGER,
+  scanned INTEGER,                 -- 1: a PDF with pages but no text layer (a scan)
+  error TEXT                       -- why no text could be read
+);
+CREATE TABLE IF NOT EXISTS archive (  -- the WARC records an audit's evidence was archived as
+  run_id INTEGER NOT NULL,
+  url TEXT NOT NULL,
+  record TEXT NOT NULL,            -- response | revisit
+  sha256 TEXT,
+  warc TEXT NOT NULL,              -- file name, beside the store under archive/
+  offset INTEGER NOT NULL,
+  length INTEGER NOT NULL,
+  refers_to TEXT,                  -- for a revisit: the WARC holding the payload
+  archived_at TEXT NOT NULL,
+  screenshot TEXT,                 -- archive/shots/<sha256>.png, rendered from the archived copy
+  PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS audit_items (
   audit_id INTEGER NOT NULL REFERENCES audits(id),
@@ -241,6 +274,12 @@ def _v4_derived_facts(db: sqlite3.Connection) -> None:
             )
 
 
+def _v5_evidence(db: sqlite3.Connection) -> None:
+    """Response bodies and headers kept for the evidence archive; downloaded documents' text; the archive
+    index. Pages an old release stored have no body: their evidence says it was not archived."""
+    _add_columns(db, [(t, c, "TEXT") for t in ("pages", "attachments") for c in ("body_sha256", "headers")])
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -248,17 +287,23 @@ MIGRATIONS = [
     (2, _v2_page_shape_and_redirects),
     (3, _v3_retries),
     (4, _v4_derived_facts),
+    (5, _v5_evidence),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_FIELDS = (
     "url", "final_url", "redirects", "status", "error", "content_type", "encoding", "size", "title", "html_title",
     "breadcrumb", "published", "published_raw", "period", "excerpt", "text_hash", "placeholder", "canonical", "depth",
     "referer", "fetched_at", "etag", "last_modified", "listing", "content_chars", "content_links", "scripted",
-    "failed_at", "attempts",
+    "failed_at", "attempts", "body_sha256", "headers",
 )  # fmt: skip
 ATTACHMENT_FIELDS = ("url", "final_url", "status", "error", "content_type", "size", "filename", "method", "fetched_at",
-                     "last_modified", "failed_at", "attempts")  # fmt: skip
-JSON_FIELDS = {"redirects", "breadcrumb", "period"}  # stored as JSON ("[]" when absent, period NULL)
+                     "last_modified", "failed_at", "attempts", "body_sha256", "headers")  # fmt: skip
+JSON_FIELDS = {
+    "redirects",
+    "breadcrumb",
+    "period",
+    "headers",
+}  # stored as JSON ("[]" when absent; period, headers NULL)
 
 
 def _insert(
@@ -266,7 +311,11 @@ def _insert(
 ) -> None:
     """One crawled record into `table`, replacing an earlier one for the same URL in this run."""
     values = [
-        (json.dumps(item[f], ensure_ascii=False) if item.get(f) else (None if f == "period" else "[]"))
+        (
+            json.dumps(item[f], ensure_ascii=False)
+            if item.get(f)
+            else (None if f in ("period", "headers") else "[]")
+        )
         if f in JSON_FIELDS
         else item.get(f)
         for f in fields
@@ -515,7 +564,21 @@ class Store:
                     self._write_attachment(db, run_id, item)
 
     @staticmethod
+    def _put_body(db: sqlite3.Connection, item: dict[str, Any]) -> dict[str, Any]:
+        """Keep the record's body (once per payload) and name it by its SHA-256 in the record."""
+        body = item.pop("body", None)
+        if body is None:
+            return item
+        sha = hashlib.sha256(body).hexdigest()
+        db.execute(
+            "INSERT OR IGNORE INTO bodies(sha256, size, capped, data) VALUES (?,?,?,?)",
+            (sha, len(body), int(bool(item.pop("capped", False))), zlib.compress(body, 6)),
+        )
+        return {**item, "body_sha256": sha}
+
+    @staticmethod
     def _write_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
+        p = Store._put_body(db, p)
         _insert(db, "pages", run_id, {**p, "fetched_at": p.get("fetched_at") or now_iso()}, PAGE_FIELDS)
         # a refused or failed request's chain says where it led, not what led here
         if p.get("status") is not None:
@@ -648,6 +711,7 @@ class Store:
 
     @staticmethod
     def _write_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
+        a = Store._put_body(db, a)
         _insert(
             db,
             "attachments",
@@ -825,6 +889,60 @@ class Store:
     def attachments(self, run_id: int) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM attachments WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
 
+    # --- evidence: bodies, documents, the archive index ----------------------------------------------
+
+    def body(self, sha256: str) -> tuple[bytes, bool] | None:
+        """A stored payload and whether it was capped, or None."""
+        row = self.db.execute("SELECT data, capped FROM bodies WHERE sha256=?", (sha256,)).fetchone()
+        return (zlib.decompress(row[0]), bool(row[1])) if row else None
+
+    def responses(self, run_id: int, urls: list[str]) -> dict[str, dict[str, Any]]:
+        """What the run received for these URLs (pages and files): status, headers, body hash, when."""
+        out: dict[str, dict[str, Any]] = {}
+        for table in ("attachments", "pages"):
+            for k in range(0, len(urls), 500):
+                part = urls[k : k + 500]
+                for r in self.db.execute(
+                    f"SELECT url, status, error, headers, body_sha256, fetched_at, content_type FROM {table} "
+                    f"WHERE run_id=? AND url IN ({','.join('?' * len(part))})",
+                    (run_id, *part),
+                ):
+                    out.setdefault(r["url"], {**dict(r), "headers": json.loads(r["headers"] or "null") or {}})
+        return out
+
+    def document(self, sha256: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
+        return dict(row) if row else None
+
+    def put_document(self, sha256: str, info: dict[str, Any]) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error) VALUES (?,?,?,?,?,?)",
+                (sha256, info.get("format"), info.get("text"), info.get("pages"), int(bool(info.get("scanned"))),
+                 info.get("error")),
+            )  # fmt: skip
+
+    def archived(self, run_id: int | None = None, sha256: str | None = None) -> list[sqlite3.Row]:
+        """Archive records of a run, or the response records holding a payload (for revisits)."""
+        if sha256 is not None:
+            return self.db.execute(
+                "SELECT * FROM archive WHERE sha256=? AND record='response' ORDER BY run_id", (sha256,)
+            ).fetchall()
+        return self.db.execute("SELECT * FROM archive WHERE run_id=? ORDER BY url", (run_id,)).fetchall()
+
+    def record_archive(self, run_id: int, rows: list[dict[str, Any]]) -> None:
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO archive(run_id, url, record, sha256, warc, offset, length, refers_to,"
+                " archived_at, screenshot) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(run_id, r["url"], r["record"], r["sha256"], r["warc"], r["offset"], r["length"],
+                  r.get("refers_to"), r["archived_at"], r.get("screenshot")) for r in rows],
+            )  # fmt: skip
+
+    def set_screenshot(self, run_id: int, url: str, path: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE archive SET screenshot=? WHERE run_id=? AND url=?", (path, run_id, url))
+
     # --- audits (history) ------------------------------------------------------------------------
 
     def save_audit(
@@ -947,7 +1065,26 @@ class Store:
         with self.transaction() as db:
             for table in ("pages", "links", "attachments", "entries", "directory", "redirects"):
                 db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])
+            # the archive of a dropped run goes too, unless a kept run's revisit records point into its WARC
+            db.executemany(
+                "DELETE FROM archive WHERE run_id=? AND warc NOT IN"
+                " (SELECT refers_to FROM archive WHERE refers_to IS NOT NULL AND run_id>=?)",
+                [(r, min(keep)) for r in old],
+            )
+            # payloads no kept page, file or archive record refers to
+            db.execute(
+                "DELETE FROM bodies WHERE sha256 NOT IN (SELECT body_sha256 FROM pages WHERE body_sha256 IS NOT NULL"
+                " UNION SELECT body_sha256 FROM attachments WHERE body_sha256 IS NOT NULL"
+                " UNION SELECT sha256 FROM archive WHERE sha256 IS NOT NULL)"
+            )
         return old
+
+    def archive_files(self) -> set[str]:
+        """Every WARC file an archive record still needs (holds it, or is referred to by a revisit)."""
+        rows = self.db.execute(
+            "SELECT warc FROM archive UNION SELECT refers_to FROM archive WHERE refers_to IS NOT NULL"
+        )
+        return {r[0] for r in rows}
 
     def count(self, table: str, run_id: int) -> int:
         assert table in ("pages", "links", "attachments", "entries", "directory")

@@ -55,9 +55,14 @@ class CollegeSpider(scrapy.Spider):
         trap_chain: int = 30,
         previous_run: int | None = None,
         store: str | None = None,
+        documents: list[str] | None = None,
+        document_max_bytes: int = 20 * 1024 * 1024,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        # documents pass: download these files (a list the audit chose; the spider knows no checklist)
+        self.documents = list(documents or [])
+        self.document_max_bytes = document_max_bytes
         self.previous_run = previous_run
         # for the links of pages that answer 304
         self.store = Store(store) if previous_run and store else None
@@ -80,6 +85,7 @@ class CollegeSpider(scrapy.Spider):
         use_bundled_suffix_list()
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.on_headers, signal=signals.headers_received)
+        crawler.signals.connect(spider.on_bytes, signal=signals.bytes_received)
         crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
         return spider
 
@@ -90,6 +96,18 @@ class CollegeSpider(scrapy.Spider):
 
     # ------------------------------------------------------------------ requests
     async def start(self) -> Any:
+        if self.documents:
+            self.start_reached = True
+            for url in self.documents:
+                if self.in_scope(url):
+                    yield Request(
+                        url,
+                        callback=self.on_document,
+                        errback=self.on_error,
+                        meta={"kind": "document", "download_maxsize": 0, "received": 0},
+                        dont_filter=True,
+                    )
+            return
         for url in self.start_urls:
             yield Request(
                 url, callback=self.parse, errback=self.on_error, meta={"start": True}, dont_filter=True
@@ -102,6 +120,14 @@ class CollegeSpider(scrapy.Spider):
         if request.meta.get("kind", "page") == "page":
             ctype = (headers.get(b"Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
             if not ctype.startswith(HTML_TYPES):
+                raise StopDownload(fail=False)
+
+    def on_bytes(self, data: bytes, request: Request, spider: Any) -> None:
+        """A document larger than the cap is kept as its first part, marked capped (never abandoned)."""
+        if request.meta.get("kind") == "document":
+            request.meta["received"] = request.meta.get("received", 0) + len(data)
+            if request.meta["received"] > self.document_max_bytes:
+                request.meta["capped"] = True
                 raise StopDownload(fail=False)
 
     def in_scope(self, url: str) -> bool:
@@ -229,6 +255,8 @@ class CollegeSpider(scrapy.Spider):
             last_modified=_header(response, b"Last-Modified"),
             referer=response.meta.get("referer_page"),
             fetched_at=now_iso(),
+            body=response.body,
+            headers=headers_of(response),
         )
         if response.status >= 400 or sig.blocked:
             return
@@ -246,6 +274,16 @@ class CollegeSpider(scrapy.Spider):
         yield self.attachment_item(
             response, "GET (headers only)" if response.meta.get("headers_only") else method
         )
+
+    def on_document(self, response: Response) -> Iterator[Any]:
+        """The documents pass: the file's record again, now with its body (its first part when capped)."""
+        item = self.attachment_item(response, "GET")
+        if response.status < 400:
+            capped = bool(response.meta.get("capped"))
+            item["body"] = response.body[: self.document_max_bytes] if capped else response.body
+            item["capped"] = capped
+            self.counts["documents"] += 1
+        yield item
 
     def attachment_item(self, response: Response, method: str) -> dict[str, Any]:
         self.counts["attachments"] += 1
@@ -270,6 +308,7 @@ class CollegeSpider(scrapy.Spider):
             "last_modified": _header(response, b"Last-Modified"),
             "failed_at": first_failure(response.meta, response.status),
             "attempts": response.meta.get("attempts", 1),
+            "headers": headers_of(response),
         }
 
     def on_error(self, failure: Failure) -> Iterator[Any]:
@@ -283,7 +322,7 @@ class CollegeSpider(scrapy.Spider):
         if chain and kind in UNANSWERED:  # the linked URL answered; where it sent us did not (another port…)
             kind = "redirect_unreached"
         self.errors[kind] += 1
-        if request.meta.get("kind") == "attachment":
+        if request.meta.get("kind") in ("attachment", "document"):
             self.counts["attachments"] += 1
             yield {
                 "kind": "attachment",
@@ -321,6 +360,13 @@ def first_failure(meta: dict[str, Any], status: int | None) -> str | None:
     if meta.get("failed_at"):
         return str(meta["failed_at"])
     return now_iso() if status is None or status >= 400 else None
+
+
+def headers_of(response: Response) -> dict[str, str]:
+    """The response headers as received (latin-1, several values joined), for the archive."""
+    return {
+        k.decode("latin-1"): ", ".join(v.decode("latin-1") for v in vs) for k, vs in response.headers.items()
+    }
 
 
 def _header(response: Response, name: bytes) -> str | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from docx import Document
 
 from auditor.demo import demo_config
@@ -143,7 +144,7 @@ def test_crawled_text_is_neutralised_in_every_output(night):
     proc, out = night[0], night[1] / "rep"
     written = {p.name for p in out.iterdir()}
     assert {"findings.json", "gap-report.html", "findings.xlsx", "清单事项公开情况表.docx"} <= written
-    assert len(written) == 7  # every report, and the folder of 整改通知
+    assert len(written) == 8  # every report, the folder of 整改通知 and the archived copies (存档)
     # terminal: no escape sequence from a title or 目录 cell, and markup printed as text, not obeyed
     assert "\x1b" not in proc.stdout and "\x07" not in proc.stdout
     assert "[bold red]党政办公室[/]" in proc.stdout
@@ -174,7 +175,11 @@ def test_crawled_text_is_neutralised_in_every_output(night):
     assert "<svg" not in md and "&lt;svg onload=alert(1)&gt;无\\|校办企业" in md
     # HTML: escaped as ever
     html = (out / "gap-report.html").read_text("utf-8")
-    assert "<svg" not in html and "<img" not in html and "&lt;svg onload" in html
+    assert "<svg" not in html and "&lt;svg onload" in html
+    imgs = BeautifulSoup(html, "html.parser").find_all("img")  # only the report's own screenshots, as data
+    assert all(
+        i.find_parent("figure", class_="shot") and i["src"].startswith("data:image/png;base64,") for i in imgs
+    )
     # Word: no control characters
     doc = Document(str(next(out.glob("*.docx"))))
     text = "".join(c.text for t in doc.tables for r in t.rows for c in r.cells)

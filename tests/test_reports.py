@@ -80,8 +80,11 @@ def test_html_gap_report_content(audited):
     assert "部门决算公开表.pdf" in cells[2].get_text() and "404" in cells[3].get_text()
     # every evidence URL a link, http(s) only, opened without handing the report to the site
     links = soup.select("a")
-    assert len(links) > 40 and all(a["href"].startswith(("http://", "https://")) for a in links)
+    site = [a for a in links if not a["href"].startswith("存档/")]
+    assert len(site) > 40 and all(a["href"].startswith(("http://", "https://")) for a in site)
     assert all(a.get("rel") == ["noopener", "noreferrer"] for a in links)
+    copies = [a["href"] for a in links if a["href"].startswith("存档/")]  # each evidence's archived copy
+    assert copies and all((out / c).exists() for c in copies)
     # the action list is the open gaps only, as many as the headline says
     action = soup.find("h2", string=lambda x: x and x.startswith("需要整改的问题")).find_next("table")
     assert len(action.select("tr")) - 1 == findings["summary"]["open_gaps"] == 7

@@ -24,6 +24,8 @@ from urllib.parse import quote
 
 import yaml
 
+from auditor.demo.documents import document
+
 PAGE_SIZE = {
     "vsb": 15,
     "webplus": 14,
@@ -308,7 +310,14 @@ class Builder:
             )
         elif disposition == "utf8":
             headers.append(("Content-Disposition", f"attachment; filename*=UTF-8''{quote(name)}"))
-        self.site.add(sub, path, Resource(200, _file_bytes(name, size), headers, kind="attachment"))
+        text = f.get("text")
+        real = "size" not in f or text or f.get("scanned")  # a stated size: filler of that size (big files)
+        body = (
+            document(name, [text] if isinstance(text, str) else text, bool(f.get("scanned")))
+            if real
+            else None
+        )
+        self.site.add(sub, path, Resource(200, body or _file_bytes(name, size), headers, kind="attachment"))
         return url
 
     @staticmethod

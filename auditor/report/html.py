@@ -8,12 +8,14 @@ number (CSS page-margin boxes), and each department's table header repeats on it
 
 from __future__ import annotations
 
+import base64
 import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor.evidence import COPIES, REASONS
 from auditor.report import safe
 from auditor.report.view import (
     ORDER,
@@ -48,7 +50,16 @@ def css_page(lang: str) -> str:
     return f"{css_string('第 ')} counter(page) {css_string(' 页，共 ')} counter(pages) {css_string(' 页')}"
 
 
-def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
+def _screenshot(item: dict[str, Any], assets: Path | None) -> str:
+    """The gap's screenshot as a data: URI (the report stays one self-contained file), or ""."""
+    shot = item.get("screenshot")
+    if not shot or assets is None:
+        return ""
+    png = assets / Path(shot["file"]).name
+    return "data:image/png;base64," + base64.b64encode(png.read_bytes()).decode() if png.exists() else ""
+
+
+def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None = None) -> str:
     env = Environment(
         loader=PackageLoader("auditor.report", "templates"),
         autoescape=select_autoescape(default=True),
@@ -83,11 +94,15 @@ def render_html(findings: dict[str, Any], lang: str = "zh") -> str:
         msg=lambda fd: message(fd, lang),
         when=when,
         safe_link=safe.link,
+        copies=COPIES,
+        screenshot=lambda it: _screenshot(it, assets),
+        shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),
+        archive_problem=lambda k: REASONS.get(k, k),
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",
     )
 
 
 def write_html(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:
     path = out_dir / "gap-report.html"
-    path.write_text(render_html(findings, lang), encoding="utf-8")
+    path.write_text(render_html(findings, lang, out_dir / COPIES), encoding="utf-8")
     return path

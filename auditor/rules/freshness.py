@@ -35,7 +35,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     deadline = r.due_date(due).isoformat()
     found = editions(item, evidence)
     dated = [
-        (p, e) for e in found if (p := r.covered(e.period_start, e.period_kind, e.published)) is not None
+        (p, e) for e in found if (p := r.covered(e.edition_start, e.edition_kind, e.published)) is not None
     ]
     params = {
         "short": item.short,

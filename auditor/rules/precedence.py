@@ -29,7 +29,15 @@ BLOCKED_KEYS = ("unverifiable.blocked",)
 
 
 def decide(item: Item, findings: list[Finding], ctx: Context, usable: bool) -> tuple[str, list[Finding], str]:
-    """(status, the findings to report, note). `usable`: some evidence of the item is readable."""
+    """(status, the findings to report, note). `usable`: some evidence of the item is readable. Findings that
+    argue no status (content notes, status ok) are kept, after the ones that decided."""
+    status, kept, note = _decide(item, findings, ctx, usable)
+    return status, sorted(kept, key=lambda f: f.status == "ok"), note
+
+
+def _decide(
+    item: Item, findings: list[Finding], ctx: Context, usable: bool
+) -> tuple[str, list[Finding], str]:
     terminal = [f for f in findings if f.status in TERMINAL]
     if terminal:
         return terminal[0].status, [], terminal[0].params.get("reason", "")
@@ -46,5 +54,5 @@ def decide(item: Item, findings: list[Finding], ctx: Context, usable: bool) -> t
     if status is None:
         if blocked or (claims and not usable):
             return "inconclusive", findings, ""
-        return "ok", [], ""
+        return "ok", [f for f in findings if f.status == "ok"], ""
     return status, [f for f in findings if f not in claims or status == "inconclusive"], ""

@@ -1,0 +1,101 @@
+"""What each candidate document contains, attached to the evidence before the rules run: the text of the
+file itself (evidence that is a file) or of a page's attached files, read once per payload and cached in
+the store, and the period the document states (its cover and headings), which the rules trust over a title.
+
+A document's period is the one its opening lines name most often: a 部门预算 whose title says 2022 over
+tables headed 2021年 is the 2021 edition."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from auditor.checklist import Checklist, Item
+from auditor.evidence.text import extract
+from auditor.extract.dates import title_period
+from auditor.findings import Evidence
+from auditor.store import Store
+
+FILES_PER_EVIDENCE = 3  # a page's first attached files are its tables; the rest are rarely the item
+HEAD_LINES = 60  # the cover, title and table headings: where a document states its period
+
+
+def files_of(e: Evidence) -> list[tuple[str, str]]:
+    """(url, name) of the files whose content stands for `e`."""
+    if e.is_file:
+        return [(e.url, e.title)]
+    return [
+        (a["url"], a.get("name") or "")
+        for a in e.attachments
+        if a.get("status") is not None and a["status"] < 400
+    ][:FILES_PER_EVIDENCE]
+
+
+def candidates(by_item: dict[str, list[Evidence]]) -> list[str]:
+    """The files to download for the items' usable evidence (the documents pass fetches these)."""
+    out: dict[str, None] = {}
+    for evidence in by_item.values():
+        for e in evidence:
+            if e.usable or (e.is_file and e.fetched and not e.error):
+                out.update((url, None) for url, _ in files_of(e))
+    return list(out)
+
+
+def stated_period(text: str, kind: str | None) -> tuple[str, int, str] | None:
+    """(label, start, kind) of the period the document's opening lines name most often (of `kind`)."""
+    found: Counter[tuple[str, int, str]] = Counter()
+    for line in text.splitlines()[:HEAD_LINES]:
+        p = title_period(line)
+        if p and (kind is None or p.kind == kind or (kind == "year" and p.kind == "year")):
+            found[(p.label.replace("年度", "年"), p.start, p.kind)] += 1
+    return found.most_common(1)[0][0] if found else None
+
+
+def _read(store: Store, sha: str, record: dict[str, Any], name: str) -> dict[str, Any]:
+    doc = store.document(sha)
+    if doc is None:
+        got = store.body(sha)
+        if got is None:
+            return {"error": "not downloaded"}
+        body, capped = got
+        doc = {"sha256": sha, **extract(body, record.get("content_type") or "", name, capped)}
+        store.put_document(sha, doc)
+        doc["capped"] = capped
+    return doc
+
+
+def attach(store: Store, run_id: int, checklist: Checklist, by_item: dict[str, list[Evidence]]) -> None:
+    """Fill each evidence's `contents` (and content period) from the files the store holds."""
+    urls = list({u for ev in by_item.values() for e in ev for u, _ in files_of(e)})
+    records = store.responses(run_id, urls)
+    items = {it.id: it for it in checklist.items}
+    for item_id, evidence in by_item.items():
+        item: Item = items[item_id]
+        for e in evidence:
+            periods: Counter[tuple[str, int, str]] = Counter()
+            for url, name in files_of(e):
+                record = records.get(url) or {}
+                sha = record.get("body_sha256")
+                if not sha:
+                    continue
+                doc = _read(store, sha, record, name)
+                text = doc.get("text") or ""
+                stated = stated_period(text, item.renewal.period) if text else None
+                if stated:
+                    periods[stated] += 1
+                e.contents.append(
+                    {
+                        "url": url,
+                        "name": name,
+                        "sha256": sha,
+                        "format": doc.get("format"),
+                        "chars": len("".join(text.split())),
+                        "scanned": bool(doc.get("scanned")),
+                        "capped": bool(doc.get("capped")),
+                        "error": doc.get("error"),
+                        "period": stated[0] if stated else None,
+                        "text": text,
+                    }
+                )
+            if item.content.period and periods:
+                e.content_period, e.content_period_start, e.content_period_kind = periods.most_common(1)[0][0]

@@ -1,0 +1,77 @@
+"""content: what the item's document really contains, read from the downloaded file (auditor.evidence).
+A finding here never sets a status by itself: an ok item keeps it and shows it; only a document that states
+another period stops counting as the edition its title claims (freshness then judges the item).
+
+Good: 2022年部门预算.pdf whose text holds 收支预算总表, 收入预算表, 支出预算表, 财政拨款支出预算表 for 2022 → no finding.
+Bad: the same file with three of the four tables → "缺少：收入预算表"; its tables headed 2021年 → "内容为2021年";
+a scanned PDF → "扫描件，内容未核查".
+"""
+
+from __future__ import annotations
+
+from auditor.checklist import Item
+from auditor.findings import Evidence, Finding
+from auditor.rules import Context, rule
+
+BASIS = "《高等学校信息公开事项清单》（教办函〔2014〕23号）所列公开内容"
+
+
+def _newest(item: Item, evidence: list[Evidence]) -> Evidence | None:
+    """The document that stands for the item: the newest usable edition with downloaded files."""
+    docs = [e for e in evidence if e.usable and e.is_document and e.contents]
+    return max(docs, key=lambda e: (e.edition_start or 0, e.published or ""), default=None)
+
+
+@rule("content", "ok", "info", order=12)
+def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
+    e = _newest(item, evidence)
+    if e is None:
+        return []
+    out = []
+    params = {"short": item.short, "title": e.title, "url": e.url}
+    if item.content.period and e.content_period and e.period and e.content_period_start != e.period_start:
+        out.append(
+            Finding(
+                "content",
+                "ok",
+                "info",
+                "content.wrong_period",
+                {**params, "claimed": e.period, "stated": e.content_period},
+                BASIS,
+                e.url,
+            )
+        )
+    readable = [c for c in e.contents if c.get("text")]
+    scanned = [c for c in e.contents if c.get("scanned")]
+    if scanned and not readable:
+        out.append(
+            Finding(
+                "content",
+                "ok",
+                "info",
+                "content.scanned",
+                {**params, "name": scanned[0]["name"]},
+                BASIS,
+                e.url,
+            )
+        )
+    if item.content.require and readable:
+        text = "\n".join(c["text"] for c in readable)
+        missing = item.content.missing(text)
+        if missing:
+            out.append(
+                Finding(
+                    "content",
+                    "ok",
+                    "info",
+                    "content.incomplete",
+                    {
+                        **params,
+                        "missing": "、".join(missing),
+                        "names": "、".join(c["name"] for c in readable),
+                    },
+                    BASIS,
+                    e.url,
+                )
+            )
+    return out
