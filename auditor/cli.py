@@ -147,7 +147,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
-        print_summary(result, console)
+        print_summary(result, console, cfg.crawl.revisit_days)
         if result.store_error:  # what was crawled is not all stored: no audit, no report, no alert of gaps
             raise _unstored(cfg, result)
         _fetch_documents(cfg, result, console)
@@ -540,7 +540,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))
-        print_summary(result, console)
+        print_summary(result, console, cfg.crawl.revisit_days)
         if result.store_error:
             raise _unstored(cfg, result)
         _fetch_documents(cfg, result, console)
@@ -563,7 +563,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"crawling {cfg.start_urls[0]}"
         )
         result = run_crawl(cfg, Console(stderr=True))
-        print_summary(result, console)
+        print_summary(result, console, cfg.crawl.revisit_days)
         _fetch_documents(cfg, result, console)
         code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
         console.print(f"config: {cfg.path}\nstore:  {cfg.store}")

@@ -33,6 +33,7 @@ MINIMUMS = {
     "concurrency_per_host": 1,
     "trap_chain": 1,
     "timeout": 1,
+    "revisit_days": 1,
 }
 ITEM_ID = re.compile(r"^(moe-(0[1-9]|[1-4][0-9]|50)|[a-z][a-z0-9-]*[a-z0-9])$")
 
@@ -66,6 +67,7 @@ class CrawlSettings:
     timeout: int = 30
     user_agent: str = ""
     resolve: dict[str, str] = field(default_factory=dict)
+    revisit_days: int = 7  # a page nothing requires tonight is re-checked at least once in this many nights
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,25 @@ def fetch_documents(cfg: SiteConfig, run_id: int, urls: list[str]) -> dict[str, 
     return {**dict(spider.counts), **{f"error:{k}": v for k, v in spider.errors.items()}} if spider else {}
 
 
+def required(store: Store) -> list[str]:
+    """What every night requests whatever the rotation says: each item's evidence in the last complete
+    audit — its pages, the columns listing them, their files — so a dead evidence link is found the same night."""
+    audits = store.audits("complete")
+    findings = store.findings(audits[-1]["id"]) if audits else None
+    out: dict[str, None] = {}
+    for it in (findings or {}).get("items", []):
+        for e in it["evidence"]:
+            out.update((u, None) for u in (e["url"], e.get("column")) if u)
+            out.update((a["url"], None) for a in e.get("attachments", []))
+        for f in it["findings"]:
+            out.update(
+                (u, None)
+                for u in ((f.get("link") or {}).get("source"), (f.get("link") or {}).get("target"))
+                if u
+            )
+    return list(out)
+
+
 def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     """Crawl `cfg` once. Always closes the run in the store, whatever happens to the crawl."""
     from scrapy.crawler import CrawlerProcess  # imported here so `auditor --help` stays fast
@@ -127,6 +146,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     with Store(cfg.store) as store:
         run_id = store.start_run(cfg.school, cfg.path, cfg.fingerprint, __version__, list(cfg.start_urls))
         previous = store.previous_crawl(run_id)
+        always = required(store)
     log_file = cfg.store.parent / "logs" / f"crawl-{run_id}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
     settings = {k: getattr(base_settings, k) for k in dir(base_settings) if k.isupper()}
@@ -144,6 +164,9 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
         trap_chain=cfg.crawl.trap_chain,
         previous_run=previous,
         store=str(cfg.store),
+        run_id=run_id,
+        revisit_days=cfg.crawl.revisit_days,
+        always=always,
     )
     live = Live(_progress_table(None, started), console=console, refresh_per_second=4, transient=True)
     ticker = task.LoopingCall(lambda: live.update(_progress_table(crawler.spider, started)))
@@ -183,6 +206,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
             with Store(cfg.store) as store:
                 if previous:
                     counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
+                    counts["revisit_overdue"] = store.overdue(run_id, cfg.crawl.revisit_days)
                 store.finish_run(run_id, status, reason, stats)
         # the run cannot be closed: it stays 'running' in the store, and the next run marks it interrupted
         except (StoreWriteError, InputError) as e:
@@ -203,7 +227,7 @@ def _store_error(spider: Any, stats: Any, counts: dict[str, int]) -> str:
     return error
 
 
-def print_summary(result: CrawlResult, console: Console) -> None:
+def print_summary(result: CrawlResult, console: Console, days: int = 7) -> None:
     colour = {"complete": "green", "partial": "yellow", "failed": "red"}[result.status]
     t = Table(title=f"抓取结果 crawl #{result.run_id}", show_header=False, title_justify="left")
     t.add_row("状态 status", f"[{colour}]{result.status}[/] ({clean(result.reason)})")
@@ -214,6 +238,16 @@ def print_summary(result: CrawlResult, console: Console) -> None:
         or "none"
     )
     t.add_row("错误 errors", errors)
+    if result.counts.get("revisit_kept"):
+        t.add_row(
+            "轮换 rotation",
+            f"未请求、沿用上次记录 kept {result.counts['revisit_kept']}（非证据、非列表页，每页至少每 {days} 晚复查一次）"
+            + (
+                f"；[red]超期未复查 overdue {result.counts['revisit_overdue']}[/]"
+                if result.counts.get("revisit_overdue")
+                else ""
+            ),
+        )
     if result.counts.get("not_modified") or result.counts.get("vanished"):
         t.add_row(
             "增量 incremental",

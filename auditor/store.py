@@ -76,6 +76,8 @@ CREATE TABLE IF NOT EXISTS pages (
   attempts INTEGER,                -- tries tonight (transient failures are tried again later the same night)
   body_sha256 TEXT,                -- the response body as received (bodies), for the evidence archive
   headers TEXT,                    -- the response headers (JSON), as received
+  extraction INTEGER,              -- auditor.extract.EXTRACTION_VERSION of the code that parsed it
+  requested_run INTEGER,           -- the run that last requested it (older: kept by the revisit rotation)
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS redirects (
@@ -110,6 +112,7 @@ CREATE TABLE IF NOT EXISTS attachments (
   attempts INTEGER,
   body_sha256 TEXT,                -- set when the documents pass downloaded it (bodies)
   headers TEXT,                    -- the response headers (JSON)
+  requested_run INTEGER,           -- the run that last requested it (older: kept by the revisit rotation)
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS entries (
@@ -280,6 +283,16 @@ def _v5_evidence(db: sqlite3.Connection) -> None:
     _add_columns(db, [(t, c, "TEXT") for t in ("pages", "attachments") for c in ("body_sha256", "headers")])
 
 
+def _v6_revisits(db: sqlite3.Connection) -> None:
+    """Which run last requested each page and file (the revisit rotation), and which extraction parsed a page.
+    Old rows have neither: they count as due, and as parsed by another version (fetched again, not copied)."""
+    _add_columns(
+        db,
+        [("pages", "extraction", "INTEGER"), ("pages", "requested_run", "INTEGER"),
+         ("attachments", "requested_run", "INTEGER")],
+    )  # fmt: skip
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -288,13 +301,14 @@ MIGRATIONS = [
     (3, _v3_retries),
     (4, _v4_derived_facts),
     (5, _v5_evidence),
+    (6, _v6_revisits),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_FIELDS = (
     "url", "final_url", "redirects", "status", "error", "content_type", "encoding", "size", "title", "html_title",
     "breadcrumb", "published", "published_raw", "period", "excerpt", "text_hash", "placeholder", "canonical", "depth",
     "referer", "fetched_at", "etag", "last_modified", "listing", "content_chars", "content_links", "scripted",
-    "failed_at", "attempts", "body_sha256", "headers",
+    "failed_at", "attempts", "body_sha256", "headers", "extraction",
 )  # fmt: skip
 ATTACHMENT_FIELDS = ("url", "final_url", "status", "error", "content_type", "size", "filename", "method", "fetched_at",
                      "last_modified", "failed_at", "attempts", "body_sha256", "headers")  # fmt: skip
@@ -558,10 +572,31 @@ class Store:
             for item in items:
                 if item["kind"] == "page":
                     self._write_page(db, run_id, item)
-                elif item["kind"] == "unchanged":
+                elif item["kind"] in ("unchanged", "kept"):
                     self._copy_page(db, run_id, item)
+                elif item["kind"] == "kept_attachment":
+                    self._keep_attachment(db, run_id, item)
                 else:
                     self._write_attachment(db, run_id, item)
+                if item["kind"] in ("page", "unchanged"):
+                    db.execute(
+                        "UPDATE pages SET requested_run=? WHERE run_id=? AND url=?",
+                        (run_id, run_id, item["url"]),
+                    )
+                elif item["kind"] == "attachment":
+                    db.execute(
+                        "UPDATE attachments SET requested_run=? WHERE run_id=? AND url=?",
+                        (run_id, run_id, item["url"]),
+                    )
+
+    @staticmethod
+    def _keep_attachment(db: sqlite3.Connection, run_id: int, a: dict[str, Any]) -> None:
+        """A file the rotation did not ask about tonight: last night's record, as it was (requested_run kept)."""
+        cols = ", ".join((*ATTACHMENT_FIELDS, "requested_run"))
+        db.execute(
+            f"INSERT OR REPLACE INTO attachments(run_id, {cols}) SELECT ?, {cols} FROM attachments WHERE run_id=? AND url=?",
+            (run_id, a["from_run"], a["url"]),
+        )
 
     @staticmethod
     def _put_body(db: sqlite3.Connection, item: dict[str, Any]) -> dict[str, Any]:
@@ -685,11 +720,21 @@ class Store:
     def _copy_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
         """A page the server answered 304 for: its row, links, list entries and directory rows, as last time."""
         prev, url = p["from_run"], p["url"]
-        db.execute(
-            f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
-            f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
-            (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url),
-        )
+        if (
+            p["kind"] == "kept"
+        ):  # not requested tonight: when it was last fetched, and by which run, stay as they were
+            db.execute(
+                f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since, "
+                f"requested_run) SELECT ?, {PAGE_COLUMNS}, depth, referer, fetched_at, coalesce(unchanged_since, ?), "
+                f"requested_run FROM pages WHERE run_id=? AND url=?",
+                (run_id, prev, prev, url),
+            )
+        else:
+            db.execute(
+                f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
+                f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
+                (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url),
+            )
         db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, url))
         db.execute(
             "INSERT INTO links(run_id, src, dst, text, context, is_attachment) "
@@ -1019,14 +1064,50 @@ class Store:
         return int(row[0]) if row and row[0] is not None else None
 
     def validators(self, run_id: int) -> dict[str, tuple[str | None, str | None]]:
+        """ETag / Last-Modified of the run's pages that this release's extraction parsed (others are parsed again)."""
+        from auditor.extract import EXTRACTION_VERSION
+
         return {
             r[0]: (r[1], r[2])
             for r in self.db.execute(
                 "SELECT url, etag, last_modified FROM pages WHERE run_id=? AND status BETWEEN 200 AND 299 "
-                "AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
-                (run_id,),
+                "AND (etag IS NOT NULL OR last_modified IS NOT NULL) AND extraction=?",
+                (run_id, EXTRACTION_VERSION),
             )
         }
+
+    def revisit_info(self, run_id: int) -> dict[str, tuple[bool, int | None, bool]]:
+        """url → (a list page, the run that last requested it, parsed by this extraction) for the run's
+        pages and files: what the revisit rotation decides on."""
+        from auditor.extract import EXTRACTION_VERSION
+
+        out = {
+            r[0]: (bool(r[1]), r[2], r[3] == EXTRACTION_VERSION and r[4] is not None and 200 <= r[4] < 300)
+            for r in self.db.execute(
+                "SELECT url, coalesce(listing, 0) OR url IN (SELECT page FROM entries WHERE run_id=?),"
+                " requested_run, extraction, status FROM pages WHERE run_id=?",
+                (run_id, run_id),
+            )
+        }
+        out.update(
+            (r[0], (False, r[1], r[2] is not None and 200 <= r[2] < 300))
+            for r in self.db.execute(
+                "SELECT url, requested_run, status FROM attachments WHERE run_id=?", (run_id,)
+            )
+        )
+        for (src,) in self.db.execute("SELECT DISTINCT src FROM redirects WHERE run_id=?", (run_id,)):
+            out.setdefault(src, (False, None, False))  # a URL that redirects: always asked, never kept
+        return out
+
+    def overdue(self, run_id: int, days: int) -> int:
+        """Pages and files the run kept whose last request is `days` runs old or more (the rotation fell behind)."""
+        return sum(
+            int(self.db.execute(
+                f"SELECT count(*) FROM {t} WHERE run_id=? AND requested_run IS NOT NULL AND requested_run <= ?",
+                (run_id, run_id - days),
+            ).fetchone()[0])
+            for t in ("pages", "attachments")
+        )  # fmt: skip
 
     def links_from(self, run_id: int, url: str) -> list[tuple[str, str, bool]]:
         return [

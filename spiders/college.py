@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -57,15 +58,23 @@ class CollegeSpider(scrapy.Spider):
         store: str | None = None,
         documents: list[str] | None = None,
         document_max_bytes: int = 20 * 1024 * 1024,
+        run_id: int = 0,
+        revisit_days: int = 1,
+        always: list[str] | None = None,
         **kw: Any,
     ) -> None:
         super().__init__(**kw)
+        # the revisit rotation: what last night stored and nothing requires tonight may be kept as it was
+        self.run_id, self.revisit_days, self.always = run_id, revisit_days, set(always or [])
         # documents pass: download these files (a list the audit chose; the spider knows no checklist)
         self.documents = list(documents or [])
         self.document_max_bytes = document_max_bytes
         self.previous_run = previous_run
         # for the links of pages that answer 304
         self.store = Store(store) if previous_run and store else None
+        self.known = self.store.revisit_info(previous_run) if self.store and revisit_days > 1 else {}
+        self.to_expand: list[str] = []
+        self.expanding = False
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
         self.trap_chain = trap_chain
@@ -152,11 +161,55 @@ class CollegeSpider(scrapy.Spider):
             return None
         return chain
 
-    def follow(self, response: Response, url: str, text: str, is_attachment: bool) -> Iterator[Request]:
+    def keep(self, url: str) -> bool:
+        """Not requested tonight: last night stored it (answered, parsed by this extraction), it is no list
+        page, nothing requires it (the audit's evidence, start pages), and its turn in the rotation has not
+        come — each URL's turn is one night in `revisit_days`, and never later than that since its last request."""
+        info = self.known.get(url)
+        if info is None or url in self.always or url in self.start_urls:
+            return False
+        listing, requested, parsed = info
+        if listing or not parsed or requested is None or self.run_id - requested >= self.revisit_days:
+            return False
+        slot = int(hashlib.sha1(url.encode()).hexdigest()[:8], 16) % self.revisit_days
+        return slot != self.run_id % self.revisit_days
+
+    def kept(self, response: Response, url: str, is_attachment: bool) -> Iterator[Any]:
+        """Last night's record, as it was; a page's stored links are followed so the crawl still reaches all
+        (kept pages are expanded from a queue, not by recursion: thousands may link to each other)."""
+        self.counts["revisit_kept"] += 1
+        if is_attachment:
+            self.counts["attachments"] += 1
+            yield {"kind": "kept_attachment", "url": url, "from_run": self.previous_run}
+            return
+        self.counts["pages"] += 1
+        yield {"kind": "kept", "url": url, "from_run": self.previous_run}
+        self.to_expand.append(url)
+        if self.expanding:
+            return
+        assert self.store is not None and self.previous_run is not None
+        self.expanding = True
+        try:
+            while self.to_expand:
+                for link, text, attached in self.store.links_from(self.previous_run, self.to_expand.pop()):
+                    if (
+                        link in self.known
+                    ):  # an unchanged page links nowhere new; what the trap guard cut stays cut
+                        yield from self.follow(response, link, text, attached)
+        finally:
+            self.expanding = False
+
+    def follow(self, response: Response, url: str, text: str, is_attachment: bool) -> Iterator[Any]:
         if self.store_error:  # what is crawled now could not be kept: stop, and let the run fail
             raise CloseSpider("store_failed")
         if not self.in_scope(url):
             self.counts["offsite_links" if urlsplit(url).scheme.lower() in SCHEMES else "scheme_refused"] += 1
+            return
+        if self.known and self.keep(url):
+            seen = self.seen_attachments if is_attachment else self.requested
+            if url not in seen:
+                seen.add(url)
+                yield from self.kept(response, url, is_attachment)
             return
         if is_attachment:
             if url not in self.seen_attachments:

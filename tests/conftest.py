@@ -64,6 +64,17 @@ def demo_copy(demo_crawl, tmp_path) -> Path:
     return tmp_path / "site.yaml"
 
 
+@pytest.fixture()
+def audited(demo_copy: Path) -> tuple[Path, dict]:
+    """The demo copy audited as of 2022-11-15 into out/: (output dir, findings.json)."""
+    import json
+
+    out = demo_copy.parent / "out"
+    proc = run_auditor("audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out))
+    assert proc.returncode == 1, proc.stderr
+    return out, json.loads((out / "findings.json").read_text("utf-8"))
+
+
 def wait_for_pages(store: Path, n: int, seconds: float = 60) -> int:
     """Wait until a running crawl has stored `n` pages (read-only: the crawl keeps writing); how many it has."""
     import sqlite3

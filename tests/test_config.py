@@ -140,6 +140,8 @@ def test_departments_file_beside_site_yaml(tmp_path):
         ("rectification: {working_days: 0}\n", "at least 1"),
         ("rectification: {days: 10}\n", "takes working_days and holidays"),
         ("exemptions: {moe-17: {reason: 无, who: 张三}}\n", "reason and by only"),
+        ("documents: {max_bytes: 10}\n", "at least 1024"),
+        ("documents: {size: 1}\n", "takes max_bytes only"),
     ],
 )
 def test_bad_departments_and_rectification_are_clear_errors(tmp_path, text, words):

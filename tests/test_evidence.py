@@ -111,14 +111,6 @@ def test_broken_and_truncated_files_never_raise():
 
 
 # ------------------------------------------------------------------ the demo: archive and screenshots
-@pytest.fixture()
-def audited(demo_copy: Path) -> tuple[Path, dict]:
-    out = demo_copy.parent / "out"
-    proc = run_auditor("audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out))
-    assert proc.returncode == 1, proc.stderr
-    return out, json.loads((out / "findings.json").read_text("utf-8"))
-
-
 def item(findings: dict, item_id: str) -> dict:
     return next(it for it in findings["items"] if it["id"] == item_id)
 

@@ -26,14 +26,6 @@ from tests.conftest import run_auditor
 EVIL = "<script>document.body.setAttribute('data-pwned','1')</script><img src=x onerror=alert(1)>"
 
 
-@pytest.fixture()
-def audited(demo_copy: Path) -> tuple[Path, dict]:
-    out = demo_copy.parent / "out"
-    proc = run_auditor("audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out))
-    assert proc.returncode == 1, proc.stderr
-    return out, json.loads((out / "findings.json").read_text("utf-8"))
-
-
 def test_every_output_written(audited):
     out, _ = audited
     names = {p.name for p in out.iterdir()}

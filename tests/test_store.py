@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost

@@ -4,7 +4,12 @@ from auditor.extract.dates import Period, parse_date, title_period
 from auditor.extract.decode import decode_html
 from auditor.extract.html import PageSignals, clean_title, clean_url, extract_page, is_attachment_url
 
+# Raise when extraction changes what it records: a page stored by another version is fetched and parsed
+# again instead of being copied from a 304 or kept by the revisit rotation.
+EXTRACTION_VERSION = 2
+
 __all__ = [
+    "EXTRACTION_VERSION",
     "PageSignals",
     "Period",
     "clean_title",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from auditor.extract import EXTRACTION_VERSION
 from auditor.extract.html import PageSignals
 
 
@@ -17,6 +18,7 @@ def page_record(url: str, sig: PageSignals, status: int, **fields: Any) -> dict[
     """The store's page item: `fields` adds what only the crawl knows (redirects, depth, headers…)."""
     return {
         "kind": "page",
+        "extraction": EXTRACTION_VERSION,
         "url": url,
         "final_url": url,
         "redirects": [],
