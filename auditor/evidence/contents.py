@@ -46,7 +46,7 @@ def stated_period(text: str, kind: str | None) -> tuple[str, int, str] | None:
     found: Counter[tuple[str, int, str]] = Counter()
     for line in text.splitlines()[:HEAD_LINES]:
         p = title_period(line)
-        if p and (kind is None or p.kind == kind or (kind == "year" and p.kind == "year")):
+        if p and kind in (None, p.kind):
             found[(p.label.replace("年度", "年"), p.start, p.kind)] += 1
     return found.most_common(1)[0][0] if found else None
 

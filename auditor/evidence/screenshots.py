@@ -78,7 +78,7 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
         return out
     run_id = result.run["id"]
     index = {r["url"]: dict(r) for r in store.archived(run_id)}
-    pages = [r["page"] for r in store.directory_rows(run_id)]
+    pages = list(dict.fromkeys(r["page"] for r in store.directory_rows(run_id)))
     shots = archive.folder(store_path) / "shots"
     shots.mkdir(parents=True, exist_ok=True)
     wanted: dict[str, tuple[dict[str, Any], str]] = {}  # sha256 → (archive row, url): one shot per payload
@@ -86,7 +86,7 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
     for it in result.items:
         if not it.open:
             continue
-        url = shown_at(it, list(dict.fromkeys(pages)))
+        url = shown_at(it, pages)
         row = index.get(url or "")
         if row is not None:
             gaps.append((it, row, url or ""))

@@ -15,6 +15,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor.clock import beijing
 from auditor.evidence import COPIES, REASONS
 from auditor.report import safe
 from auditor.report.view import (
@@ -27,13 +28,13 @@ from auditor.report.view import (
     message,
     open_gaps,
     review_label,
+    review_text,
     rule_label,
     set_aside_items,
     status_label,
     summary,
     t,
     to_check,
-    when,
 )
 
 
@@ -92,7 +93,8 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         review=lambda r: review_label(r, lang),
         review_flag=lambda k: REVIEW_FLAGS.get(lang, REVIEW_FLAGS["zh"])[k],
         msg=lambda fd: message(fd, lang),
-        when=when,
+        when=beijing,
+        review_text=lambda r: review_text(r, lang),
         safe_link=safe.link,
         copies=COPIES,
         screenshot=lambda it: _screenshot(it, assets),

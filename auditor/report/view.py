@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from typing import Any
 
-from auditor.clock import beijing
 from auditor.findings import GAPS
 from auditor.rules import error_label
 
@@ -278,6 +277,15 @@ def review_label(review: dict[str, Any] | None, lang: str) -> str:
     return text + ("；" if lang != "en" else "; ").join(["", *extra]) if extra else text
 
 
+def review_text(review: dict[str, Any] | None, lang: str) -> str:
+    """The review with who decided, when and why: 已认领（承诺 …前整改）（李四，2022-11-16：…）."""
+    if not review:
+        return ""
+    who = "，".join(x for x in (review.get("reviewer"), review.get("date")) if x)
+    why = "：".join(x for x in (who, review.get("reason")) if x)
+    return review_label(review, lang) + (f"（{why}）" if why else "")
+
+
 def message(finding: dict[str, Any], lang: str) -> str:
     return finding.get("message_en") if lang == "en" and finding.get("message_en") else finding["message"]
 
@@ -347,10 +355,6 @@ def crawl_errors(run: dict[str, Any], lang: str) -> str:
     errors = sorted((run.get("errors") or {}).items(), key=lambda kv: -kv[1])
     sep = "、" if lang != "en" else ", "
     return sep.join(f"{error_label(k) if lang != 'en' else k} ×{v}" for k, v in errors) or t("none", lang)
-
-
-def when(stamp: str | None) -> str:
-    return beijing(stamp)
 
 
 def attempt_banner(findings: dict[str, Any], lang: str) -> str:

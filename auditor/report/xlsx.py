@@ -13,17 +13,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from auditor.clock import beijing
 from auditor.report import safe
 from auditor.report.view import (
     by_department,
     crawl_errors,
     message,
     open_gaps,
-    review_label,
+    review_text,
     status_label,
     summary,
     t,
-    when,
 )
 
 FILL = {
@@ -102,13 +102,6 @@ COLUMNS = (
 EVIDENCE_COL = COLUMNS.index("evidence")
 
 
-def _review(review: dict[str, Any] | None, lang: str) -> str:
-    if not review:
-        return ""
-    who = "，".join(x for x in (review.get("reviewer"), review.get("date"), review.get("reason")) if x)
-    return review_label(review, lang) + (f"（{who}）" if who else "")
-
-
 def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
     h = it.get("history") or {}
     top = it["evidence"][0]["url"] if it["evidence"] else ""
@@ -127,7 +120,7 @@ def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
         h.get("first_seen") or "",
         it.get("rectify_by") or "",
         top,
-        _review(it.get("review"), lang),
+        review_text(it.get("review"), lang),
     ]
 
 
@@ -192,7 +185,7 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
             [t("audit", lang), f"#{a['id']} {a['reason']}".strip()],
             [
                 t("window", lang),
-                f"{when(r['started_at'])} — {when(r.get('finished_at'))}（{t('beijing', lang)}）",
+                f"{beijing(r['started_at'])} — {beijing(r.get('finished_at'))}（{t('beijing', lang)}）",
             ],
             [t("pages", lang), r["pages"]],
             [t("attachments", lang), r["attachments"]],
