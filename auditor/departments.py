@@ -67,10 +67,11 @@ def load_departments(doc: Located, raw: Any) -> Departments:
         if not path.exists():
             raise doc.error(key, f"departments file {path} does not exist", "create it, or list them here")
         doc = load_located(path)
-        raw, key = (
-            (doc.data or {}).get("departments") if isinstance(doc.data, dict) else None,
-            ("departments",),
-        )
+        if not isinstance(doc.data, dict) or not isinstance(doc.data.get("departments"), list):
+            raise doc.error(
+                (), "a departments file holds a 'departments:' list", "start it with: departments:"
+            )
+        raw = doc.data["departments"]
     if raw is None:
         return Departments()
     if not isinstance(raw, list):

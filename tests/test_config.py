@@ -149,6 +149,12 @@ def test_bad_departments_and_rectification_are_clear_errors(tmp_path, text, word
     assert words in e.message and e.line is not None
 
 
+def test_a_departments_file_without_its_list_is_an_error_not_no_departments(tmp_path):
+    (tmp_path / "departments.yaml").write_text("- {name: 财务处}\n", encoding="utf-8")
+    e = error_of(tmp_path, BASE + "departments: departments.yaml\n")
+    assert e.path.endswith("departments.yaml") and "'departments:' list" in e.message
+
+
 def test_exemption_with_who_set_it(tmp_path):
     cfg = load_config(
         write(tmp_path, BASE + "exemptions: {moe-17: {reason: 学校无校办企业, by: 党政办 王敏}}\n")
