@@ -46,7 +46,7 @@ def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, A
         "AUTOTHROTTLE_ENABLED": c.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(c.delay, 0.1),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c.concurrency_per_host),
-        "DEPTH_LIMIT": c.max_depth,
+        "DEPTH_LIMIT": 0,  # the spider counts depth itself: pages kept from last night are hops too
         "CLOSESPIDER_PAGECOUNT": c.max_pages,
         "CLOSESPIDER_TIMEOUT": c.max_seconds,
         "DOWNLOAD_MAXSIZE": c.max_response_bytes,
@@ -162,6 +162,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
         start_urls=list(cfg.start_urls),
         allowed_domains=list(cfg.allowed_domains),
         trap_chain=cfg.crawl.trap_chain,
+        max_depth=cfg.crawl.max_depth,
         previous_run=previous,
         store=str(cfg.store),
         run_id=run_id,

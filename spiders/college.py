@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import scrapy
@@ -46,6 +46,19 @@ def error_kind(failure: Failure) -> str:
     return name
 
 
+class Via(NamedTuple):
+    """The page a link was found on, with its link depth and same-path chain: what the depth limit and the
+    trap guard decide on. A kept page is one too, so both hold across nights as they did the first night."""
+
+    url: str
+    depth: int = 0
+    chain: int = 0
+
+    @classmethod
+    def of(cls, response: Response) -> Via:
+        return cls(response.url, response.meta.get("level", 0), response.meta.get("same_path_chain", 0))
+
+
 class CollegeSpider(scrapy.Spider):
     name = "college"
 
@@ -54,6 +67,7 @@ class CollegeSpider(scrapy.Spider):
         start_urls: list[str],
         allowed_domains: list[str],
         trap_chain: int = 30,
+        max_depth: int = 0,
         previous_run: int | None = None,
         store: str | None = None,
         documents: list[str] | None = None,
@@ -73,11 +87,11 @@ class CollegeSpider(scrapy.Spider):
         # for the links of pages that answer 304
         self.store = Store(store) if previous_run and store else None
         self.known = self.store.revisit_info(previous_run) if self.store and revisit_days > 1 else {}
-        self.to_expand: list[str] = []
+        self.to_expand: deque[Via] = deque()  # breadth-first, as the night's requests are
         self.expanding = False
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
-        self.trap_chain = trap_chain
+        self.trap_chain, self.max_depth = trap_chain, max_depth
         self.seen_attachments: set[str] = set()
         # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
         self.requested: set[str] = set()
@@ -146,16 +160,16 @@ class CollegeSpider(scrapy.Spider):
             host == d or host.endswith("." + d) for d in self.allowed_domains
         )
 
-    def chain_length(self, response: Response, url: str) -> int | None:
+    def chain_length(self, via: Via, url: str) -> int | None:
         """Trap guard. Endless calendars link a path to itself with a new query string, month after month:
         count such same-path hops in a row and stop past `trap_chain`. Paths that repeat their own
         segments (/a/b/a/b/a/b, from relative-link loops) are refused outright. None means: skip it."""
-        here, there = urlsplit(response.url), urlsplit(url)
+        here, there = urlsplit(via.url), urlsplit(url)
         if REPEATED_SEGMENTS.search(there.path):
             self.counts["trap_skipped"] += 1
             return None
         same = (here.hostname, here.path) == (there.hostname, there.path)
-        chain = response.meta.get("same_path_chain", 0) + 1 if same else 0
+        chain = via.chain + 1 if same else 0
         if chain > self.trap_chain:
             self.counts["trap_skipped"] += 1
             return None
@@ -174,61 +188,69 @@ class CollegeSpider(scrapy.Spider):
         slot = int(hashlib.sha1(url.encode()).hexdigest()[:8], 16) % self.revisit_days
         return slot != self.run_id % self.revisit_days
 
-    def kept(self, response: Response, url: str, is_attachment: bool) -> Iterator[Any]:
+    def kept(self, page: Via, is_attachment: bool) -> Iterator[Any]:
         """Last night's record, as it was; a page's stored links are followed so the crawl still reaches all
-        (kept pages are expanded from a queue, not by recursion: thousands may link to each other)."""
+        (kept pages are expanded from a queue, not by recursion: thousands may link to each other), each
+        from the kept page itself, so depth and trap chains count as on a night that requested it."""
         self.counts["revisit_kept"] += 1
         if is_attachment:
             self.counts["attachments"] += 1
-            yield {"kind": "kept_attachment", "url": url, "from_run": self.previous_run}
+            yield {"kind": "kept_attachment", "url": page.url, "from_run": self.previous_run}
             return
         self.counts["pages"] += 1
-        yield {"kind": "kept", "url": url, "from_run": self.previous_run}
-        self.to_expand.append(url)
+        yield {"kind": "kept", "url": page.url, "from_run": self.previous_run}
+        self.to_expand.append(page)
         if self.expanding:
             return
         assert self.store is not None and self.previous_run is not None
         self.expanding = True
         try:
             while self.to_expand:
-                for link, text, attached in self.store.links_from(self.previous_run, self.to_expand.pop()):
-                    if (
-                        link in self.known
-                    ):  # an unchanged page links nowhere new; what the trap guard cut stays cut
-                        yield from self.follow(response, link, text, attached)
+                via = self.to_expand.popleft()
+                for link, text, attached in self.store.links_from(self.previous_run, via.url):
+                    yield from self.follow(via, link, text, attached)
         finally:
             self.expanding = False
 
-    def follow(self, response: Response, url: str, text: str, is_attachment: bool) -> Iterator[Any]:
+    def follow(self, via: Via, url: str, text: str, is_attachment: bool) -> Iterator[Any]:
         if self.store_error:  # what is crawled now could not be kept: stop, and let the run fail
             raise CloseSpider("store_failed")
         if not self.in_scope(url):
             self.counts["offsite_links" if urlsplit(url).scheme.lower() in SCHEMES else "scheme_refused"] += 1
             return
-        if self.known and self.keep(url):
-            seen = self.seen_attachments if is_attachment else self.requested
-            if url not in seen:
-                seen.add(url)
-                yield from self.kept(response, url, is_attachment)
-            return
         if is_attachment:
-            if url not in self.seen_attachments:
-                self.seen_attachments.add(url)
-                yield Request(
-                    url,
-                    method="HEAD",
-                    callback=self.on_attachment,
-                    errback=self.on_error,
-                    meta={"kind": "attachment", "link_text": text, "referer_page": response.url},
-                )
-        elif url not in self.requested and (chain := self.chain_length(response, url)) is not None:
-            self.requested.add(url)
+            if url in self.seen_attachments:
+                return
+            self.seen_attachments.add(url)
+            if self.known and self.keep(url):
+                yield from self.kept(Via(url), is_attachment=True)
+                return
             yield Request(
                 url,
-                callback=self.parse,
+                method="HEAD",
+                callback=self.on_attachment,
                 errback=self.on_error,
-                meta={"referer_page": response.url, "same_path_chain": chain},
+                meta={"kind": "attachment", "link_text": text, "referer_page": via.url},
             )
+            return
+        if url in self.requested:
+            return
+        if self.max_depth and via.depth + 1 > self.max_depth:
+            self.counts["depth_skipped"] += 1
+            return
+        if (chain := self.chain_length(via, url)) is None:
+            return
+        self.requested.add(url)
+        page = Via(url, via.depth + 1, chain)
+        if self.known and self.keep(url):
+            yield from self.kept(page, is_attachment=False)
+            return
+        yield Request(
+            url,
+            callback=self.parse,
+            errback=self.on_error,
+            meta={"referer_page": via.url, "level": page.depth, "same_path_chain": chain},
+        )
 
     def closed(self, reason: str) -> None:
         if self.store is not None:
@@ -243,14 +265,14 @@ class CollegeSpider(scrapy.Spider):
             "kind": "unchanged",
             "url": response.url,
             "from_run": self.previous_run,
-            "depth": response.meta.get("depth", 0),
+            "depth": response.meta.get("level", 0),
             "referer": response.meta.get("referer_page"),
             "fetched_at": now_iso(),
             "redirects": response.meta.get("redirect_urls", []),
         }
         assert self.store is not None and self.previous_run is not None
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
-            yield from self.follow(response, url, text, is_attachment)
+            yield from self.follow(Via.of(response), url, text, is_attachment)
 
     def parse(self, response: Response) -> Iterator[Any]:
         if response.meta.get("start") and response.status < 400:
@@ -278,6 +300,8 @@ class CollegeSpider(scrapy.Spider):
                         "redirect_urls": [*chain, response.url],
                         "start": response.meta.get("start", False),
                         "referer_page": response.meta.get("referer_page"),
+                        "level": response.meta.get("level", 0),  # a redirect is no hop
+                        "same_path_chain": response.meta.get("same_path_chain", 0),
                     },
                 )
             else:  # the stub leads outside the school (or to file:): recorded, never followed
@@ -303,7 +327,7 @@ class CollegeSpider(scrapy.Spider):
             content_type=ctype,
             encoding=encoding,
             size=len(response.body),
-            depth=response.meta.get("depth", 0),
+            depth=response.meta.get("level", 0),
             etag=_header(response, b"ETag"),
             last_modified=_header(response, b"Last-Modified"),
             referer=response.meta.get("referer_page"),
@@ -314,7 +338,7 @@ class CollegeSpider(scrapy.Spider):
         if response.status >= 400 or sig.blocked:
             return
         for link in sig.links:
-            yield from self.follow(response, link.url, link.text, link.is_attachment)
+            yield from self.follow(Via.of(response), link.url, link.text, link.is_attachment)
 
     def on_attachment(self, response: Response) -> Iterator[Any]:
         method = response.request.method if response.request else "HEAD"
@@ -400,7 +424,7 @@ class CollegeSpider(scrapy.Spider):
             "status": None,
             "error": kind,
             "redirects": chain,
-            "depth": request.meta.get("depth", 0),
+            "depth": request.meta.get("level", 0),
             "referer": request.meta.get("referer_page"),
             "fetched_at": now_iso(),
             "failed_at": first_failure(request.meta, None),

@@ -48,6 +48,74 @@ def test_lists_evidence_new_and_reparsed_pages_are_always_requested():
         assert not s.keep("http://www.x.test/")  # a start page
 
 
+def links(url: str) -> list[tuple[str, str, bool]]:
+    """A college's link graph: an endless calendar (cal.htm?m=N links m=N+1), a 60-deep 上一篇 chain, a
+    column with articles and their files."""
+    base = "http://www.x.test/"
+    if url == base:
+        return [(base + "cal.htm?m=0", "日历", False), (base + "d/0.htm", "上一篇", False),
+                (base + "list.htm", "通知公告", False)]  # fmt: skip
+    if url.startswith(base + "cal.htm?m="):
+        return [(f"{base}cal.htm?m={int(url.rsplit('=', 1)[1]) + 1}", "下月", False), (base, "首页", False)]
+    if url.startswith(base + "d/"):
+        return [(f"{base}d/{int(url.rsplit('/', 1)[1][:-4]) + 1}.htm", "上一篇", False)]
+    if url == base + "list.htm":
+        return [(f"{base}info/{n}.htm", f"通知{n}", False) for n in range(20)]
+    if url.startswith(base + "info/"):
+        return [(url[:-4] + ".pdf", "附件", True)]
+    return []
+
+
+class Stored:
+    """What the store answers the spider of last night's links: only for what last night reached."""
+
+    def __init__(self, reached: set[str]) -> None:
+        self.reached = reached
+
+    def links_from(self, run_id: int, url: str) -> list[tuple[str, str, bool]]:
+        return links(url) if url in self.reached else []
+
+
+def night(run_id: int, last: dict[str, int] | None, days: int = 7) -> set[str]:
+    """One night on the graph, as Scrapy would run it: each request answered by its page's links."""
+    from spiders.college import Via
+
+    s = CollegeSpider(["http://www.x.test/"], ["x.test"], trap_chain=30, max_depth=40, revisit_days=days)
+    s.run_id, s.previous_run = run_id, run_id - 1
+    if last:
+        s.store, s.known = Stored(set(last)), {u: (u.endswith("list.htm"), r, True) for u, r in last.items()}
+    reached: set[str] = set()
+    queue = [Via("http://www.x.test/")]
+    while queue:
+        via = queue.pop(0)
+        reached.add(via.url)
+        if last is not None:
+            last[via.url] = run_id
+        for link, text, attached in links(via.url):
+            for out in s.follow(via, link, text, attached):
+                if isinstance(out, dict):
+                    reached.add(out["url"])  # kept: last night's record
+                elif out.method == "HEAD":
+                    reached.add(out.url)
+                    if last is not None:
+                        last[out.url] = run_id
+                else:
+                    queue.append(Via(out.url, out.meta["level"], out.meta["same_path_chain"]))
+    return reached
+
+
+def test_depth_and_trap_limits_hold_across_nights_whichever_pages_the_rotation_keeps():
+    """A kept page is a hop like a requested one: a night that keeps calendar months or 上一篇 pages and
+    requests the last of them must not walk 30 months further, or 40 pages deeper, than the first night."""
+    first = night(1, None)
+    assert "http://www.x.test/cal.htm?m=30" in first and "http://www.x.test/cal.htm?m=31" not in first
+    assert "http://www.x.test/d/39.htm" in first and "http://www.x.test/d/40.htm" not in first  # depth 40
+    last = dict.fromkeys(first, 1)
+    for run_id in range(2, 16):
+        assert night(run_id, last) == first, run_id
+        last = {u: r for u, r in last.items() if u in first}
+
+
 def _audit(config, as_of, out):
     from tests.conftest import run_auditor
 
@@ -100,3 +168,66 @@ def _rotation_night(demo_server, tmp_path):
     # the two audits agree: nothing changed, nothing is concluded differently
     f2 = json.loads((tmp_path / "o2" / "findings.json").read_text("utf-8"))
     assert {i["id"]: i["status"] for i in f2["items"]} == {i["id"]: i["status"] for i in findings["items"]}
+
+
+def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):
+    """A rotation night killed part-way (kill -9: nothing closed) is only a partial cache: the next night
+    still reaches every page, keeps only records that were stored whole, and concludes what night 1 did."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from auditor.demo import local_env
+    from auditor.demo.server import DemoHTTPServer
+    from tests.conftest import run_auditor
+
+    server = DemoHTTPServer(0).start()
+    try:
+        proc, store = crawl_demo(server, tmp_path)
+        assert proc.returncode == 0
+        config = tmp_path / "site.yaml"
+        data = yaml.safe_load(config.read_text("utf-8"))
+        data["crawl"].update(revisit_days=7, delay=0.05, concurrency=1, concurrency_per_host=1)
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+        first = _audit(config, "2022-11-15", tmp_path / "o1")
+        killed = subprocess.Popen(
+            [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=local_env(),
+        )
+        deadline = time.monotonic() + 60
+        stored = 0
+        while time.monotonic() < deadline and stored < 60:
+            time.sleep(0.2)
+            try:
+                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
+                    stored = db.execute("SELECT count(*) FROM pages WHERE run_id=2").fetchone()[0]
+            except sqlite3.OperationalError:
+                continue
+        os.kill(killed.pid, signal.SIGKILL)
+        killed.wait()
+        db = sqlite3.connect(store)
+        pages = dict(db.execute("SELECT run_id, count(*) FROM pages GROUP BY run_id").fetchall())
+        assert 0 < pages[2] < pages[1]  # killed part-way
+        data["crawl"].update(delay=0, concurrency=16, concurrency_per_host=8)
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+        night3 = run_auditor("crawl", "--config", str(config))
+        assert night3.returncode == 0, night3.stderr
+        assert db.execute("SELECT count(*) FROM pages WHERE run_id=3").fetchone()[0] == pages[1]
+        # kept records are whole: each has its links, as the night that fetched it stored them
+        assert not db.execute(
+            "SELECT count(*) FROM pages p WHERE p.run_id=3 AND p.requested_run<3 AND p.status=200 AND NOT EXISTS "
+            "(SELECT 1 FROM links l WHERE l.run_id=3 AND l.src=p.url) AND EXISTS "
+            "(SELECT 1 FROM links l WHERE l.run_id=1 AND l.src=p.url)"
+        ).fetchone()[0]
+        third = _audit(config, "2022-11-15", tmp_path / "o3")
+        assert third.returncode == first.returncode == 1
+        import json
+
+        f1, f3 = (json.loads((tmp_path / o / "findings.json").read_text("utf-8")) for o in ("o1", "o3"))
+        assert {i["id"]: i["status"] for i in f3["items"]} == {i["id"]: i["status"] for i in f1["items"]}
+    finally:
+        server.stop()
