@@ -9,15 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
 
+from auditor.extract import tree
 from auditor.extract.blocks import block_kind
 from auditor.extract.dates import LABEL, Period, labelled_date, parse_date, title_period
+from auditor.extract.tree import El
 
+T = TypeVar("T")
 ATTACHMENT_EXT = {
     "pdf",
     "doc",
@@ -259,6 +265,23 @@ def clean_url(url: str) -> str:
     return f"{parts.scheme.lower()}://{netloc}{rest if rest.startswith('/') else '/' + rest}"
 
 
+def resolve(base: str, href: str) -> str:
+    """A link's URL, resolved against the page and cleaned; the same menu links recur on every page of a
+    site, so answers are cached by what they depend on (for '/path' links, only the page's host)."""
+    if href.startswith(("http://", "https://")):  # urljoin only compares its scheme with the page's
+        return _resolve(base.split(":", 1)[0] + "://h/", href)
+    if href.startswith("/") and not href.startswith("//"):
+        parts = urlsplit(base)
+        return _resolve(f"{parts.scheme}://{parts.netloc}/", href)
+    return _resolve(base, href)
+
+
+@lru_cache(maxsize=16384)
+def _resolve(base: str, href: str) -> str:
+    return clean_url(urljoin(base, href))
+
+
+@lru_cache(maxsize=16384)
 def is_attachment_url(url: str) -> bool:
     low = url.lower()
     path = urlsplit(low).path
@@ -280,24 +303,24 @@ def clean_title(raw: str) -> str:
             return title
 
 
-Index = tuple[dict[str, Tag], dict[str, Tag], dict[str, Tag]]
+Index = tuple[dict[str, El], dict[str, El], dict[str, El]]
 
 
-def _index(soup: BeautifulSoup) -> Index:
+def _index(root: El) -> Index:
     """First tag per class, per id and per name, in one pass (instead of one CSS query per selector)."""
-    classes: dict[str, Tag] = {}
-    ids: dict[str, Tag] = {}
-    names: dict[str, Tag] = {}
-    for el in soup.find_all(True):
-        names.setdefault(el.name, el)
+    classes: dict[str, El] = {}
+    ids: dict[str, El] = {}
+    names: dict[str, El] = {}
+    for el in tree.tags(root):
+        names.setdefault(el.tag, el)
         if el_id := el.get("id"):
-            ids.setdefault(str(el_id), el)
-        for c in el.get("class") or ():
+            ids.setdefault(el_id, el)
+        for c in tree.classes(el):
             classes.setdefault(c, el)
     return classes, ids, names
 
 
-def _select(index: Index, selector: str) -> Tag | None:
+def _select(index: Index, selector: str) -> El | None:
     """'.cls', '#id' or 'tag', optionally followed by descendant tag names: '.title_nei b'."""
     first, *rest = selector.split()
     classes, ids, names = index
@@ -309,93 +332,106 @@ def _select(index: Index, selector: str) -> Tag | None:
         else names.get(first)
     )
     for part in rest:
-        node = node.find(part) if node is not None else None
+        node = next(node.iterdescendants(part), None) if node is not None else None
     return node
 
 
-def _main_node(index: Index) -> Tag | None:
+def _main_node(index: Index) -> El | None:
     for sel in CONTENT_SELECTORS:
         node = _select(index, sel)
-        if node is not None and len(node.get_text(strip=True)) > 0:
+        if node is not None and tree.has_text(node):
             return node
     return None
 
 
-def _is_chrome(el: Tag) -> bool:
+def _is_chrome(el: El) -> bool:
     """Header, menus, breadcrumb, pager, footer: by tag, or by a class or id token (wp_nav, p_pages, footer…)."""
-    if el.name in CHROME_TAGS:
+    if el.tag in CHROME_TAGS:
         return True
-    names = [*(el.get("class") or ()), str(el.get("id") or "")]
-    return any(t in CHROME_TOKENS for n in names for t in TOKEN_SPLIT.split(str(n).lower()) if t)
+    names = [*tree.classes(el), el.get("id") or ""]
+    return any(t in CHROME_TOKENS for n in names for t in TOKEN_SPLIT.split(n.lower()) if t)
 
 
-def _in_chrome(el: Tag) -> bool:
-    return _is_chrome(el) or any(
-        _is_chrome(p) for p in el.parents if isinstance(p, Tag) and p.name != "[document]"
-    )
+def _in_chrome(el: El) -> bool:
+    return _is_chrome(el) or any(_is_chrome(p) for p in el.iterancestors())
 
 
-def _title(soup: BeautifulSoup, index: Index) -> tuple[str, str]:
-    html_title = squash(soup.title.get_text()) if soup.title else ""
+def _title(root: El, index: Index) -> tuple[str, str]:
+    title_tag = tree.first(root, "title")
+    html_title = squash(tree.text(title_tag)) if title_tag is not None else ""
     for sel in TITLE_SELECTORS:
         node = _select(index, sel)
         if node is not None and sel == "h1" and _in_chrome(node):
             continue  # a logo <h1> in the header is the site's name, not the page's title
         if node is not None:
-            text = squash(node.get_text(" "))
+            text = squash(tree.text(node, " "))
             if 2 <= len(text) <= 150 and not PLACEHOLDER.search(text):
                 return text, html_title
     return clean_title(html_title), html_title
 
 
-def _breadcrumb(soup: BeautifulSoup) -> tuple[list[str], Tag | None]:
+CRUMB_CLASSES = ("breadcrumb", "position", "dqwz", "location", "crumb", "wz", "current-position")
+
+
+def _breadcrumb(root: El) -> tuple[list[str], El | None]:
     node = None
-    for el in soup.find_all(string=CRUMB_LABEL):
-        node = el.parent
+    for string, holder in tree.strings(root):
+        if not CRUMB_LABEL.search(string):
+            continue
+        node = holder
         for _ in range(3):
-            if node is None or len(node.find_all("a")) >= 1 or re.search(r">|»|＞|→", node.get_text()):
+            if node is None or tree.count(node, "a") >= 1 or re.search(r">|»|＞|→", tree.text(node)):
                 break
-            node = node.parent
+            node = node.getparent()
         break
     if node is None:
-        node = soup.select_one(".breadcrumb, .position, .dqwz, .location, .crumb, .wz, .current-position")
+        node = next((el for el in tree.tags(root) if set(tree.classes(el)) & set(CRUMB_CLASSES)), None)
     if node is None:
         return [], None
-    text = CRUMB_LABEL.sub(" ", squash(node.get_text(" ")))
+    text = CRUMB_LABEL.sub(" ", squash(tree.text(node, " ")))
     parts = [p.strip(" :：") for p in CRUMB_SPLIT.split(text)]
     if len(parts) < 2:  # WebPlus separates crumbs with spans, not '>': take the links, then the trailing text
-        parts = [squash(a.get_text()) for a in node.find_all("a")]
-        tail = node.find_all(string=True)[-1:] if node.find_all("a") else []
-        if tail and tail[0].parent.name != "a":
-            parts.append(squash(str(tail[0])))
+        anchors = list(node.iter("a"))
+        parts = [squash(tree.text(a)) for a in anchors]
+        tail = tree.strings(node)[-1:] if anchors else []
+        if tail and (tail[0][1] is None or tail[0][1].tag != "a"):
+            parts.append(squash(tail[0][0]))
     return [p for p in parts if p and p not in CRUMB_SKIP and len(p) <= 40], node
 
 
-def _published(soup: BeautifulSoup, main: Tag | None) -> tuple[date | None, str]:
-    for name in ("pubdate", "publishdate", "article:published_time", "dc.date", "date"):
-        meta = soup.find("meta", attrs={"name": re.compile(f"^{re.escape(name)}$", re.I)}) or soup.find(
-            "meta", attrs={"property": re.compile(f"^{re.escape(name)}$", re.I)}
+META_DATES = ("pubdate", "publishdate", "article:published_time", "dc.date", "date")
+DATE_CLASS = re.compile(r"date|time|update|publish|arti_metas|info", re.I)
+
+
+def _published(root: El, main: El | None) -> tuple[date | None, str]:
+    metas = list(root.iter("meta"))
+    for name in META_DATES:
+        meta = next((m for m in metas if (m.get("name") or "").lower() == name), None)
+        meta = (
+            meta
+            if meta is not None
+            else next((m for m in metas if (m.get("property") or "").lower() == name), None)
         )
-        if meta and (d := parse_date(str(meta.get("content", "")), compact=True)):
+        if meta is not None and (d := parse_date(meta.get("content") or "", compact=True)):
             return d, f"<meta {name}>"
     # Labelled dates in the article header (the text before the main content, or the whole page).
-    head_parts: list[str] = []
     if main is not None:
-        for el in main.find_all_previous(string=True):
-            if el.parent and el.parent.name in ("script", "style"):
-                continue
-            head_parts.append(str(el))
-            if len(head_parts) > 60:
-                break
-        head = squash(" ".join(reversed(head_parts)))
+        before = [
+            s
+            for s, holder in tree.preceding_strings(main)
+            if holder is None or holder.tag not in ("script", "style")
+        ]
+        head = squash(" ".join(before[-61:]))
     else:
-        head = squash(soup.get_text(" "))
+        head = squash(tree.text(root, " "))
     if found := labelled_date(head):
         return found
-    for node in soup.find_all(attrs={"class": re.compile(r"date|time|update|publish|arti_metas|info", re.I)}):
-        if main is not None and main in node.parents:
+    for node in tree.tags(root):
+        if not DATE_CLASS.search(node.get("class") or ""):
             continue
-        text = squash(node.get_text(" "))
+        if main is not None and any(p is main for p in node.iterancestors()):
+            continue
+        text = squash(tree.text(node, " "))
         if len(text) <= 60 and (d := parse_date(text, compact=True)):
             return d, text[:40]
     return None, ""
@@ -408,33 +444,37 @@ class Content:
     more. A column page with none of these is an empty column, placeholder or not."""
 
     chars: int = 0
-    anchors: list[Tag] = field(default_factory=list)
+    anchors: list[El] = field(default_factory=list)
     media: int = 0
     scripted: bool = False
 
 
-def _content(soup: BeautifulSoup, skip: Tag | None, own: set[str]) -> Content:
+def _content(root: El, skip: El | None, own: set[str]) -> Content:
     out = Content()
-    stack = list(reversed(list((soup.body or soup).children)))
+    body = tree.first(root, "body")
+    stack = list(reversed(tree.children(body) if body is not None else [root]))
     while stack:
         node = stack.pop()
-        if isinstance(node, Tag):
-            if node.name == "script" and not node.get("src") and SCRIPT_LOADS.search(node.get_text()):
-                out.scripted = True
-            if node is skip or _is_chrome(node):
-                continue
-            if node.name == "a":
-                if node.get("href") and not GENERIC_ANCHOR.match(_anchor_text(node)):
-                    out.anchors.append(node)
-                continue
-            if node.name in MEDIA_TAGS:
-                out.media += bool(node.get("src") or node.get("data") or node.get("data-src"))
-                continue
-            stack.extend(reversed(list(node.children)))
-        elif type(node) is NavigableString:
-            text = squash(str(node))
+        if isinstance(node, str):
+            text = squash(node)
             if text and text not in own:
                 out.chars += len(CJK.findall(text))
+            continue
+        if not tree.is_tag(node):
+            continue  # a comment
+        if node.tag == "script" and not node.get("src") and SCRIPT_LOADS.search(node.text or ""):
+            out.scripted = True
+        if node is skip or _is_chrome(node):
+            continue
+        if node.tag == "a":
+            if node.get("href") and not GENERIC_ANCHOR.match(_anchor_text(node)):
+                out.anchors.append(node)
+            continue
+        if node.tag in MEDIA_TAGS:
+            out.media += bool(node.get("src") or node.get("data") or node.get("data-src"))
+            continue
+        if node.tag not in tree.NOT_TEXT:
+            stack.extend(reversed(tree.children(node)))
     return out
 
 
@@ -459,17 +499,17 @@ def _listing(title: str, html_title: str, crumbs: list[str], index: Index, publi
     return None
 
 
-def _rows(anchors: list[Tag], base: str, dated: list[ListEntry]) -> list[ListEntry]:
+def _rows(anchors: list[El], base: str, dated: list[ListEntry]) -> list[ListEntry]:
     """Undated list rows of a column page: a content link alone in its <li>/<tr>/<dd> (regulation and finance
     columns often list files and articles without a date). A sidebar menu's links come along; the audit
     drops those that lead to other columns."""
     seen = {e.url for e in dated} | {clean_url(base)}
     out: list[ListEntry] = []
     for a in anchors:
-        row = a.find_parent(["li", "tr", "dd"])
-        if row is None or len(row.find_all("a", href=True)) != 1:
+        row = tree.parent_of(a, ("li", "tr", "dd"))
+        if row is None or tree.count(row, "a", "href") != 1:
             continue
-        url = clean_url(urljoin(base, str(a["href"]).strip()))
+        url = resolve(base, a.get("href").strip())
         title = _anchor_text(a)
         if len(title) >= 4 and url not in seen and not url.lower().startswith(("javascript", "mailto")):
             seen.add(url)
@@ -477,41 +517,54 @@ def _rows(anchors: list[Tag], base: str, dated: list[ListEntry]) -> list[ListEnt
     return out
 
 
-def _text(soup: BeautifulSoup, main: Tag | None) -> str:
-    node: Tag = main if main is not None else (soup.body or soup)
-    for junk in node.find_all(["script", "style", "noscript"]):
-        junk.extract()
-    if main is None:
-        for junk in node.find_all(["nav", "header", "footer"]):
-            junk.extract()
-    return squash(node.get_text(" "))
+def _text(root: El, main: El | None) -> str:
+    """The page's own text: its main content, or the body without scripts, nav, header and footer."""
+    node = main if main is not None else tree.first(root, "body")
+    if node is None:
+        node = root
+    drop = {"noscript"} if main is not None else {"noscript", "nav", "header", "footer"}
+    parts: list[str] = []
+    stack = list(reversed(tree.children(node)))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            parts.append(item)
+        elif tree.is_tag(item) and item.tag not in drop and item.tag not in tree.NOT_TEXT:
+            stack.extend(reversed(tree.children(item)))
+    return squash(" ".join(parts))
 
 
-def _anchor_text(a: Tag) -> str:
-    text = squash(a.get_text(" "))
-    title = squash(str(a.get("title", "")))
+def _anchor_text(a: El) -> str:
+    return _link_text(tree.text(a, " "), a.get("title"))
+
+
+def _link_text(content: str, title_attr: str | None) -> str:
+    """A link's words: its text, or its title attribute when that says more (a truncated '关于…' row)."""
+    text = squash(content)
+    title = squash(title_attr or "")
     if title and (not text or len(title) > len(text) or text.endswith(("…", "...", ".."))):
         return title
     return text
 
 
-def _script_links(soup: BeautifulSoup, base: str) -> tuple[list[Link], list[ListEntry]]:
+def _script_links(root: El, base: str) -> tuple[list[Link], list[ListEntry]]:
     """Links that only exist inside <script> JSON (lists filled by JavaScript)."""
     links: list[Link] = []
     entries: list[ListEntry] = []
-    for script in soup.find_all("script"):
-        code = script.string or script.get_text()
-        kind = str(script.get("type", "")).lower()
+    for script in root.iter("script"):
+        code = script.text or ""
+        kind = (script.get("type") or "").lower()
         if (
             code
             and "<a " in code
             and ("xml" in kind or "template" in kind or "html" in kind or "<![CDATA[" in code)
         ):
             # HTML kept inside a script (大汉 Hanweb's list records: CDATA in <script type="text/xml">)
-            fragment = BeautifulSoup(code.replace("<![CDATA[", "").replace("]]>", ""), "lxml")
-            for a in fragment.find_all("a", href=True):
-                url = clean_url(urljoin(base, str(a["href"]).strip()))
-                links.append(Link(url, _anchor_text(a), "script", is_attachment_url(url)))
+            fragment = tree.parse(code.replace("<![CDATA[", "").replace("]]>", ""))
+            for a in fragment.iter("a"):
+                if a.get("href") is not None:
+                    url = resolve(base, a.get("href").strip())
+                    links.append(Link(url, _anchor_text(a), "script", is_attachment_url(url)))
             entries.extend(_entries(fragment, base))
             continue
         if not code or "{" not in code:
@@ -530,51 +583,59 @@ def _script_links(soup: BeautifulSoup, base: str) -> tuple[list[Link], list[List
                     continue
                 title = squash(next((str(low[k]) for k in TITLE_KEYS if low.get(k)), ""))
                 when = next((parse_date(str(low[k]), compact=True) for k in DATE_KEYS if low.get(k)), None)
-                url = clean_url(urljoin(base, target))
+                url = resolve(base, target)
                 links.append(Link(url, title, "script", is_attachment_url(url)))
                 if title:
                     entries.append(ListEntry(title, url, when))
     return links, entries
 
 
-def _entries(soup: BeautifulSoup, base: str) -> list[ListEntry]:
+DATE_WRAPPERS = ("span", "em", "i", "font", "b")
+
+
+def _entries(root: El, base: str) -> list[ListEntry]:
     """List items: an <a> inside a <li>/<tr>/<dd> whose remaining text holds a date (VSB line_u*, WebPlus news_list)."""
     out: list[ListEntry] = []
     seen: set[str] = set()
-    for a in soup.find_all("a", href=True):
-        row = a.find_parent(["li", "tr", "dd", "p"])
-        if row is None or len(row.find_all("a")) > 3:
-            row = a.find_parent("div")  # a list of <div> rows
-            if row is None or len(row.find_all("a")) > 1:
-                continue
-        if _in_chrome(row):
+    anchors: dict[El, int] = {}  # per row: menus hold many links, each would count them all again
+    chrome: dict[El, bool] = {}
+    for a in root.iter("a"):
+        if a.get("href") is None:
             continue
-        rest = squash(row.get_text(" ").replace(a.get_text(" "), " ", 1))
+        row = tree.parent_of(a, ("li", "tr", "dd", "p"))
+        if row is None or _memo(anchors, row, lambda r: tree.count(r, "a")) > 3:
+            row = tree.parent_of(a, ("div",))  # a list of <div> rows
+            if row is None or _memo(anchors, row, lambda r: tree.count(r, "a")) > 1:
+                continue
+        if _memo(chrome, row, _in_chrome):
+            continue
+        rest = squash(tree.text(row, " ").replace(tree.text(a, " "), " ", 1))
         when = parse_date(rest, compact=True)
         title = _anchor_text(a)
         if when is None:  # the date inside the link: <a><span class="date">2024-10-25</span>标题</a>
             dated = next(
-                (
-                    el
-                    for el in a.find_all(["span", "em", "i", "font", "b"])
-                    if parse_date(squash(el.get_text()))
-                ),
-                None,
+                (el for el in a.iterdescendants(*DATE_WRAPPERS) if parse_date(squash(tree.text(el)))), None
             )
             if dated is None:
                 continue
-            when = parse_date(squash(dated.get_text()))
-            title = squash(str(a.get("title", ""))) or squash(
-                a.get_text(" ").replace(dated.get_text(), " ", 1)
+            when = parse_date(squash(tree.text(dated)))
+            title = squash(a.get("title") or "") or squash(
+                tree.text(a, " ").replace(tree.text(dated), " ", 1)
             )
-        href = str(a["href"]).strip()
+        href = a.get("href").strip()
         if href.lower().startswith(("javascript", "mailto", "#")) or GENERIC_ANCHOR.match(title):
             continue
-        url = clean_url(urljoin(base, href))
+        url = resolve(base, href)
         if title and url not in seen:
             seen.add(url)
             out.append(ListEntry(title, url, when))
     return out
+
+
+def _memo(cache: dict[El, T], el: El, compute: Callable[[El], T]) -> T:
+    if el not in cache:
+        cache[el] = compute(el)
+    return cache[el]
 
 
 def _cell(cells: list[Tag], cols: dict[str, int], name: str, shift: int) -> str:
@@ -586,10 +647,14 @@ def _cell(cells: list[Tag], cols: dict[str, int], name: str, shift: int) -> str:
     return squash(cells[j].get_text()) if 0 <= j < len(cells) else ""
 
 
-def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
-    """Rows of a 信息公开目录 table (序号 | 类别 | 公开事项 | 负责部门 …), each item label → its link(s)."""
+def _directory(root: El, html: str, base: str) -> list[DirectoryRow]:
+    """Rows of a 信息公开目录 table (序号 | 类别 | 公开事项 | 负责部门 …), each item label → its link(s).
+    Read with BeautifulSoup: a handful of pages per site, with spanning cells and links in any cell, where its
+    find_all reads best; every other page is passed over by one look at its tables' text."""
+    if not any("事项" in tree.text(t) or "公开内容" in tree.text(t) for t in root.iter("table")):
+        return []
     rows_out: list[DirectoryRow] = []
-    for table in soup.find_all("table"):
+    for table in BeautifulSoup(html, "lxml").find_all("table"):
         rows = table.find_all("tr")
         header_idx, cols = None, {}
         for i, tr in enumerate(rows[:3]):
@@ -622,7 +687,11 @@ def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
             if not label:
                 continue
             links = [
-                Link(clean_url(urljoin(base, a["href"])), _anchor_text(a) or label, "directory")
+                Link(
+                    resolve(base, a["href"]),
+                    _link_text(a.get_text(" "), a.get("title")) or label,
+                    "directory",
+                )
                 for a in tr.find_all("a", href=True)
                 if not a["href"].strip().lower().startswith(("javascript", "#"))
             ]
@@ -638,54 +707,61 @@ def _directory(soup: BeautifulSoup, base: str) -> list[DirectoryRow]:
     return rows_out
 
 
-def _redirect(soup: BeautifulSoup, base: str, text: str) -> str | None:
+def _redirect(root: El, base: str, text: str) -> str | None:
     """Target of a meta-refresh or a JavaScript `location` redirect on a stub page (homepages do this)."""
-    meta = soup.find("meta", attrs={"http-equiv": re.compile("^refresh$", re.I)})
-    if meta and (m := META_REFRESH.match(str(meta.get("content", "")))):
-        return clean_url(urljoin(base, m.group(1).strip()))
-    if len(text) < 200 and len(soup.find_all("a")) <= 2:
-        for script in soup.find_all("script"):
-            if m := JS_LOCATION.search(script.get_text()):
+    meta = next((m for m in root.iter("meta") if (m.get("http-equiv") or "").lower() == "refresh"), None)
+    if meta is not None and (m := META_REFRESH.match(meta.get("content") or "")):
+        return resolve(base, m.group(1).strip())
+    if len(text) < 200 and tree.count(root, "a") <= 2:
+        for script in root.iter("script"):
+            if m := JS_LOCATION.search(script.text or ""):
                 return clean_url(urljoin(base, (m.group(1) or m.group(2)).strip()))
     return None
 
 
 def extract_page(url: str, html: str) -> PageSignals:
     """All signals of one page. `url` is the final URL (after redirects), used to resolve links."""
-    soup = BeautifulSoup(html, "lxml")
-    index = _index(soup)
-    base_tag = soup.find("base", href=True)
-    base = urljoin(url, base_tag["href"]) if base_tag else url
-    canonical_tag = soup.find("link", rel="canonical", href=True)
-    title, html_title = _title(soup, index)
-    breadcrumb, crumb_node = _breadcrumb(soup)
-    content = _content(soup, crumb_node, {title, html_title, *breadcrumb})
+    root = tree.parse(html)
+    index = _index(root)
+    base_tag = next((b for b in root.iter("base") if b.get("href") is not None), None)
+    base = urljoin(url, base_tag.get("href")) if base_tag is not None else url
+    canonical_tag = next(
+        (
+            k
+            for k in root.iter("link")
+            if "canonical" in (k.get("rel") or "").split() and k.get("href") is not None
+        ),
+        None,
+    )
+    title, html_title = _title(root, index)
+    breadcrumb, crumb_node = _breadcrumb(root)
+    content = _content(root, crumb_node, {title, html_title, *breadcrumb})
     links: list[Link] = []
     for tag, attr in (("a", "href"), ("area", "href"), ("iframe", "src"), ("frame", "src")):
-        for el in soup.find_all(tag, attrs={attr: True}):
-            raw = str(el[attr]).strip().replace("\\", "/")
+        for el in root.iter(tag):
+            raw = (el.get(attr) or "").strip().replace("\\", "/")
             if not raw or raw.lower().startswith(("javascript:", "mailto:", "tel:", "#", "data:")):
                 continue
-            u = clean_url(urljoin(base, raw))
+            u = resolve(base, raw)
             links.append(Link(u, _anchor_text(el) if tag == "a" else "", "body", is_attachment_url(u)))
-    for el in soup.find_all(attrs={"pdfsrc": True}):  # WebPlus embedded PDF player: the document is the PDF
-        u = clean_url(urljoin(base, str(el["pdfsrc"]).strip()))
-        name = re.search(r"'title'\s*:\s*'([^']+)'", str(el.get("sudyfile-attr", "")))
+    for el in root.xpath("//*[@pdfsrc]"):  # WebPlus embedded PDF player: the document is the PDF
+        u = resolve(base, el.get("pdfsrc").strip())
+        name = re.search(r"'title'\s*:\s*'([^']+)'", el.get("sudyfile-attr") or "")
         links.append(Link(u, name.group(1) if name else title, "embed", True))
-    for el in soup.find_all(onclick=True):
-        if m := re.search(r"window\.open\(\s*['\"]([^'\"]+)", str(el["onclick"])):
-            u = clean_url(urljoin(base, m.group(1)))
+    for el in root.xpath("//*[@onclick]"):
+        if m := re.search(r"window\.open\(\s*['\"]([^'\"]+)", el.get("onclick")):
+            u = resolve(base, m.group(1))
             links.append(Link(u, _anchor_text(el), "body", is_attachment_url(u)))
-    script_links, script_entries = _script_links(soup, base)
+    script_links, script_entries = _script_links(root, base)
     links.extend(script_links)
-    directory = _directory(soup, base)
-    entries = _entries(soup, base) + script_entries
+    directory = _directory(root, html, base)
+    entries = _entries(root, base) + script_entries
     main = _main_node(index)
-    published, published_raw = _published(soup, main)
+    published, published_raw = _published(root, main)
     listing = _listing(title, html_title, breadcrumb, index, published_raw)
-    raw_text = squash(soup.get_text(" ")) if soup.body else ""
-    redirect_to = _redirect(soup, base, raw_text)  # before _text(), which strips the <script>s it reads
-    text = _text(soup, main)
+    raw_text = squash(tree.text(root, " ")) if tree.first(root, "body") is not None else ""
+    redirect_to = _redirect(root, base, raw_text)
+    text = _text(root, main)
     placeholder = None
     if (m := PLACEHOLDER.search(text)) and len(text) < 300 and not entries:
         placeholder = m.group(0)
@@ -703,7 +779,7 @@ def extract_page(url: str, html: str) -> PageSignals:
         entries=entries,
         directory=directory,
         redirect_to=redirect_to,
-        canonical=clean_url(urljoin(base, canonical_tag["href"])) if canonical_tag else None,
+        canonical=resolve(base, canonical_tag.get("href")) if canonical_tag is not None else None,
         rows=_rows(content.anchors, base, entries) if listing and not directory else [],
         listing=listing,
         content_chars=content.chars,
