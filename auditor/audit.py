@@ -109,6 +109,12 @@ def run_audit(
             "attachments": store.count("attachments", run.id),
             "stop_reason": run.stop_reason,
             "errors": run.stats.get("errors", {}),
+            # the revisit rotation: records kept from an earlier night, and those kept past their turn
+            "revisit": {
+                "kept": run.stats.get("counts", {}).get("revisit_kept", 0),
+                "overdue": run.stats.get("counts", {}).get("revisit_overdue", 0),
+                "days": cfg.crawl.revisit_days,
+            },
         },
         list(checklist.sources),
         cfg.fingerprint,

@@ -208,6 +208,8 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
                 if previous:
                     counts["vanished"] = len(store.vanished(previous, run_id)) if status == "complete" else 0
                     counts["revisit_overdue"] = store.overdue(run_id, cfg.crawl.revisit_days)
+                    if counts.get("revisit_kept"):  # what the store holds, not what the spider yielded
+                        counts["revisit_kept"] = store.kept(run_id)
                 store.finish_run(run_id, status, reason, stats)
         # the run cannot be closed: it stays 'running' in the store, and the next run marks it interrupted
         except (StoreWriteError, InputError) as e:

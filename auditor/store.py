@@ -1099,6 +1099,15 @@ class Store:
             out.setdefault(src, (False, None, False))  # a URL that redirects: always asked, never kept
         return out
 
+    def kept(self, run_id: int) -> int:
+        """Pages and files the run holds as an earlier night recorded them (not requested tonight)."""
+        return sum(
+            int(self.db.execute(
+                f"SELECT count(*) FROM {t} WHERE run_id=? AND requested_run < ?", (run_id, run_id)
+            ).fetchone()[0])
+            for t in ("pages", "attachments")
+        )  # fmt: skip
+
     def overdue(self, run_id: int, days: int) -> int:
         """Pages and files the run kept whose last request is `days` runs old or more (the rotation fell behind)."""
         return sum(

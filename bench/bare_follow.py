@@ -27,12 +27,15 @@ class BareFollow(Spider):
         self.start_urls, self.allowed_domains = [start], hosts
         # scope is left to Scrapy's offsite middleware (allowed_domains)
         self.links = LinkExtractor(deny_extensions=[])
+        self.seen: set[str] = set()  # a menu's hundred links recur on every page: skip them before Scrapy
 
     def parse(self, response: Any) -> Any:
         BareFollow.count += 1
         if hasattr(response, "text"):
             for link in self.links.extract_links(response):
-                yield Request(link.url, callback=self.parse)
+                if link.url not in self.seen:
+                    self.seen.add(link.url)
+                    yield Request(link.url, callback=self.parse)
 
 
 def main() -> None:

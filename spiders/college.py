@@ -215,12 +215,12 @@ class CollegeSpider(scrapy.Spider):
     def follow(self, via: Via, url: str, text: str, is_attachment: bool) -> Iterator[Any]:
         if self.store_error:  # what is crawled now could not be kept: stop, and let the run fail
             raise CloseSpider("store_failed")
+        if url in (self.seen_attachments if is_attachment else self.requested):
+            return  # a menu's links recur on every page: decided once
         if not self.in_scope(url):
             self.counts["offsite_links" if urlsplit(url).scheme.lower() in SCHEMES else "scheme_refused"] += 1
             return
         if is_attachment:
-            if url in self.seen_attachments:
-                return
             self.seen_attachments.add(url)
             if self.known and self.keep(url):
                 yield from self.kept(Via(url), is_attachment=True)
@@ -232,8 +232,6 @@ class CollegeSpider(scrapy.Spider):
                 errback=self.on_error,
                 meta={"kind": "attachment", "link_text": text, "referer_page": via.url},
             )
-            return
-        if url in self.requested:
             return
         if self.max_depth and via.depth + 1 > self.max_depth:
             self.counts["depth_skipped"] += 1
@@ -271,8 +269,9 @@ class CollegeSpider(scrapy.Spider):
             "redirects": response.meta.get("redirect_urls", []),
         }
         assert self.store is not None and self.previous_run is not None
+        via = Via.of(response)
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
-            yield from self.follow(Via.of(response), url, text, is_attachment)
+            yield from self.follow(via, url, text, is_attachment)
 
     def parse(self, response: Response) -> Iterator[Any]:
         if response.meta.get("start") and response.status < 400:
@@ -337,8 +336,9 @@ class CollegeSpider(scrapy.Spider):
         )
         if response.status >= 400 or sig.blocked:
             return
+        via = Via.of(response)
         for link in sig.links:
-            yield from self.follow(Via.of(response), link.url, link.text, link.is_attachment)
+            yield from self.follow(via, link.url, link.text, link.is_attachment)
 
     def on_attachment(self, response: Response) -> Iterator[Any]:
         method = response.request.method if response.request else "HEAD"

@@ -168,6 +168,27 @@ def _rotation_night(demo_server, tmp_path):
     # the two audits agree: nothing changed, nothing is concluded differently
     f2 = json.loads((tmp_path / "o2" / "findings.json").read_text("utf-8"))
     assert {i["id"]: i["status"] for i in f2["items"]} == {i["id"]: i["status"] for i in findings["items"]}
+    # the report says how much of the night was kept; a record kept past its turn is a crawl-health warning
+    kept_files = db.execute("SELECT count(*) FROM attachments WHERE run_id=2 AND requested_run=1").fetchone()[
+        0
+    ]
+    assert f2["run"]["revisit"] == {"kept": kept + kept_files, "overdue": 0, "days": 7}
+    html = (tmp_path / "o2" / "gap-report.html").read_text("utf-8")
+    assert f"沿用此前记录 {kept + kept_files} 个页面和附件" in html and "超期未复查" not in html
+    from auditor.store import Store
+
+    db.execute("UPDATE pages SET requested_run=-9 WHERE run_id=2 AND requested_run=1 AND rowid % 10 = 0")
+    db.commit()
+    late = db.execute("SELECT count(*) FROM pages WHERE run_id=2 AND requested_run=-9").fetchone()[0]
+    with Store(store) as st:
+        assert late and st.overdue(2, 7) == late
+        stats = json.loads(st.db.execute("SELECT stats FROM runs WHERE id=2").fetchone()[0])
+        stats["counts"]["revisit_overdue"] = late
+        st.db.execute("UPDATE runs SET stats=? WHERE id=2", (json.dumps(stats),))
+        st.db.commit()
+    third = _audit(tmp_path / "site.yaml", "2022-11-16", tmp_path / "o3")
+    assert f"超期未复查 {late} 个" in (tmp_path / "o3" / "gap-report.html").read_text("utf-8")
+    assert "超期未复查" in third.stdout
 
 
 def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):

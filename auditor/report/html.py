@@ -29,6 +29,7 @@ from auditor.report.view import (
     open_gaps,
     review_label,
     review_text,
+    rotation,
     rule_label,
     set_aside_items,
     status_label,
@@ -82,6 +83,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         exempt=[it for it in findings["items"] if it["status"] in ("exempt", "not_applicable")],
         published=[it for it in findings["items"] if it["status"] == "ok"],
         errors=crawl_errors(findings["run"], lang),
+        rotation=rotation(findings["run"], lang),
         css_school=css_string(f"{safe.plain(findings['school'])} {t('title', lang)}"),
         css_when=css_string(
             f"{t('as_of', lang)} {findings['run']['as_of']} · {t('audit', lang)} #{findings['audit']['id']}"

@@ -18,6 +18,7 @@ from auditor.report.view import (
     crawl_errors,
     open_gaps,
     review_label,
+    rotation,
     status_label,
     summary,
     t,
@@ -137,6 +138,8 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
         f"{t('crawl', lang)} #{run['id']} · {t('pages', lang)} {run['pages']} · "
         f"{t('attachments', lang)} {run['attachments']} · {t('errors', lang)}：{clean(crawl_errors(run, lang))}"
     )
+    if text := rotation(run, lang):
+        console.print(f"[{'red' if run['revisit']['overdue'] else 'dim'}]{clean(text)}[/]")
     if audit["status"] != "complete":
         console.print(
             f"[bold cyan]{t('inconclusive_audit', lang)}[/] — {clean(audit['reason'])}；{t('no_accusation', lang)}。"

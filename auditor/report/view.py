@@ -148,6 +148,7 @@ TEXT = {
         "owner_seen": "网站所列部门",
         "open_short": "未关闭",
         "copies": "重复副本",
+        "rotation": "轮换复查",
         "tech": "技术信息（供系统维护人员）",
         "beijing": "北京时间",
         "method": "公开方式",
@@ -240,6 +241,7 @@ TEXT = {
         "owner_seen": "Named on the site as",
         "open_short": "open",
         "copies": "duplicate copies",
+        "rotation": "revisit rotation",
         "tech": "Technical details",
         "beijing": "Beijing time",
         "method": "Channel",
@@ -348,6 +350,18 @@ def publication_link(item: dict[str, Any]) -> dict[str, Any] | None:
     if column is None and ok and ok[0].get("column"):  # the newest document's column, cited as its place
         return {**ok[0], "url": ok[0]["column"], "title": ok[0].get("column_title") or ok[0]["title"]}
     return column or (ok[0] if ok else None)
+
+
+def rotation(run: dict[str, Any], lang: str) -> str:
+    """How much of tonight was kept from earlier nights, and what the rotation left past its turn."""
+    r = run.get("revisit") or {}
+    if not r.get("kept"):
+        return ""
+    if lang == "en":
+        text = f"{r['kept']} pages and files kept from earlier nights (each re-requested at least every {r['days']} nights)"
+        return text + (f"; {r['overdue']} past their turn" if r.get("overdue") else "")
+    text = f"沿用此前记录 {r['kept']} 个页面和附件（轮换复查：每个至少每 {r['days']} 晚请求一次）"
+    return text + (f"；超期未复查 {r['overdue']} 个" if r.get("overdue") else "")
 
 
 def crawl_errors(run: dict[str, Any], lang: str) -> str:
