@@ -140,6 +140,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
     from spiders import resolver
     from spiders import settings as base_settings
     from spiders.college import CollegeSpider
+    from spiders.extraction import default_workers
 
     console = console or Console(stderr=True)
     logging.raiseExceptions = False  # a log file on a full disk must not print a traceback per line
@@ -163,6 +164,7 @@ def run_crawl(cfg: SiteConfig, console: Console | None = None) -> CrawlResult:
         allowed_domains=list(cfg.allowed_domains),
         trap_chain=cfg.crawl.trap_chain,
         max_depth=cfg.crawl.max_depth,
+        extract_workers=default_workers(),
         previous_run=previous,
         store=str(cfg.store),
         run_id=run_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -15,10 +15,11 @@ from scrapy.exceptions import CloseSpider, StopDownload
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from auditor.extract import decode_html, extract_page
+from auditor.extract import PageSignals, decode_html
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
 from auditor.extract.record import page_record
 from auditor.store import Store, now_iso
+from spiders.extraction import Extractor
 from spiders.offline import use_bundled_suffix_list
 
 HTML_TYPES = ("text/html", "application/xhtml", "text/plain", "")
@@ -68,6 +69,7 @@ class CollegeSpider(scrapy.Spider):
         allowed_domains: list[str],
         trap_chain: int = 30,
         max_depth: int = 0,
+        extract_workers: int = 0,
         previous_run: int | None = None,
         store: str | None = None,
         documents: list[str] | None = None,
@@ -92,6 +94,7 @@ class CollegeSpider(scrapy.Spider):
         self.start_urls = list(start_urls)
         self.allowed_domains = list(allowed_domains)
         self.trap_chain, self.max_depth = trap_chain, max_depth
+        self.extract = Extractor(extract_workers)
         self.seen_attachments: set[str] = set()
         # cheap pre-filter before Scrapy's dupefilter (nav links repeat on every page)
         self.requested: set[str] = set()
@@ -251,6 +254,9 @@ class CollegeSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
+        if self.extract.handed:
+            self.counts["extracted_by_worker"] = self.extract.handed
+        self.extract.close()
         if self.store is not None:
             self.store.close()
 
@@ -273,18 +279,24 @@ class CollegeSpider(scrapy.Spider):
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
             yield from self.follow(via, url, text, is_attachment)
 
-    def parse(self, response: Response) -> Iterator[Any]:
+    async def parse(self, response: Response) -> AsyncIterator[Any]:
         if response.meta.get("start") and response.status < 400:
             self.start_reached = True
         if response.status == 304 and self.store is not None:
-            yield from self.unchanged(response)
+            for out in self.unchanged(response):
+                yield out
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
             yield self.attachment_item(response, "GET")  # a link that turned out to be a file
             return
         text, encoding = decode_html(response.body, ctype)
-        sig = extract_page(response.url, text)
+        sig = await self.extract(response.url, text)  # on another core, while other responses go on
+        for out in self.parsed(response, ctype, encoding, sig):
+            yield out
+
+    def parsed(self, response: Response, ctype: str, encoding: str, sig: PageSignals) -> Iterator[Any]:
+        """The page's record and its links, once extracted."""
         chain = [*response.meta.get("redirect_urls", [])]
         # a WAF's challenge script "redirects" to its own verification URL: the page is recorded as blocked
         if sig.redirect_to and response.status < 400 and sig.redirect_to != response.url and not sig.blocked:

@@ -231,3 +231,45 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server,
         runs = store.runs()
         assert [r.status for r in runs] == ["interrupted", "complete"]
         assert store.count("pages", runs[0].id) >= 60  # the earlier run's data is kept
+
+
+@pytest.mark.skipif(
+    (os.cpu_count() or 1) < 2, reason="one core: every page is extracted in the crawl's process"
+)
+def test_heavy_pages_are_extracted_on_another_core_with_the_same_result(tmp_path):
+    """A page over 16 KB (a long 管理规定) goes to the worker process; what is stored of it is what the crawl's
+    own process would have extracted, and its light neighbours are unaffected."""
+    import copy
+
+    from auditor.demo.server import DemoHTTPServer
+    from auditor.demo.site import load_college
+    from auditor.extract import decode_html, extract_page
+
+    data = copy.deepcopy(load_college())
+    col = next(c for c in data["columns"] if c["id"] == 1701)
+    article = col["articles"][0]
+    article["body"] = (
+        "第一条 为规范来华留学生的招收、培养和管理，根据国家有关规定，制定本规定。" * 500
+    )  # ≈ 18,500 characters
+    server = DemoHTTPServer(0, data).start()
+    try:
+        proc, db_path = crawl_demo(server, tmp_path)
+        assert proc.returncode == 0, proc.stderr
+        with Store(db_path) as store:
+            run = store.runs()[-1]
+            assert run.stats["counts"]["extracted_by_worker"] >= 1
+            row = store.db.execute(
+                "SELECT url, title, text_hash FROM pages WHERE run_id=? AND title=?",
+                (run.id, article["title"]),
+            ).fetchone()
+        assert row is not None
+        url, title, text_hash = row
+        from urllib.parse import urlsplit
+
+        res = server.site.resources[(urlsplit(url).hostname, urlsplit(url).path)]
+        assert len(decode_html(res.body, "text/html")[0]) > 16 * 1024
+        here = extract_page(url, decode_html(res.body, dict(res.headers).get("Content-Type", "text/html"))[0])
+        assert (title, text_hash) == (here.title, here.text_hash)
+        check_complete(server, db_path)  # every other page reached as before
+    finally:
+        server.stop()
