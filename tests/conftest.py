@@ -75,8 +75,9 @@ def audited(demo_copy: Path) -> tuple[Path, dict]:
     return out, json.loads((out / "findings.json").read_text("utf-8"))
 
 
-def wait_for_pages(store: Path, n: int, seconds: float = 60) -> int:
-    """Wait until a running crawl has stored `n` pages (read-only: the crawl keeps writing); how many it has."""
+def wait_for_pages(store: Path, n: int, seconds: float = 60, run_id: int | None = None) -> int:
+    """Wait until a running crawl has stored `n` pages (of run `run_id`, or in all; read-only: the crawl keeps
+    writing); how many it has."""
     import sqlite3
     import time
 
@@ -85,7 +86,8 @@ def wait_for_pages(store: Path, n: int, seconds: float = 60) -> int:
         time.sleep(0.2)
         try:
             with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-                stored = db.execute("SELECT count(*) FROM pages").fetchone()[0]
+                query = "SELECT count(*) FROM pages" + (" WHERE run_id=?" if run_id is not None else "")
+                stored = db.execute(query, () if run_id is None else (run_id,)).fetchone()[0]
         except sqlite3.OperationalError:
             continue
     return stored

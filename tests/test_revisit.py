@@ -9,7 +9,7 @@ import sqlite3
 import yaml
 
 from spiders.college import CollegeSpider
-from tests.conftest import crawl_demo
+from tests.conftest import crawl_demo, wait_for_pages
 
 
 def spider(days: int, known: dict, always=()) -> CollegeSpider:
@@ -198,7 +198,6 @@ def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
 
     from auditor.demo import local_env
     from auditor.demo.server import DemoHTTPServer
@@ -219,15 +218,7 @@ def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):
             stderr=subprocess.DEVNULL,
             env=local_env(),
         )
-        deadline = time.monotonic() + 60
-        stored = 0
-        while time.monotonic() < deadline and stored < 60:
-            time.sleep(0.2)
-            try:
-                with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as db:
-                    stored = db.execute("SELECT count(*) FROM pages WHERE run_id=2").fetchone()[0]
-            except sqlite3.OperationalError:
-                continue
+        wait_for_pages(store, 60, run_id=2)
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait()
         db = sqlite3.connect(store)
