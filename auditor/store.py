@@ -1101,22 +1101,22 @@ class Store:
 
     def kept(self, run_id: int) -> int:
         """Pages and files the run holds as an earlier night recorded them (not requested tonight)."""
-        return sum(
-            int(self.db.execute(
-                f"SELECT count(*) FROM {t} WHERE run_id=? AND requested_run < ?", (run_id, run_id)
-            ).fetchone()[0])
-            for t in ("pages", "attachments")
-        )  # fmt: skip
+        return self._records(run_id, "requested_run < ?", run_id)
 
     def overdue(self, run_id: int, days: int) -> int:
         """Pages and files the run kept whose last request is `days` runs old or more (the rotation fell behind)."""
+        return self._records(run_id, "requested_run <= ?", run_id - days)
+
+    def _records(self, run_id: int, where: str, *params: object) -> int:
+        """How many of the run's pages and files match `where` (a fixed condition, never crawled text)."""
         return sum(
-            int(self.db.execute(
-                f"SELECT count(*) FROM {t} WHERE run_id=? AND requested_run IS NOT NULL AND requested_run <= ?",
-                (run_id, run_id - days),
-            ).fetchone()[0])
+            int(
+                self.db.execute(
+                    f"SELECT count(*) FROM {t} WHERE run_id=? AND {where}", (run_id, *params)
+                ).fetchone()[0]
+            )
             for t in ("pages", "attachments")
-        )  # fmt: skip
+        )
 
     def links_from(self, run_id: int, url: str) -> list[tuple[str, str, bool]]:
         return [

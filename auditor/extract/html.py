@@ -312,7 +312,7 @@ def _index(root: El) -> Index:
     classes: dict[str, El] = {}
     ids: dict[str, El] = {}
     names: dict[str, El] = {}
-    for el in tree.tags(root):
+    for el in tree.elements(root):
         names.setdefault(el.tag, el)
         if el_id := el.get("id"):
             ids.setdefault(el_id, el)
@@ -386,7 +386,7 @@ def _breadcrumb(root: El) -> tuple[list[str], El | None]:
             node = node.getparent()
         break
     if node is None:
-        node = next((el for el in tree.tags(root) if set(tree.classes(el)) & set(CRUMB_CLASSES)), None)
+        node = next((el for el in tree.elements(root) if set(tree.classes(el)) & set(CRUMB_CLASSES)), None)
     if node is None:
         return [], None
     text = CRUMB_LABEL.sub(" ", squash(tree.text(node, " ")))
@@ -427,7 +427,7 @@ def _published(root: El, main: El | None) -> tuple[date | None, str]:
         head = squash(tree.text(root, " "))
     if found := labelled_date(head):
         return found
-    for node in tree.tags(root):
+    for node in tree.elements(root):
         if not DATE_CLASS.search(node.get("class") or ""):
             continue
         if main is not None and any(p is main for p in node.iterancestors()):

@@ -62,9 +62,9 @@ def _owned(s: Any) -> tuple[str, El | None]:  # None: a comment outside <html>
     return str(s), holder.getparent() if s.is_tail else holder
 
 
-def tags(root: El, *names: str) -> Iterator[El]:
-    """Elements below and including root, in document order (all of them when no names are given)."""
-    return root.iter(*names) if names else root.iter(etree.Element)
+def elements(root: El) -> Iterator[El]:
+    """Every element below and including root, in document order (no comments)."""
+    return root.iter(etree.Element)
 
 
 def first(root: El, name: str) -> El | None:
