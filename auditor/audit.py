@@ -134,6 +134,7 @@ def run_audit(
             cfg.profile,
             cfg.exemptions.get(item.id),
             problem,
+            checklist.annual_report if item.id == checklist.annual_report.item else None,
         )
         found = audit_item(item, pages, ctx)
         found.note_by = cfg.exempted_by.get(item.id, "") if found.status == "exempt" else ""
@@ -145,9 +146,9 @@ def run_audit(
 
 def candidate_documents(cfg: SiteConfig, run_id: int, as_of: date) -> list[str]:
     """The files the documents pass should download for run `run_id`: those of each item's evidence."""
-    from auditor.checklist import load_checklist
+    from auditor.checklist import for_site
 
-    checklist = load_checklist(extra=cfg.checklist_extra)
+    checklist = for_site(cfg)
     with Store(cfg.store) as store:
         result = run_audit(store, cfg, checklist, as_of, run_id)
     return contents.candidates({it.id: it.evidence for it in result.items})

@@ -1,7 +1,9 @@
 """Load and validate the checklist (rules/checklist.yaml); decide which items apply to a school's profile.
 
 Errors name the file, line and item id. A school or province extends or overrides items with its own
-file (site.yaml `checklist_extra:`): an item with a known id replaces the fields it gives, a new id is added.
+file (site.yaml `checklist_extra:`, or the province's `rules/provinces/<省>.yaml`, layered in automatically
+when the profile names that province): an item with a known id replaces the fields it gives, a new id is
+added. The parts an annual report must have (`annual_report:`) are data too; a province file adds its own.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from auditor.config import Profile
+from auditor.config import Profile, SiteConfig
 from auditor.errors import InputError
 from auditor.yamlsrc import Located, load_located
 
@@ -36,6 +38,7 @@ ITEM_KEYS = {
     "publish",
     "content",
 }
+TOP_KEYS = {"schema", "basis_prefix", "decoy_words", "items", "annual_report"}
 APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
 
 
@@ -160,10 +163,31 @@ class Item:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """One part the 信息公开工作年度报告 must have: found when a heading of the report holds one of `words`."""
+
+    name: str
+    words: tuple[str, ...]
+    basis: str
+
+
+@dataclass(frozen=True)
+class AnnualReport:
+    """What the school's own annual report is checked for: which item it is, the parts it must have, and
+    the words that mark the 信息公开专栏 it must be published on (its host, breadcrumb or column)."""
+
+    item: str = "moe-06"
+    parts: tuple[ReportPart, ...] = ()
+    column: tuple[str, ...] = ()
+    basis: str = ""
+
+
+@dataclass(frozen=True)
 class Checklist:
     items: tuple[Item, ...]
     decoy_words: tuple[str, ...]
     sources: tuple[str, ...]
+    annual_report: AnnualReport = field(default_factory=AnnualReport)
 
     def get(self, item_id: str) -> Item | None:
         return next((i for i in self.items if i.id == item_id), None)
@@ -305,7 +329,31 @@ def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Ite
     return Item(id=item_id, **values)
 
 
-def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
+def _annual_report(doc: Located, raw: Any, base: AnnualReport) -> AnnualReport:
+    """Layer a file's `annual_report:` on `base`: a part with a known name replaces it, a new one is added."""
+    key: tuple[Any, ...] = ("annual_report",)
+    hint = "write annual_report: {item: moe-06, basis: …, column: [信息公开], parts: [{part: 概述, words: [概述]}]}"
+    if not isinstance(raw, dict) or set(raw) - {"item", "basis", "column", "parts"}:
+        raise doc.error(key, "annual_report takes item, basis, column and parts", hint)
+    basis = str(raw.get("basis", base.basis)).strip()
+    parts = {p.name: p for p in base.parts}
+    for i, part in enumerate(raw.get("parts") or []):
+        at = key + ("parts", i)
+        if not isinstance(part, dict) or set(part) - {"part", "words", "basis"} or not part.get("part"):
+            raise doc.error(at, "each annual_report part is {part: name, words: [...], basis: …}", hint)
+        name = str(part["part"]).strip()
+        words = _str_list(doc, at + ("words",), part.get("words") or [name], name)
+        parts[name] = ReportPart(name, words, str(part.get("basis") or basis).strip())
+    column = raw.get("column")
+    return AnnualReport(
+        str(raw.get("item", base.item)),
+        tuple(parts.values()),
+        _str_list(doc, key + ("column",), column, "annual_report") if column is not None else base.column,
+        basis,
+    )
+
+
+def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: AnnualReport) -> AnnualReport:
     raw = doc.data
     if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
         raise doc.error(
@@ -313,6 +361,15 @@ def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
             "a checklist file is a mapping with an 'items:' list",
             "see rules/checklist.yaml for the format",
         )
+    unknown = sorted(set(raw) - TOP_KEYS)
+    if unknown:
+        raise doc.error(
+            (unknown[0],),
+            f"unknown top-level key '{unknown[0]}'",
+            "known keys: " + ", ".join(sorted(TOP_KEYS)),
+        )
+    if "annual_report" in raw:
+        report = _annual_report(doc, raw["annual_report"], report)
     prefix = str(raw.get("basis_prefix", "")) or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
     if "decoy_words" in raw:
         decoys.extend(_str_list(doc, ("decoy_words",), raw["decoy_words"], "(file)"))
@@ -326,6 +383,7 @@ def _load_into(doc: Located, items: dict[str, Item], decoys: list[str]) -> None:
         item = _item(doc, i, entry, prefix, items.get(item_id) if isinstance(item_id, str) else None)
         seen.add(item.id)
         items[item.id] = replace(item, order=items[item.id].order if item.id in items else len(items))
+    return report
 
 
 def load_checklist(
@@ -334,11 +392,32 @@ def load_checklist(
     """The shipped checklist (or `path`), with each file of `extra` layered on top."""
     items: dict[str, Item] = {}
     decoys: list[str] = []
+    report = AnnualReport()
     sources = [str(path or default_path()), *map(str, extra)]
     for source in sources:
-        _load_into(load_located(source), items, decoys)
+        report = _load_into(load_located(source), items, decoys, report)
+    if report.item not in items:
+        raise InputError(
+            sources[0],
+            None,
+            f"annual_report names item '{report.item}', which no file defines",
+            "use an item id",
+        )
     ordered = sorted(items.values(), key=lambda it: it.order)
-    return Checklist(tuple(ordered), tuple(dict.fromkeys(decoys)), tuple(sources))
+    return Checklist(tuple(ordered), tuple(dict.fromkeys(decoys)), tuple(sources), report)
+
+
+def province_path(province: str) -> Path | None:
+    """The shipped extension of `province` (rules/provinces/湖南.yaml), when there is one."""
+    path = Path(str(resources.files("rules").joinpath("provinces", f"{province}.yaml")))
+    return path if province and path.is_file() else None
+
+
+def for_site(cfg: SiteConfig) -> Checklist:
+    """The checklist a school is audited against: the national one, its province's file (by
+    profile.province), then the school's own `checklist_extra` files, each layered on the one before."""
+    province = province_path(cfg.profile.province)
+    return load_checklist(extra=[*([province] if province else []), *cfg.checklist_extra])
 
 
 def check_exemptions(checklist: Checklist, exemptions: dict[str, str], config_path: str) -> None:

@@ -33,6 +33,7 @@ from auditor.report.safe import terminal as clean
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
     from auditor.crawl import CrawlResult
+    from auditor.store import Store
 
 EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -64,13 +65,13 @@ def _audit_and_report(
     from auditor import history
     from auditor.alerts import send_alerts
     from auditor.audit import audit_and_record
-    from auditor.checklist import check_exemptions, load_checklist
+    from auditor.checklist import check_exemptions, for_site
     from auditor.evidence import COPIES, archive
     from auditor.report import write_all
     from auditor.report.terminal import print_summary
     from auditor.store import Store
 
-    checklist = load_checklist(extra=cfg.checklist_extra)
+    checklist = for_site(cfg)
     check_exemptions(checklist, cfg.exemptions, cfg.path)
     with Store(cfg.store) as store:
         result = audit_and_record(store, cfg, checklist, as_of)
@@ -208,13 +209,13 @@ def cmd_checklist(args: argparse.Namespace) -> int:
             f" ({len(new)} new{': ' + ', '.join(sorted(new)) if new else ''})."
         )
         return EXIT_OK
-    profile, exemptions, extra = None, {}, ()
+    profile, exemptions, checklist = None, {}, load_checklist()
     if args.config:
+        from auditor.checklist import for_site
         from auditor.config import load_config
 
         cfg = load_config(args.config)
-        profile, exemptions, extra = cfg.profile, cfg.exemptions, cfg.checklist_extra
-    checklist = load_checklist(extra=extra)
+        profile, exemptions, checklist = cfg.profile, cfg.exemptions, for_site(cfg)
     t = Table(title="信息公开事项清单" + ("（按本校配置）" if profile else ""), title_justify="left")
     t.add_column("id", no_wrap=True)
     for col in ("类别", "事项", "责任部门", "更新要求", "适用"):
@@ -423,6 +424,94 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _history_store(cfg: SiteConfig) -> Store:
+    """The store, refusing one that holds no complete audit (nothing to count: a usage error, exit 2)."""
+    from auditor.store import Store
+
+    if not cfg.store.exists():
+        raise InputError(str(cfg.store), None, "no store yet", f"run `auditor run --config {cfg.path}` first")
+    store = Store(cfg.store)
+    if not store.audits("complete"):
+        store.close()
+        raise InputError(
+            str(cfg.store),
+            None,
+            "the store holds no complete audit",
+            f"run `auditor run --config {cfg.path}` first",
+        )
+    return store
+
+
+def cmd_annual_report(args: argparse.Namespace) -> int:
+    """Draft the year's 信息公开工作年度报告 from the stored history (DOCX) and keep its figures (JSON)."""
+    from auditor import annual
+    from auditor.checklist import for_site
+    from auditor.config import load_config
+    from auditor.report import annual_draft
+
+    cfg = load_config(args.config)
+    period = annual.academic_year(args.year)
+    report_date = _as_of(args.as_of)
+    parts = [p.name for p in for_site(cfg).annual_report.parts]
+    with _history_store(cfg) as store:
+        names = {h: f"{h}（{t}）" for h, t in store.host_titles().items()}
+        facts = annual.facts(store, cfg.school, period, report_date, names)
+    out = Path(args.out)
+    data = out / f"annual-{period.start.year}-{period.end.year}.json"
+    try:
+        path = annual_draft.write(facts, parts, cfg, out)
+        data.write_text(json.dumps(facts, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    except OSError as e:  # a full disk or a read-only --out: nothing was concluded about the school, exit 3
+        raise StoreWriteError(str(out), e, "the annual report") from e
+    c, n = facts["coverage"], facts["published"]
+    console = _console()
+    console.print(
+        f"{clean(cfg.school)} {period.label}：公开信息 {n['pages']} 条，清单事项文件 {n['documents']} 份，"
+        f"问题 {facts['problem_counts']['open_during']} 项次（已整改 {facts['problem_counts']['fixed']}）",
+        soft_wrap=True,
+    )
+    if not c["whole"]:
+        console.print(
+            "[yellow]注意[/] 检查记录未覆盖整个学年："
+            + ("无记录" if not c["audits"] else f"仅 {c['first']} 至 {c['last']}"),
+            soft_wrap=True,
+        )
+    console.print(f"草稿: {clean(str(path))}  数据: {clean(str(data))}", soft_wrap=True)
+    return EXIT_OK
+
+
+def cmd_assessment(args: argparse.Namespace) -> int:
+    """Each department's year: gaps, days past deadline, fixes, reviews, score (HTML + XLSX + JSON)."""
+    from auditor import annual
+    from auditor.assessment import assess
+    from auditor.config import load_config
+    from auditor.report import assessment
+
+    cfg = load_config(args.config)
+    period = annual.between(args.date_from, args.date_to)
+    with _history_store(cfg) as store:
+        result = assess(store, cfg.school, period, cfg.weights)
+    out = Path(args.out)
+    data = out / f"assessment-{period.start}-{period.end}.json"
+    try:
+        paths = assessment.write(result, out)
+        data.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    except OSError as e:
+        raise StoreWriteError(str(out), e, "the assessment") from e
+    t = Table(title=f"{clean(cfg.school)} 信息公开考核 {period.start} 至 {period.end}", title_justify="left")
+    for col in ("责任部门", "负责事项", "发现问题", "超期天数", "已整改", "得分"):
+        t.add_column(col)
+    for d in result["departments"]:
+        t.add_row(
+            clean(d["department"]), str(d["items_owned"]), str(d["gaps_found"]), str(d["days_past_deadline"]),
+            str(d["fixed"]), str(d["score"]),
+        )  # fmt: skip
+    console = _console()
+    console.print(t)
+    console.print("报告: " + "  ".join(clean(str(p)) for p in [*paths, data]), soft_wrap=True)
+    return EXIT_OK
+
+
 def cmd_evidence(args: argparse.Namespace) -> int:
     """An item's archived records in an audit (the current one by default), each checked against its hash;
     --extract N writes record N's payload to --to."""
@@ -551,6 +640,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from auditor.config import load_config
     from auditor.crawl import print_summary, run_crawl
     from auditor.demo import demo_config, start_server
+    from auditor.demo import history as demo_history
 
     console = _console()
     preflight.writable_dir(Path(args.out), "--out")
@@ -558,6 +648,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         out = Path(args.out) / "demo"
         cfg = load_config(demo_config(server, out))
+        if not demo_history.has_history(cfg):
+            console.print(f"[bold]演示学院[/] {cfg.school} — a year of nightly history first (month ends)")
+            demo_history.build(server, cfg, lambda line: console.print(f"  history {line}"))
         console.print(
             f"[bold]演示学院[/] {cfg.school} — serving on 127.0.0.1:{server.port}, "
             f"crawling {cfg.start_urls[0]}"
@@ -566,7 +659,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print_summary(result, console, cfg.crawl.revisit_days)
         _fetch_documents(cfg, result, console)
         code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
-        console.print(f"config: {cfg.path}\nstore:  {cfg.store}")
+        year = f"--config {cfg.path} --out {out}"
+        console.print(
+            f"config: {cfg.path}\nstore:  {cfg.store}\nthe year's history: auditor annual-report --year 2021-2022 "
+            f"{year} --as-of {server.site.as_of}\n                    auditor assessment --from 2021-09-01 "
+            f"--to 2022-08-31 {year}",
+            soft_wrap=True,
+        )
         # the demo has planted gaps: finding them is success
         return EXIT_OK if code in (EXIT_OK, EXIT_GAPS) else code
     finally:
@@ -667,6 +766,24 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="reports", help="output directory (default: reports)")
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     r.set_defaults(func=cmd_run)
+
+    ar = sub.add_parser(
+        "annual-report", help="draft the year's 信息公开工作年度报告 (DOCX) from the stored history"
+    )
+    ar.add_argument("--year", required=True, help="the academic year it reports on, e.g. 2021-2022")
+    ar.add_argument("--config", required=True)
+    ar.add_argument(
+        "--as-of", help="the report's date: its 清单事项公开情况表 stands as of then (default today)"
+    )
+    ar.add_argument("--out", default="reports", help="output directory (default: reports)")
+    ar.set_defaults(func=cmd_annual_report)
+
+    am = sub.add_parser("assessment", help="each department's disclosure record over a period (HTML + XLSX)")
+    am.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    am.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
+    am.add_argument("--config", required=True)
+    am.add_argument("--out", default="reports", help="output directory (default: reports)")
+    am.set_defaults(func=cmd_assessment)
 
     k = sub.add_parser(
         "checklist", help="list the checklist items (that apply to a config), or validate a checklist file"

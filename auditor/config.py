@@ -120,6 +120,8 @@ class SiteConfig:
     rectify_days: int = 10  # working days a department is given to fix a gap (整改时限)
     holidays: frozenset[date] = frozenset()  # days off that are not weekends, for working-day counts
     documents_max_bytes: int = 20 * 1024 * 1024  # candidate documents are downloaded up to this size
+    requests: dict[str, dict[str, int]] = field(default_factory=dict)  # academic year → 依申请公开 figures
+    weights: dict[str, float] = field(default_factory=dict)  # the assessment's weights, over its defaults
 
 
 TOP_KEYS = {
@@ -137,6 +139,17 @@ TOP_KEYS = {
     "departments",
     "rectification",
     "documents",
+    "annual_report",
+    "assessment",
+}
+# 依申请公开 figures only the office knows, per academic year, for the annual report's draft
+REQUEST_KEYS = {
+    "received": "收到信息公开申请",
+    "granted": "予以公开",
+    "partly": "部分公开",
+    "refused": "不予公开",
+    "not_held": "信息不存在或非本校职责",
+    "fees": "收取费用（元）",
 }
 REQUIRED = ("school", "start_urls", "allowed_domains")
 
@@ -395,6 +408,8 @@ def load_config(path: str | Path) -> SiteConfig:
         raise doc.error(
             ("documents", "max_bytes"), "max_bytes must be at least 1024", "write max_bytes: 20971520"
         )
+    requests = _requests(doc, raw.get("annual_report"))
+    weights = _weights(doc, raw.get("assessment"))
     reviews = Path(_typed(doc, ("reviews",), raw.get("reviews", "reviews.yaml"), str, "a file path"))
     reviews = reviews if reviews.is_absolute() else base / reviews
     fingerprint = hashlib.sha256(
@@ -419,4 +434,48 @@ def load_config(path: str | Path) -> SiteConfig:
         rectify_days=rectify_days,
         holidays=frozenset(holidays),
         documents_max_bytes=max_bytes,
+        requests=requests,
+        weights=weights,
     )
+
+
+def _requests(doc: Located, raw: Any) -> dict[str, dict[str, int]]:
+    hint = "write annual_report: {requests: {2021-2022: {received: 3, granted: 2, partly: 1, refused: 0}}}"
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {"requests"}:
+        raise doc.error(("annual_report",), "'annual_report' takes requests only", hint)
+    out: dict[str, dict[str, int]] = {}
+    for year, figures in (raw.get("requests") or {}).items():
+        key = ("annual_report", "requests", year)
+        if not re.match(r"^\d{4}-\d{4}$", str(year)) or not isinstance(figures, dict):
+            raise doc.error(key, f"'{year}' must be an academic year (2021-2022) with its figures", hint)
+        for k, v in figures.items():
+            if k not in REQUEST_KEYS or not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise doc.error(
+                    key + (k,),
+                    f"requests {year}: {k} = {v!r} is not understood",
+                    "known: " + ", ".join(REQUEST_KEYS),
+                )
+        out[str(year)] = dict(figures)
+    return out
+
+
+def _weights(doc: Located, raw: Any) -> dict[str, float]:
+    from auditor.assessment import DEFAULT_WEIGHTS
+
+    hint = "write assessment: {weights: {gap_found: 5, day_past_deadline: 0.2}}"
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) - {"weights"}:
+        raise doc.error(("assessment",), "'assessment' takes weights only", hint)
+    out: dict[str, float] = {}
+    for k, v in (raw.get("weights") or {}).items():
+        if k not in DEFAULT_WEIGHTS or not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+            raise doc.error(
+                ("assessment", "weights", k),
+                f"assessment weight {k} = {v!r} is not understood",
+                "known (each a number ≥ 0): " + ", ".join(DEFAULT_WEIGHTS),
+            )
+        out[k] = float(v)
+    return out

@@ -62,6 +62,91 @@ class Changes:
         }
 
 
+@dataclass
+class Episode:
+    """One gap, from the first complete audit it was open in to the first in which it was neither open nor to
+    be checked by hand (an item that could not be verified one night is not fixed). The one definition of
+    'a gap opened', 'fixed', 'days open' and 'days past its deadline' the annual report and assessment read."""
+
+    item: str
+    short: str
+    category: str
+    owner: str
+    status: str  # the status it was found with
+    opened: str  # as_of of the audit that first found it
+    last_open: str
+    deadline: str | None  # 应发布日期 when a rule knows one, else the 整改时限 set the night it was found
+    deadline_kind: str  # due_date | rectify_by | none
+    closed: str | None = None  # as_of of the audit that found it fixed (or set aside)
+    how: str | None = None  # resolved | set_aside
+    review: dict[str, Any] | None = None  # the last review decision recorded while it was open
+    reviews: list[str] = field(default_factory=list)  # every decision recorded on it, in order
+
+    def end(self, until: date) -> date:
+        """When it stopped being open, as seen on `until` (a gap fixed later is still open then)."""
+        return min(date.fromisoformat(self.closed), until) if self.closed else until
+
+    def days_open(self, until: date) -> int:
+        return max(0, (self.end(until) - date.fromisoformat(self.opened)).days)
+
+    def days_past_deadline(self, until: date, since: date | None = None) -> int:
+        """Days it stayed open after its deadline up to `until`, counted from `since` when given (a yearly
+        assessment counts its own year's days); 0 when fixed in time or without a deadline."""
+        if not self.deadline:
+            return 0
+        start = date.fromisoformat(self.deadline)
+        return max(0, (self.end(until) - (max(start, since) if since else start)).days)
+
+    def fixed_in_time(self) -> bool:
+        return bool(
+            self.closed and self.how == "resolved" and (not self.deadline or self.closed <= self.deadline)
+        )
+
+    def promise(self, until: date) -> str | None:
+        """kept | broken | pending, for a gap a department acknowledged with a due date (整改承诺)."""
+        r = self.review or {}
+        if r.get("decision") != "acknowledged" or not r.get("due"):
+            return None
+        due = date.fromisoformat(r["due"])
+        if self.closed:
+            return "kept" if date.fromisoformat(self.closed) <= due else "broken"
+        return "broken" if until > due else "pending"
+
+    def as_json(self, until: date) -> dict[str, Any]:
+        return {
+            **{k: v for k, v in self.__dict__.items()},
+            "days_open": self.days_open(until),
+            "days_past_deadline": self.days_past_deadline(until),
+            "promise": self.promise(until),
+        }
+
+
+def episodes(store: Store) -> list[Episode]:
+    """Every gap episode in the stored complete audits, oldest first."""
+    current: dict[str, Episode] = {}
+    done: list[Episode] = []
+    for r in store.item_states():
+        ep = current.get(r["item_id"])
+        if ep is None and r["open"]:
+            deadline, kind = (r["due_date"], "due_date") if r["due_date"] else (r["rectify_by"], "rectify_by")
+            ep = current[r["item_id"]] = Episode(
+                r["item_id"], r["short"] or "", r["category"] or "", r["owner"] or "", r["status"],
+                r["as_of"], r["as_of"], deadline, kind if deadline else "none",
+            )  # fmt: skip
+        if ep is None:
+            continue
+        if r["review_decision"]:  # what the reviewers said while it was open, or in setting it aside
+            ep.review = {k: r[f"review_{k}"] for k in ("decision", "due", "by", "overdue")}
+            if ep.reviews[-1:] != [r["review_decision"]]:
+                ep.reviews.append(r["review_decision"])
+        if r["open"]:
+            ep.last_open = r["as_of"]
+        elif not r["to_check"]:
+            ep.closed, ep.how = r["as_of"], "set_aside" if r["set_aside"] else "resolved"
+            done.append(current.pop(r["item_id"]))
+    return sorted([*done, *current.values()], key=lambda e: (e.opened, e.item))
+
+
 def save(store: Store, result: AuditResult) -> int:
     """Keep the audit (with its history and review marks) in the store; sets result.audit_id."""
     data = result.as_json()
@@ -91,10 +176,11 @@ def attach(store: Store, result: AuditResult) -> None:
         was_open = bool(before and before[1])
         if it.open:
             first = result.as_of
-            for when, items in opened:
-                if items.get(it.id, ("", False))[1]:
+            for when, items in opened:  # back through the gap's episode (to_check does not end one)
+                status, was = items.get(it.id, ("", False))
+                if was:
                     first = when
-                else:
+                elif status != "inconclusive":
                     break
             h.first_seen, h.days_open = first, (as_of - date.fromisoformat(first)).days
             h.new = bool(opened) and not was_open

@@ -63,6 +63,33 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); the newest is {have}: "
         "{title} ({url}). {aside_en} To publish: {publish}.",
     },
+    "annual_report.part_missing": {
+        "zh": "{year}“{title}”缺少“{part}”部分：报告的标题行与附件名中均无“{words}”（{url}）。",
+        "en": "The {year} annual report “{title}” lacks the part “{part}”: none of its headings or file names holds "
+        "“{words}” ({url}).",
+    },
+    "annual_report.no_period": {
+        "zh": "{year}“{title}”未说明数据统计期限（应为 {want}）：{url}。",
+        "en": "The {year} annual report “{title}” does not state its statistics period (it should be {want}): {url}.",
+    },
+    "annual_report.wrong_period": {
+        "zh": "{year}“{title}”所述统计期限为 {stated}，与所报学年不符：{url}。",
+        "en": "The {year} annual report “{title}” states the statistics period {stated}, not the year it reports on: {url}.",
+    },
+    "annual_report.late": {
+        "zh": "{year}“{title}”发布于 {published}，晚于应发布日期 {due}（晚 {days} 天）：{url}。",
+        "en": "The {year} annual report “{title}” was published on {published}, {days} days after it was due ({due}): {url}.",
+    },
+    "annual_report.channel": {
+        "zh": "{year}“{title}”未发布在信息公开专栏（网址与栏目均不含“{words}”，信息公开目录亦未指向）：{url}。",
+        "en": "The {year} annual report “{title}” is not on the disclosure column (neither its address nor its column "
+        "says “{words}”, nor does the directory point there): {url}.",
+    },
+    "annual_report.unread": {
+        "zh": "{year}“{title}”的内容未能完整读取（{names}：扫描件、未下载或不含报告正文），其 {parts} 个部分未核查：{url}。",
+        "en": "The text of the {year} annual report “{title}” could not be read in full ({names}: a scan, not downloaded, "
+        "or not the report's body); its {parts} parts were not checked: {url}.",
+    },
     "content.incomplete": {
         "zh": "“{short}”最新文件“{title}”的内容不全：附件 {names} 中缺少 {missing}（{url}）。",
         "en": "The newest “{short}” document ({title}) is incomplete: {names} lacks {missing} ({url}).",

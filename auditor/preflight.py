@@ -6,7 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from auditor.checklist import Checklist, check_exemptions, load_checklist
+from auditor.checklist import Checklist, check_exemptions, for_site
 from auditor.config import SiteConfig
 from auditor.errors import InputError
 from auditor.reviews import load_reviews
@@ -35,7 +35,7 @@ def writable_dir(path: Path, what: str) -> None:
 def check(cfg: SiteConfig, out: Path | None = None) -> Checklist:
     """The checklist (with the school's extensions), its exemptions, the reviews, the store and the report
     directory — all before any crawl. Returns the checklist."""
-    checklist = load_checklist(extra=cfg.checklist_extra)
+    checklist = for_site(cfg)
     check_exemptions(checklist, cfg.exemptions, cfg.path)
     load_reviews(cfg.reviews)
     writable_dir(cfg.store.parent, "the store's directory")

@@ -1056,6 +1056,74 @@ class Store:
             (item_id,),
         ).fetchall()
 
+    def item_states(self) -> list[sqlite3.Row]:
+        """Every item of every complete audit, oldest audit first, with the facts the findings computed
+        (open, to_check, set_aside, owner, due date, 整改时限, review): what gap episodes are built from."""
+        fields = ", ".join(
+            f"json_extract(i.result, '$.{path}') AS {name}"
+            for name, path in (
+                ("short", "short"), ("category", "category"), ("owner", "owner"), ("to_check", "to_check"),
+                ("set_aside", "set_aside"), ("due_date", "due_date"), ("rectify_by", "rectify_by"),
+                ("days_overdue", "days_overdue"), ("review_decision", "review.decision"),
+                ("review_due", "review.due"), ("review_by", "review.reviewer"), ("review_overdue", "review.overdue"),
+                ("number", "number"),
+            )
+        )  # fmt: skip
+        return self.db.execute(
+            f"SELECT a.id AS audit_id, a.as_of, i.item_id, i.status, i.open, {fields} FROM audit_items i"
+            " JOIN audits a ON a.id = i.audit_id WHERE a.status = 'complete' ORDER BY a.as_of, a.id, i.rowid"
+        ).fetchall()
+
+    def published_pages(self, start: str, end: str) -> list[sqlite3.Row]:
+        """Pages (articles, not list pages or copies) of any stored crawl that say they were published from
+        `start` to `end`, one row per final URL (its newest record), with how many files it links."""
+        page = (
+            "{p}published BETWEEN ? AND ? AND {p}status BETWEEN 200 AND 299 AND coalesce({p}listing, 0) = 0"
+            " AND {p}duplicate_of IS NULL"
+        )
+        return self.db.execute(
+            "WITH newest AS (SELECT coalesce(final_url, url) AS final, max(run_id) AS run_id FROM pages"
+            f" WHERE {page.format(p='')} GROUP BY final)"
+            " SELECT p.url, n.final, p.title, p.published, p.run_id,"
+            " (SELECT count(DISTINCT l.dst) FROM links l WHERE l.run_id = p.run_id AND l.src = p.url"
+            "  AND l.is_attachment = 1) AS files"
+            " FROM newest n JOIN pages p ON p.run_id = n.run_id AND coalesce(p.final_url, p.url) = n.final"
+            f" WHERE {page.format(p='p.')} GROUP BY n.final ORDER BY p.published",
+            (start, end, start, end),
+        ).fetchall()
+
+    def item_documents(self, start: str, end: str, until: str) -> list[sqlite3.Row]:
+        """The checklist documents published from `start` to `end` (their own date), as the complete audits up
+        to `until` found them: each URL once, under the item the newest of those audits had it for (checklist order within one)."""
+        return self.db.execute(
+            "SELECT url, published, item_id, category, owner FROM ("
+            " SELECT json_extract(e.value, '$.url') AS url, json_extract(e.value, '$.published') AS published,"
+            " i.item_id, json_extract(i.result, '$.category') AS category, json_extract(i.result, '$.owner') AS owner,"
+            " row_number() OVER (PARTITION BY json_extract(e.value, '$.url') ORDER BY a.as_of DESC, a.id DESC, i.rowid) AS k"
+            " FROM audit_items i JOIN audits a ON a.id = i.audit_id, json_each(i.result, '$.evidence') e"
+            " WHERE a.status = 'complete' AND a.as_of <= ? AND json_extract(e.value, '$.usable')"
+            " AND json_extract(e.value, '$.kind') = 'document'"
+            " AND json_extract(e.value, '$.published') BETWEEN ? AND ?) WHERE k = 1 ORDER BY published",
+            (until, start, end),
+        ).fetchall()
+
+    def host_titles(self) -> dict[str, str]:
+        """Each host's name as its shallowest page of the newest crawl titles itself (the site's own name)."""
+        run = self.db.execute("SELECT max(run_id) FROM pages").fetchone()[0]
+        out: dict[str, str] = {}
+        for url, title in self.db.execute(
+            "SELECT url, html_title FROM pages WHERE run_id=? AND html_title <> '' AND status BETWEEN 200 AND 299"
+            " ORDER BY depth, length(url)",
+            (run,),
+        ):
+            out.setdefault(urlsplit(url).hostname or "", title)
+        return out
+
+    def stored_runs(self) -> tuple[int | None, int | None, int]:
+        """(oldest, newest, how many) of the runs whose pages are still stored (retention drops older ones)."""
+        row = self.db.execute("SELECT min(run_id), max(run_id), count(DISTINCT run_id) FROM pages").fetchone()
+        return row[0], row[1], row[2]
+
     # --- incremental crawling and retention ----------------------------------------------------------
 
     def previous_crawl(self, before: int) -> int | None:

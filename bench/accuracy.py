@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)
 
 from auditor.audit import run_audit  # noqa: E402
-from auditor.checklist import load_checklist  # noqa: E402
+from auditor.checklist import for_site  # noqa: E402
 from auditor.config import load_config  # noqa: E402
 from auditor.demo import demo_config, local_env  # noqa: E402
 from auditor.demo.server import DemoHTTPServer  # noqa: E402
@@ -109,9 +109,7 @@ def crawl_and_audit(truth_path: Path, workdir: Path) -> tuple[AuditResult, DemoH
         raise SystemExit(f"crawl of {truth_path.name} failed:\n{proc.stdout}\n{proc.stderr}")
     cfg = load_config(config)
     with Store(cfg.store) as store:
-        result = run_audit(
-            store, cfg, load_checklist(extra=cfg.checklist_extra), date.fromisoformat(str(truth["as_of"]))
-        )
+        result = run_audit(store, cfg, for_site(cfg), date.fromisoformat(str(truth["as_of"])))
     return result, server
 
 

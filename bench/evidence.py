@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[0] = str(ROOT)  # not bench/: bench/incremental.py would shadow Twisted's "incremental"
 
 from auditor.audit import keep_evidence, run_audit  # noqa: E402
-from auditor.checklist import load_checklist  # noqa: E402
+from auditor.checklist import for_site  # noqa: E402
 from auditor.config import load_config  # noqa: E402
 from auditor.demo import demo_config, local_env  # noqa: E402
 from auditor.demo.server import DemoHTTPServer  # noqa: E402
@@ -50,7 +50,7 @@ def night(config: Path, as_of: date) -> dict[str, float]:
     docs_s, _ = cli("documents", "--config", str(config), "--run", str(run_id))  # again, to time it alone
     with Store(cfg.store) as store:
         started = time.perf_counter()
-        result = run_audit(store, cfg, load_checklist(extra=cfg.checklist_extra), as_of)
+        result = run_audit(store, cfg, for_site(cfg), as_of)
         decide_s = time.perf_counter() - started
         started = time.perf_counter()
         keep_evidence(store, cfg, result)

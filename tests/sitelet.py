@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 import yaml
 
 from auditor.audit import run_audit
-from auditor.checklist import load_checklist
+from auditor.checklist import for_site
 from auditor.config import load_config
 from auditor.demo.site import Builder, Resource
 from auditor.extract import decode_html, extract_page
@@ -100,7 +100,11 @@ def write_store(
                 if sig.redirect_to:
                     hops.append((url, sig.redirect_to))
                 else:
-                    items.append(page_record(url, sig, res.status))
+                    items.append(
+                        page_record(
+                            url, sig, res.status, body=res.body, content_type=headers.get("Content-Type")
+                        )
+                    )
         store.write_batch(run, items)
         store.write_hops(run, hops)
         pages = sum(i["kind"] == "page" for i in items)
@@ -116,5 +120,5 @@ def write_store(
 def audit(config: Path, as_of: str) -> dict[str, ItemResult]:
     cfg = load_config(config)
     with Store(cfg.store) as store:
-        result: AuditResult = run_audit(store, cfg, load_checklist(), date.fromisoformat(as_of))
+        result: AuditResult = run_audit(store, cfg, for_site(cfg), date.fromisoformat(as_of))
     return {it.id: it for it in result.items}

@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 
 from auditor.audit import run_audit
-from auditor.checklist import load_checklist
+from auditor.checklist import for_site
 from auditor.config import load_config
 from auditor.demo import demo_config
 from auditor.store import Store
@@ -84,7 +84,7 @@ def test_cut_short_crawl_reports_no_gaps(demo_server, tmp_path):
     assert proc.returncode == 3
     cfg = load_config(tmp_path / "site.yaml")
     with Store(db) as store:
-        result = run_audit(store, cfg, load_checklist(), date(2022, 11, 15))
+        result = run_audit(store, cfg, for_site(cfg), date(2022, 11, 15))
     assert result.status == "inconclusive" and "未完成" in result.reason
     assert not result.gaps()
     dfc = next(it for it in result.items if it.id == "dfc-self-evaluation")

@@ -6,20 +6,25 @@ from pathlib import Path
 
 import pytest
 
-from auditor.checklist import default_path, load_checklist
+from auditor.checklist import default_path, for_site, load_checklist, province_path
 from auditor.cli import main
-from auditor.config import Profile
+from auditor.config import Profile, load_config
 from auditor.errors import InputError
 
 VOC_HUNAN = Profile(type="vocational", graduate_programs=False, province="湖南", double_first_class=True)
 UNIVERSITY = Profile(type="undergraduate", graduate_programs=True, province="广东", double_first_class=True)
 
 
-def test_all_fifty_national_items_in_order_plus_the_two_extra():
+HUNAN = load_checklist(extra=[province_path("湖南")])
+DFC = ["dfc-plan", "dfc-selection", "dfc-selection-results", "dfc-self-evaluation", "dfc-audit-report"]
+
+
+def test_all_fifty_national_items_in_order_plus_the_extra():
     c = load_checklist()
     ids = [i.id for i in c.items]
     assert ids[:50] == [f"moe-{n:02d}" for n in range(1, 51)]
-    assert ids[50:] == ["dfc-self-evaluation", "vocational-quality-report"]
+    assert ids[50:] == ["vocational-quality-report"]
+    assert [i.id for i in HUNAN.items][51:] == DFC
     for item in c.items:
         assert item.aliases and item.owner and item.basis and item.category and item.publish
     assert len({i.category for i in c.items[:50]}) == 10
@@ -32,13 +37,14 @@ def test_legal_basis_and_deadlines():
     assert (annual.period, annual.due, annual.lag, annual.hard) == ("academic_year", (10, 31), 1, True)
     employment = c.get("moe-33").renewal
     assert (employment.period, employment.due, employment.hard) == ("cohort", (12, 31), True)
-    dfc = c.get("dfc-self-evaluation")
+    dfc = HUNAN.get("dfc-self-evaluation")
     assert "湘财教〔2019〕2号" in dfc.basis and "湘教发〔2019〕34号" in dfc.basis
+    assert dfc.renewal.hard and dfc.renewal.due == (10, 31)
     assert c.get("moe-19").attachment is True
 
 
 def test_applicability_by_profile():
-    c = load_checklist()
+    c = HUNAN
     voc = [i.id for i in c.items if i.applies_to(VOC_HUNAN) is None]
     assert "dfc-self-evaluation" in voc and "vocational-quality-report" in voc
     assert not set(voc) & {
@@ -55,7 +61,7 @@ def test_applicability_by_profile():
         "moe-45",
         "moe-46",
     }
-    assert len(voc) == 40
+    assert len(voc) == 44 and set(DFC) <= set(voc)
     uni = {i.id: i.applies_to(UNIVERSITY) for i in c.items}
     assert uni["moe-11"] is None and uni["moe-35"] is None
     assert uni["dfc-self-evaluation"] == "仅适用于湖南高校"
@@ -123,4 +129,57 @@ def test_cli_checklist_check_and_listing(tmp_path, capsys):
     )
     assert main(["checklist", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
-    assert "40 items apply" in out and "dfc-self-evaluation" in out and "moe-11 " not in out
+    assert "44 items apply" in out and "dfc-self-evaluation" in out and "moe-11 " not in out
+
+
+def site(tmp_path: Path, profile: str, extra: str = "") -> Path:
+    cfg = tmp_path / "site.yaml"
+    cfg.write_text(
+        "school: 测试学院\nstart_urls: [http://www.t.edu.cn/]\nallowed_domains: [t.edu.cn]\n"
+        f"profile: {profile}\n{extra}",
+        encoding="utf-8",
+    )
+    return cfg
+
+
+def test_the_province_file_is_layered_by_profile_and_a_school_file_overrides_it(tmp_path):
+    hunan = for_site(
+        load_config(site(tmp_path, "{type: vocational, province: 湖南, double_first_class: true}"))
+    )
+    assert set(DFC) <= hunan.ids() and any(s.endswith("湖南.yaml") for s in hunan.sources)
+    assert all(hunan.get(i).owner and hunan.get(i).basis.startswith("湘财教〔2019〕2号") for i in DFC)
+    no_funds = load_config(site(tmp_path, "{type: vocational, province: 湖南, double_first_class: false}"))
+    assert {for_site(no_funds).get(i).applies_to(no_funds.profile) for i in DFC} == {
+        "学校未获“双一流”建设专项资金"
+    }
+    elsewhere = for_site(load_config(site(tmp_path, "{type: vocational, province: 广东}")))
+    assert not set(DFC) & elsewhere.ids() and province_path("广东") is None
+    write(tmp_path, "items:\n  - id: dfc-audit-report\n    owner: 审计处（监察审计室）\n")
+    own = site(tmp_path, "{province: 湖南, double_first_class: true}", "checklist_extra: [extra.yaml]\n")
+    assert for_site(load_config(own)).get("dfc-audit-report").owner == "审计处（监察审计室）"
+
+
+def test_annual_report_parts_are_data_a_province_file_extends(tmp_path):
+    parts = load_checklist().annual_report.parts
+    assert (
+        [p.name for p in parts][0] == "工作情况概述"
+        and parts[-1].name == "清单事项公开情况表"
+        and len(parts) == 8
+    )
+    assert all(p.words and "教办厅函〔2018〕80号" in p.basis or "年度报告工作通知" in p.basis for p in parts)
+    extra = write(
+        tmp_path,
+        "annual_report:\n  parts:\n    - {part: 重点领域信息公开情况, words: [重点领域], basis: 某省年度报告通知}\n"
+        "    - {part: 其他需要报告的事项, words: [其他需要报告, 其他事项]}\nitems: []\n",
+    )
+    layered = load_checklist(extra=[extra]).annual_report.parts
+    assert len(layered) == 9 and layered[-1].basis == "某省年度报告通知"
+    assert next(p for p in layered if p.name == "其他需要报告的事项").words == ("其他需要报告", "其他事项")
+    bad = write(tmp_path, "annual_report:\n  parts:\n    - {words: [x]}\nitems: []\n")
+    with pytest.raises(InputError) as e:
+        load_checklist(extra=[bad])
+    assert e.value.line == 3 and "part" in e.value.message
+    typo = write(tmp_path, "anual_report: {}\nitems: []\n")
+    with pytest.raises(InputError) as e:
+        load_checklist(extra=[typo])
+    assert e.value.line == 1 and "anual_report" in e.value.message

@@ -21,7 +21,7 @@ from auditor.demo import documents
 from auditor.evidence import contents
 from auditor.evidence.text import extract
 from auditor.findings import Evidence
-from auditor.rules import Context, content, freshness, precedence
+from auditor.rules import Context, annual_report, content, freshness, precedence
 from auditor.store import Store
 from tests.conftest import run_auditor
 
@@ -100,8 +100,12 @@ def test_word_and_excel_files_are_read(tmp_path):
              "四、评议情况", "五、举报、复议、诉讼情况", "六、主要经验、存在的问题和改进措施", "七、其他需要报告的事项"]  # fmt: skip
     report = documents.docx(parts)
     assert extract(report, "", "报告.docx")["format"] == "docx"
-    status, kept, _ = judged("moe-06", {"年度报告.docx": report}, tmp_path / "b", as_of="2022-11-15")
-    assert [f.params["missing"] for f in kept if f.key == "content.incomplete"] == ["清单事项公开情况表"]
+    _, _, e = judged("moe-06", {"年度报告.docx": report}, tmp_path / "b", as_of="2022-11-15")
+    ctx = Context(date(2022, 11, 15), 100, annual_report=CHECKLIST.annual_report)
+    found = annual_report.check(ITEM("moe-06"), [e], ctx)
+    assert [f.params["part"] for f in found if f.key == "annual_report.part_missing"] == [
+        "清单事项公开情况表"
+    ]
 
 
 def test_broken_and_truncated_files_never_raise():

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from auditor.checklist import load_checklist
+from auditor.checklist import load_checklist, province_path
 from auditor.extract.dates import title_period
 from auditor.findings import Evidence
 from auditor.match import Matcher, PageSignals
@@ -23,7 +23,7 @@ from auditor.rules import (
 )
 from auditor.store import Run
 
-CHECKLIST = load_checklist()
+CHECKLIST = load_checklist(extra=[province_path("湖南")])  # with the dfc items
 ITEM = CHECKLIST.get
 
 

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from auditor.audit import run_audit
-from auditor.checklist import load_checklist
+from auditor.checklist import for_site
 from auditor.config import load_config
 from auditor.errors import InputError
 from auditor.store import SCHEMA_VERSION, Store
@@ -129,7 +129,7 @@ def test_an_old_store_is_read_as_what_it_was(tmp_path):
     config = site_yaml(tmp_path)
     cfg = load_config(config)
     with Store(cfg.store) as store:
-        items = {it.id: it for it in run_audit(store, cfg, load_checklist(), date(2024, 11, 20)).items}
+        items = {it.id: it for it in run_audit(store, cfg, for_site(cfg), date(2024, 11, 20)).items}
     # its shape was never measured: not judged an empty column
     assert items["moe-16"].status == "ok" and not items["moe-16"].evidence[0].empty
     # the 目录 link resolved (to a home page: not evidence either)

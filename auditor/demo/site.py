@@ -344,9 +344,11 @@ class Builder:
             return [dict(a, href=self.article_path(col, a)) for a in col["generated"]]
         out = []
         for a in [*(col.get("articles") or []), *({**f, "file": True} for f in col.get("files") or [])]:
-            self.article_seq += 1
+            self.article_seq += 1  # numbered before it is shown or not: URLs stay the same on every day
             a = dict(a, id=self.article_seq)
             a["date"] = a["date"].isoformat() if isinstance(a.get("date"), date) else a.get("date")
+            if not self.shown(a):
+                continue
             if a.get("file"):
                 a.setdefault("title", a["name"].rsplit(".", 1)[0])
                 a["href"] = a.get("path") or self.attachment_path(col, a, a["name"])[0]
@@ -957,7 +959,10 @@ class Builder:
         layout, t, body = (
             self.layout(sub),
             _e(a["title"]),
-            (f"<p>{_e(a['body'])}</p>" if a.get("body") else ""),
+            (f"<p>{_e(a['body'])}</p>" if a.get("body") else "")
+            + "".join(
+                f"<p>{_e(line)}</p>" for line in a.get("paragraphs") or []
+            ),  # a report written as a page
         )
         d = a.get("date")
         more = f'<div class="page"><a href="{a["id"]}_2.htm">下一页</a></div>' if a.get("split") else ""
@@ -1119,7 +1124,13 @@ class Builder:
                 }
             )
         out.reverse()  # lists show newest first
-        return out
+        return [a for a in out if self.shown(a)]
+
+    def shown(self, a: dict[str, Any]) -> bool:
+        """On the site yet: published on or before the day the site stands at (`site_on`, default: every
+        article). The demo's history serves the college as it stood on each earlier night."""
+        on = self.data.get("site_on")
+        return on is None or not a.get("date") or str(a["date"]) <= str(on)
 
 
 def calendar_page(ym: str) -> bytes:

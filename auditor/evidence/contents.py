@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from auditor.checklist import Checklist, Item
-from auditor.evidence.text import extract
+from auditor.evidence.text import extract, page_text
 from auditor.extract.dates import title_period
 from auditor.findings import Evidence
 from auditor.store import Store
@@ -51,34 +51,51 @@ def stated_period(text: str, kind: str | None) -> tuple[str, int, str] | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def _read(store: Store, sha: str, record: dict[str, Any], name: str) -> dict[str, Any]:
+PAGE_TEXT = "页面正文"  # the name a page's own text goes by among an evidence's contents
+
+
+def _read(store: Store, sha: str, record: dict[str, Any], name: str, page: bool = False) -> dict[str, Any]:
     doc = store.document(sha)
-    if doc is None:
+    if doc is None or page != (doc.get("format") == "html"):
         got = store.body(sha)
         if got is None:
             return {"error": "not downloaded"}
         body, capped = got
-        doc = {"sha256": sha, **extract(body, record.get("content_type") or "", name, capped)}
+        content_type = record.get("content_type") or ""
+        doc = {
+            "sha256": sha,
+            **(page_text(body, content_type) if page else extract(body, content_type, name, capped)),
+        }
         store.put_document(sha, doc)
         doc["capped"] = capped
     return doc
 
 
+def pages_of(checklist: Checklist, item_id: str, e: Evidence) -> list[tuple[str, str]]:
+    """The page whose own text is read as well: only for the annual report, which schools often publish as
+    a web page rather than a file (every other item's text is its files')."""
+    if item_id != checklist.annual_report.item or e.is_file or not e.is_document or e.is_list:
+        return []
+    return [(e.url, PAGE_TEXT)]
+
+
 def attach(store: Store, run_id: int, checklist: Checklist, by_item: dict[str, list[Evidence]]) -> None:
     """Fill each evidence's `contents` (and content period) from the files the store holds."""
-    urls = list({u for ev in by_item.values() for e in ev for u, _ in files_of(e)})
+    urls = list(
+        {u for i, ev in by_item.items() for e in ev for u, _ in (*pages_of(checklist, i, e), *files_of(e))}
+    )
     records = store.responses(run_id, urls)
     items = {it.id: it for it in checklist.items}
     for item_id, evidence in by_item.items():
         item: Item = items[item_id]
         for e in evidence:
             periods: Counter[tuple[str, int, str]] = Counter()
-            for url, name in files_of(e):
+            for url, name in (*pages_of(checklist, item_id, e), *files_of(e)):
                 record = records.get(url) or {}
                 sha = record.get("body_sha256")
                 if not sha:
                     continue
-                doc = _read(store, sha, record, name)
+                doc = _read(store, sha, record, name, name == PAGE_TEXT and url == e.url)
                 text = doc.get("text") or ""
                 stated = stated_period(text, item.renewal.period) if text else None
                 if stated:

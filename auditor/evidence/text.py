@@ -97,6 +97,15 @@ def _doc(body: bytes) -> dict[str, Any]:
 READERS = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls, "doc": _doc}
 
 
+def page_text(body: bytes, content_type: str = "") -> dict[str, Any]:
+    """A report published as a web page: its article body as lines (auditor.extract.html.article_lines)."""
+    from auditor.extract import decode_html
+    from auditor.extract.html import article_lines
+
+    html, _ = decode_html(body, content_type or None)
+    return {"format": "html", "text": "\n".join(article_lines(html))[:MAX_CHARS]}
+
+
 def extract(body: bytes, content_type: str = "", name: str = "", capped: bool = False) -> dict[str, Any]:
     """{format, text, pages, scanned, error}: never raises on a broken or hostile file."""
     fmt = sniff(body, content_type.lower(), name)

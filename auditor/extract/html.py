@@ -17,6 +17,7 @@ from typing import TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
+from lxml import etree
 
 from auditor.extract import tree
 from auditor.extract.blocks import block_kind
@@ -788,3 +789,33 @@ def extract_page(url: str, html: str) -> PageSignals:
         scripted=content.scripted,
         blocked=block_kind(html, text),
     )
+
+
+_TEXTS = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+LINE_BLOCKS = frozenset(
+    ("p", "div", "li", "tr", "table", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt",
+     "pre", "blockquote", "center", "body", "ul", "ol", "form")
+)  # fmt: skip
+
+
+def article_lines(html: str) -> list[str]:
+    """The page's own text as lines, one per block (a table row is one line, its cells apart): its CMS
+    article body when it has one, else the page without its furniture (menus name 依申请公开 on every
+    信息公开 page; a document's headings are in its body). For reading a report published as a web page."""
+    root = tree.parse(html)
+    main = _main_node(_index(root))
+    body = tree.first(root, "body")
+    node = main if main is not None else body if body is not None else root
+    lines: list[list[str]] = [[]]
+    block = None
+    for s in _TEXTS(node):
+        holder = s.getparent()
+        if holder is None or (main is None and _in_chrome(holder)):
+            continue
+        own = holder.getparent() if s.is_tail else holder
+        up = next((e for e in (own, *own.iterancestors()) if e.tag in LINE_BLOCKS), node)
+        if up is not block or (s.is_tail and holder.tag == "br"):
+            lines.append([])
+            block = up
+        lines[-1].append(str(s))
+    return [t for parts in lines if (t := squash(" ".join(parts)))]

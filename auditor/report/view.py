@@ -60,8 +60,10 @@ RULES = {
         "broken": "链接可用性",
         "unverifiable": "无法核实",
         "crawl_incomplete": "抓取不完整",
+        "content": "文件内容",
+        "annual_report": "年度报告内容",
     },
-    "en": {},
+    "en": {"annual_report": "annual report content"},
 }
 TEXT = {
     "zh": {

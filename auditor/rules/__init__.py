@@ -31,6 +31,7 @@ class Context:
     profile: Any = None  # config.Profile
     exemption: str | None = None  # the school's reason, when site.yaml exempts this item
     crawl_problem: str | None = None  # why this crawl cannot support gap findings (crawl_health)
+    annual_report: Any = None  # checklist.AnnualReport, for the item that is the school's annual report
 
 
 Check = Callable[[Item, list[Evidence], Context], list[Finding]]

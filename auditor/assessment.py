@@ -1,0 +1,107 @@
+"""The departments' yearly assessment: per department, what it owned, which gaps were found and how long each
+stayed open past its deadline, what was fixed and how fast, and what reviews said — counted from the stored
+gap episodes (auditor.history.Episode, the one definition) and scored by weights kept as data
+(rules/assessment.yaml, overridden per school in site.yaml). The method is part of the result, so every
+output prints it."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from statistics import median
+from typing import Any
+
+import yaml
+
+from auditor.annual import Period, standing
+from auditor.history import Episode, episodes
+from auditor.store import Store
+
+DEFAULTS = yaml.safe_load(Path(str(resources.files("rules").joinpath("assessment.yaml"))).read_text("utf-8"))
+DEFAULT_WEIGHTS: dict[str, float] = {k: float(v) for k, v in DEFAULTS["weights"].items()}
+START = float(DEFAULTS["start"])
+METHOD = (
+    "每个部门以 {start:g} 分为起点：期间内每发现一个问题扣 {gap_found:g} 分（经复核为误报的不计）；问题超过应发布日期"
+    "（无应发布日期的，超过发现当日起算的整改时限）后仍未整改的，每天扣 {day_past_deadline:g} 分，每个问题最多计 "
+    "{days_cap:g} 天；已确认并承诺整改日期（acknowledged）而逾期未整改的，每个扣 {promise_broken:g} 分；在期限内整改的，"
+    "每个加 {fixed_in_time:g} 分。得分介于 0 与 {start:g} 之间。问题、天数均由每晚完整审计的历史记录计算：一个问题自首次"
+    "被发现之日起，至首次既非问题又非“需人工核实”之日止；只计期间内的天数。"
+)
+
+
+def _score(row: dict[str, Any], w: dict[str, float]) -> float:
+    points = (
+        START
+        - w["gap_found"] * row["gaps_found"]
+        - w["day_past_deadline"] * row["days_counted"]
+        - w["promise_broken"] * row["promises_broken"]
+        + w["fixed_in_time"] * row["fixed_in_time"]
+    )
+    return round(min(START, max(0.0, points)), 1)
+
+
+def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str, float]) -> dict[str, Any]:
+    start, end = period.start, period.end
+    real = [e for e in eps if (e.review or {}).get("decision") != "false_positive" or e.how != "set_aside"]
+    found = [e for e in real if start.isoformat() <= e.opened <= end.isoformat()]
+    fixed = [e for e in real if e.closed and e.how == "resolved" and period.holds(e.closed)]
+    days = [e.days_past_deadline(end, start) for e in real]
+    promises = [p for e in real if (p := e.promise(end))]
+    row = {
+        "department": dept,
+        "items_owned": owned,
+        "gaps_found": len(found),
+        "carried_in": sum(e.opened < start.isoformat() for e in real),
+        "fixed": len(fixed),
+        "fixed_in_time": sum(e.fixed_in_time() for e in fixed),
+        "median_days_to_fix": median(e.days_open(end) for e in fixed) if fixed else None,
+        "days_past_deadline": sum(days),
+        "days_counted": sum(min(d, w["days_cap"]) for d in days),
+        "open_at_end": sum(e.closed is None or e.closed > end.isoformat() for e in real),
+        "false_positives": sum(
+            (e.review or {}).get("decision") == "false_positive" and e.how == "set_aside" for e in eps
+        ),
+        "accepted": sum((e.review or {}).get("decision") == "exempted" and e.how == "set_aside" for e in eps),
+        "promises_kept": promises.count("kept"),
+        "promises_broken": promises.count("broken"),
+        "promises_pending": promises.count("pending"),
+    }
+    row["score"] = _score(row, w)
+    return row
+
+
+def assess(store: Store, school: str, period: Period, overrides: dict[str, float]) -> dict[str, Any]:
+    """The assessment as data (schema auditor.assessment/1): departments, every gap behind their figures,
+    the weights used and the method in words."""
+    w = {**DEFAULT_WEIGHTS, **overrides}
+    s, e = period.start.isoformat(), period.end.isoformat()
+    eps = [x for x in episodes(store) if x.opened <= e and (x.closed is None or x.closed > s)]
+    at_end = standing(store, period.end)
+    owned: dict[str, int] = {}
+    for it in (at_end or {}).get("items", []):
+        if it["status"] != "not_applicable":
+            owned[it["owner"]] = owned.get(it["owner"], 0) + 1
+    depts = sorted(
+        set(owned) | {x.owner for x in eps}, key=lambda d: (-len([x for x in eps if x.owner == d]), d)
+    )
+    rows = [_row(d, owned.get(d, 0), [x for x in eps if x.owner == d], period, w) for d in depts]
+    return {
+        "schema": "auditor.assessment/1",
+        "school": school,
+        "period": {"start": s, "end": e, "label": period.label},
+        "standing_audit": (at_end or {}).get("audit", {}).get("id"),
+        "standing_as_of": (at_end or {}).get("run", {}).get("as_of"),
+        "audits": sum(period.holds(a["as_of"]) for a in store.audits("complete")),
+        "weights": w,
+        "start": START,
+        "method": METHOD.format(start=START, **w),
+        "departments": rows,
+        "gaps": [
+            {
+                **x.as_json(period.end),
+                "days_past_deadline_in_period": x.days_past_deadline(period.end, period.start),
+                "fixed_in_time": x.fixed_in_time(),
+            }
+            for x in eps
+        ],
+    }
