@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.errors import InputError
-from auditor.findings import GAPS
 from auditor.history import Episode, episodes
 from auditor.store import Store
 
@@ -119,8 +118,7 @@ def published(store: Store, period: Period, until: date, host_names: dict[str, s
 
 def problems(store: Store, period: Period) -> list[Episode]:
     """The gaps that were open at some time in the period (found in it, or carried into it)."""
-    start, end = period.start.isoformat(), period.end.isoformat()
-    return [e for e in episodes(store) if e.opened <= end and (e.closed is None or e.closed > start)]
+    return [e for e in episodes(store) if e.overlaps(period.start.isoformat(), period.end.isoformat())]
 
 
 def facts(
@@ -131,11 +129,11 @@ def facts(
     table = standing(store, report_date)
     found = problems(store, period)
     until = min(report_date, period.end)
-    start = period.start.isoformat()
+    start, end = period.start.isoformat(), period.end.isoformat()
     return {
         "schema": "auditor.annual/1",
         "school": school,
-        "period": {"start": start, "end": period.end.isoformat(), "label": period.label},
+        "period": {"start": start, "end": end, "label": period.label},
         "report_date": report_date.isoformat(),
         "coverage": coverage(store, period),
         "published": published(store, period, report_date, host_names),
@@ -153,7 +151,7 @@ def facts(
             {
                 **e.as_json(until),
                 "carried_in": e.opened < start,
-                "fixed_in_period": bool(e.closed and period.holds(e.closed)),
+                "fixed_in_period": e.fixed_between(start, end),
             }
             for e in found
         ],
@@ -161,11 +159,8 @@ def facts(
             "open_during": len(found),
             "found_in_period": sum(e.opened >= start for e in found),
             "carried_in": sum(e.opened < start for e in found),
-            "fixed": sum(bool(e.closed and e.how == "resolved" and period.holds(e.closed)) for e in found),
-            "set_aside": sum(
-                bool(e.closed and e.how == "set_aside" and period.holds(e.closed)) for e in found
-            ),
-            "open_at_end": sum(e.closed is None or e.closed > period.end.isoformat() for e in found),
+            "fixed": sum(e.fixed_between(start, end) for e in found),
+            "set_aside": sum(e.set_aside_between(start, end) for e in found),
+            "open_at_end": sum(e.open_after(end) for e in found),
         },
-        "gap_statuses": list(GAPS),
     }

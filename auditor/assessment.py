@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from auditor.annual import Period, standing
-from auditor.history import Episode, episodes
+from auditor.annual import Period, problems, standing
+from auditor.history import Episode
 from auditor.store import Store
 
 DEFAULTS = yaml.safe_load(Path(str(resources.files("rules").joinpath("assessment.yaml"))).read_text("utf-8"))
@@ -40,27 +40,31 @@ def _score(row: dict[str, Any], w: dict[str, float]) -> float:
     return round(min(START, max(0.0, points)), 1)
 
 
+def _false_positive(e: Episode) -> bool:
+    """Set aside because a reviewer found the finding wrong: not the department's gap at all."""
+    return e.how == "set_aside" and (e.review or {}).get("decision") == "false_positive"
+
+
 def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str, float]) -> dict[str, Any]:
     start, end = period.start, period.end
-    real = [e for e in eps if (e.review or {}).get("decision") != "false_positive" or e.how != "set_aside"]
-    found = [e for e in real if start.isoformat() <= e.opened <= end.isoformat()]
-    fixed = [e for e in real if e.closed and e.how == "resolved" and period.holds(e.closed)]
+    first, last = start.isoformat(), end.isoformat()
+    real = [e for e in eps if not _false_positive(e)]
+    found = [e for e in real if first <= e.opened <= last]
+    fixed = [e for e in real if e.fixed_between(first, last)]
     days = [e.days_past_deadline(end, start) for e in real]
     promises = [p for e in real if (p := e.promise(end))]
     row = {
         "department": dept,
         "items_owned": owned,
         "gaps_found": len(found),
-        "carried_in": sum(e.opened < start.isoformat() for e in real),
+        "carried_in": sum(e.opened < first for e in real),
         "fixed": len(fixed),
         "fixed_in_time": sum(e.fixed_in_time() for e in fixed),
         "median_days_to_fix": median(e.days_open(end) for e in fixed) if fixed else None,
         "days_past_deadline": sum(days),
         "days_counted": sum(min(d, w["days_cap"]) for d in days),
-        "open_at_end": sum(e.closed is None or e.closed > end.isoformat() for e in real),
-        "false_positives": sum(
-            (e.review or {}).get("decision") == "false_positive" and e.how == "set_aside" for e in eps
-        ),
+        "open_at_end": sum(e.open_after(last) for e in real),
+        "false_positives": sum(_false_positive(e) for e in eps),
         "accepted": sum((e.review or {}).get("decision") == "exempted" and e.how == "set_aside" for e in eps),
         "promises_kept": promises.count("kept"),
         "promises_broken": promises.count("broken"),
@@ -75,7 +79,7 @@ def assess(store: Store, school: str, period: Period, overrides: dict[str, float
     the weights used and the method in words."""
     w = {**DEFAULT_WEIGHTS, **overrides}
     s, e = period.start.isoformat(), period.end.isoformat()
-    eps = [x for x in episodes(store) if x.opened <= e and (x.closed is None or x.closed > s)]
+    eps = problems(store, period)
     at_end = standing(store, period.end)
     owned: dict[str, int] = {}
     for it in (at_end or {}).get("items", []):

@@ -97,6 +97,19 @@ class Episode:
         start = date.fromisoformat(self.deadline)
         return max(0, (self.end(until) - (max(start, since) if since else start)).days)
 
+    def overlaps(self, start: str, end: str) -> bool:
+        """Open at some time from `start` to `end` (found in it, or carried into it)."""
+        return self.opened <= end and (self.closed is None or self.closed > start)
+
+    def fixed_between(self, start: str, end: str) -> bool:
+        return bool(self.closed and self.how == "resolved" and start <= self.closed <= end)
+
+    def set_aside_between(self, start: str, end: str) -> bool:
+        return bool(self.closed and self.how == "set_aside" and start <= self.closed <= end)
+
+    def open_after(self, end: str) -> bool:
+        return self.closed is None or self.closed > end
+
     def fixed_in_time(self) -> bool:
         return bool(
             self.closed and self.how == "resolved" and (not self.deadline or self.closed <= self.deadline)

@@ -10,8 +10,18 @@ opening paragraph names six parts — 概述、信息主动公开情况、依申
 
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
+import pytest
+from openpyxl import load_workbook
+
+from auditor import history
+from auditor.audit import run_audit
+from auditor.checklist import for_site
+from auditor.config import load_config
+from auditor.report.html import render_html
+from auditor.report.xlsx import write_xlsx
+from auditor.store import Store
 from tests.sitelet import audit, college, write_store
 
 XXGK = {"layout": "webplus", "name": "示例大学信息公开网", "role": "xxgk"}
@@ -108,3 +118,20 @@ def annual_from(tmp_path, data, as_of="2021-11-20"):
     tmp_path.mkdir()
     item = audit(write_store(data, tmp_path), as_of)["moe-06"]
     return item, [f for f in item.findings if f.rule == "annual_report"]
+
+
+def test_every_report_shows_the_missing_parts_of_a_published_report(tmp_path):
+    """The item stays 已公开; the gap report's published list, the XLSX row and findings.json say what it lacks."""
+    cfg = load_config(write_store(report_site(SIX), tmp_path))
+    with Store(cfg.store) as store:
+        result = run_audit(store, cfg, for_site(cfg), date(2021, 11, 20))
+        history.attach(store, result)
+        findings = result.as_json()
+    html = render_html(findings)
+    assert (
+        "年度报告内容：" in html
+        and "缺少“其他需要报告的事项”部分" in html
+        and "缺少“清单事项公开情况表”部分" in html
+    )
+    rows = {r[0]: r for r in load_workbook(write_xlsx(findings, tmp_path)).active.iter_rows(values_only=True)}
+    assert rows["moe-06"][3] == "已公开" and "缺少“其他需要报告的事项”部分" in rows["moe-06"][6]

@@ -282,7 +282,9 @@ def test_the_commands_write_their_files_and_exit_0_or_2(history, tmp_path, capsy
     blocked = tmp_path / "a-file"
     blocked.write_text("x", "utf-8")
     args_blocked = ["--config", str(cfg), "--out", str(blocked / "reports")]
-    assert main(["annual-report", "--year", "2021-2022", *args_blocked]) == 3  # could not write: not a finding
+    assert (
+        main(["annual-report", "--year", "2021-2022", *args_blocked]) == 3
+    )  # could not write: not a finding
     assert main(["assessment", "--from", "2021-09-01", "--to", "2022-08-31", *args_blocked]) == 3
     capsys.readouterr()
     bad = tmp_path / "bad.yaml"
