@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from auditor.annual import Period, problems, standing
+from auditor.annual import Period, coverage, problems, standing
 from auditor.history import Episode
 from auditor.store import Store
 
@@ -96,6 +96,7 @@ def assess(store: Store, school: str, period: Period, overrides: dict[str, float
         "standing_audit": (at_end or {}).get("audit", {}).get("id"),
         "standing_as_of": (at_end or {}).get("run", {}).get("as_of"),
         "audits": sum(period.holds(a["as_of"]) for a in store.audits("complete")),
+        "coverage": coverage(store, period),
         "weights": w,
         "start": START,
         "method": METHOD.format(start=START, **w),

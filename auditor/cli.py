@@ -508,6 +508,9 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         )  # fmt: skip
     console = _console()
     console.print(t)
+    if not result["coverage"]["whole"]:
+        gaps = "；".join(f"{a} 至 {b}" for a, b in result["coverage"]["missing"])
+        console.print(f"[yellow]注意[/] 检查记录未覆盖整个期间：{gaps}", soft_wrap=True)
     console.print("报告: " + "  ".join(clean(str(p)) for p in [*paths, data]), soft_wrap=True)
     return EXIT_OK
 

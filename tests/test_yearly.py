@@ -214,6 +214,9 @@ def test_annual_figures_and_coverage(history, tmp_path):
     with Store(part) as store:
         c = annual.coverage(store, YEAR)
     assert not c["whole"] and c["missing"] == [["2021-09-01", "2022-01-14"]]
+    with Store(part) as store:
+        partial = assess(store, "示例职业技术学院", YEAR, {})
+    assert partial["coverage"] == c and "2021-09-01 至 2022-01-14" in assessment.render_html(partial)
 
 
 def test_the_draft_has_the_parts_the_facts_the_placeholders_and_passes_our_own_check(history, tmp_path):
