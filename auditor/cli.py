@@ -515,6 +515,41 @@ def cmd_assessment(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_province_run(args: argparse.Namespace) -> int:
+    """Every school of province.yaml, on this machine, `parallel` at a time (the embedded default)."""
+    from auditor.province.config import load_province
+    from auditor.province.runner import exit_code, run_province
+
+    province = load_province(args.config)
+    console = _console()
+    night = run_province(
+        province, _as_of(args.as_of) if args.as_of else None, lambda line: console.print(clean(line))
+    )
+    done = sum(s["outcome"] == "complete" for s in night["schools"])
+    console.print(
+        f"{clean(province.province)}: {done}/{len(night['schools'])} schools complete in {night['seconds']:.0f} s"
+    )
+    return exit_code(night)
+
+
+def cmd_province_report(args: argparse.Namespace) -> int:
+    """The province's ranking and index over its schools' stores (HTML + XLSX + JSON); --draft for previews."""
+    from auditor.province.config import load_province
+    from auditor.province.report import write
+
+    province = load_province(args.config)
+    try:
+        paths = write(province, Path(args.out), draft=args.draft)
+    except OSError as e:
+        raise StoreWriteError(args.out, e, "the province report") from e
+    _console().print("报告: " + "  ".join(clean(str(p)) for p in paths[:3]), soft_wrap=True)
+    if args.draft:
+        _console().print(
+            f"各校预览: {clean(str(Path(args.out) / 'draft'))}（{len(paths) - 3} 所）", soft_wrap=True
+        )
+    return EXIT_OK
+
+
 def cmd_evidence(args: argparse.Namespace) -> int:
     """An item's archived records in an audit (the current one by default), each checked against its hash;
     --extract N writes record N's payload to --to."""
@@ -787,6 +822,20 @@ def build_parser() -> argparse.ArgumentParser:
     am.add_argument("--config", required=True)
     am.add_argument("--out", default="reports", help="output directory (default: reports)")
     am.set_defaults(func=cmd_assessment)
+
+    pv = sub.add_parser("province", help="every college of a province: run their nights, report the index")
+    pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")
+    pr = pvs.add_parser("run", help="crawl and audit every school of province.yaml (in parallel, bounded)")
+    pr.add_argument("--config", required=True, help="province.yaml")
+    pr.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
+    pr.set_defaults(func=cmd_province_run)
+    pp = pvs.add_parser("report", help="write province.html, province.xlsx, province.json")
+    pp.add_argument("--config", required=True, help="province.yaml")
+    pp.add_argument("--out", default="reports", help="output directory (default: reports)")
+    pp.add_argument(
+        "--draft", action="store_true", help="a draft: each school's preview and the objection date"
+    )
+    pp.set_defaults(func=cmd_province_report)
 
     k = sub.add_parser(
         "checklist", help="list the checklist items (that apply to a config), or validate a checklist file"

@@ -192,6 +192,7 @@ class Finding:
     def as_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
+            "key": self.key,  # the message's key: what exactly the rule found (annual_report.part_missing …)
             "status": self.status,
             "severity": self.severity,
             "message": self.message,

@@ -1,0 +1,69 @@
+"""The transparency score of one school, from the findings that stand for it (findings.json), by weights
+kept as data (rules/transparency.yaml). Three parts, as outside evaluators score schools: how much of the
+checklist is published, how complete the annual report is, and whether it was published on time and in
+the right place. Every part and the method are returned with the score, so every output can print them."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULTS = yaml.safe_load(
+    Path(str(resources.files("rules").joinpath("transparency.yaml"))).read_text("utf-8")
+)
+DEFAULT_WEIGHTS: dict[str, float] = {k: float(v) for k, v in DEFAULTS["weights"].items()}
+METHOD = (
+    "透明度得分（满分 100）由三部分加权：清单完成度 {completion:g}%（适用且未豁免的清单事项中已公开的比例；无法核实的事项"
+    "不计为已公开）；年度报告完整性 {annual_report:g}%（最新一期信息公开工作年度报告具备的部分占应有 {parts} 个部分的比例；"
+    "没有任何一期或内容无法读取的为 0）；年度报告及时性与渠道 {timeliness:g}%（按期发布占一半，发布在信息公开专栏占一半；"
+    "逾期未发布的为 0）。数据取自各校最近一次完整的夜间检查；当晚检查不完整的学校沿用上次完整检查的结果并注明。"
+)
+NOT_COUNTED = ("not_applicable", "exempt")
+
+
+def parts(findings: dict[str, Any], item: str, total: int) -> dict[str, float]:
+    """The three parts, each 0–100, with what they were counted from."""
+    applicable = [it for it in findings["items"] if it["status"] not in NOT_COUNTED]
+    published = [it for it in applicable if it["status"] == "ok" or it.get("set_aside")]
+    completion = 100 * len(published) / len(applicable) if applicable else 0.0
+    report = next((it for it in findings["items"] if it["id"] == item), None)
+    keys = [f.get("key") or "" for f in (report or {}).get("findings", [])]
+    missing_parts = keys.count("annual_report.part_missing")
+    unread = "annual_report.unread" in keys
+    has_edition = (
+        report is not None
+        and report["status"] not in ("missing", "broken")
+        and any(e.get("usable") for e in report.get("evidence", []))
+    )
+    annual = 0.0 if not has_edition or unread or not total else 100 * (total - missing_parts) / total
+    on_time = (
+        report is not None
+        and report["status"] not in ("late", "missing")
+        and "annual_report.late" not in keys
+    )
+    on_column = has_edition and "annual_report.channel" not in keys
+    timeliness = (
+        0.0
+        if report is None or report["status"] in ("late", "missing")
+        else 50.0 * on_time + 50.0 * on_column
+    )
+    return {
+        "completion": round(completion, 1),
+        "annual_report": round(annual, 1),
+        "timeliness": round(timeliness, 1),
+        "applicable": len(applicable),
+        "published": len(published),
+        "annual_parts_missing": missing_parts if has_edition and not unread else None,
+    }
+
+
+def score(p: dict[str, float], weights: dict[str, float]) -> float:
+    total = sum(weights[k] for k in DEFAULT_WEIGHTS)
+    return round(sum(weights[k] * p[k] for k in DEFAULT_WEIGHTS) / total, 2) if total else 0.0
+
+
+def method(weights: dict[str, float], total_parts: int) -> str:
+    return METHOD.format(parts=total_parts, **weights)
