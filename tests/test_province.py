@@ -115,6 +115,9 @@ def test_every_school_runs_on_one_machine_and_the_exit_says_whether_all_complete
     # each school keeps its own store: an inline one in a folder named after it beside province.yaml
     assert (config.parent / "湘江职业技术学院" / "auditor.sqlite").exists()
     assert (config.parent / "schools" / "xy" / "auditor.sqlite").exists()
+    effective = yaml.safe_load((config.parent / "湘岳职业技术学院" / "site.yaml").read_text("utf-8"))
+    assert effective["reviews"] == str(config.parent / "schools" / "xy" / "reviews.yaml")
+    assert effective["crawl"]["concurrency"] == 16 and effective["crawl"]["resolve"]  # defaults under its own
 
 
 def test_the_ranking_the_index_and_the_failed_nights(province, tmp_path):

@@ -60,6 +60,9 @@ def _absolute(raw: dict[str, Any], base: Path) -> dict[str, Any]:
     """The school's own file paths, made absolute against its own config's folder."""
     out = dict(raw)
     out.setdefault("store", "auditor.sqlite")
+    out.setdefault(
+        "reviews", "reviews.yaml"
+    )  # where the school's own defaults would put them, not the copy's
     for k in PATH_KEYS:
         if isinstance(out.get(k), str) and not Path(out[k]).is_absolute():
             out[k] = str((base / out[k]).resolve())
