@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,16 @@ def test_weights_are_data(tmp_path):
     weights = {**index.DEFAULT_WEIGHTS, **p.weights}
     assert index.score({"completion": 80.0, "annual_report": 0.0, "timeliness": 0.0}, weights) == 80.0
     assert Path(p.schools[0].config).parent.name == "甲学院"
+
+
+def test_a_twenty_school_province_on_the_embedded_default():
+    """bench/province.py at CI sizes: twenty fixture colleges, two at a time, every night complete."""
+    root = Path(__file__).parents[1]
+    proc = subprocess.run(
+        [sys.executable, str(root / "bench" / "province.py"), "--schools", "20", "--min-pages", "190",
+         "--max-pages", "260", "--parallel", "2"],
+        capture_output=True, text=True, timeout=1200, cwd=root, env=local_env(),
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("parallel 2"))
+    assert "20/20 complete (exit 0)" in line and "schools/hour" in line and "peak RSS" in line
