@@ -464,18 +464,22 @@ def _requests(doc: Located, raw: Any) -> dict[str, dict[str, int]]:
 def _weights(doc: Located, raw: Any) -> dict[str, float]:
     from auditor.assessment import DEFAULT_WEIGHTS
 
-    hint = "write assessment: {weights: {gap_found: 5, day_past_deadline: 0.2}}"
+    return weights(doc, "assessment", raw, DEFAULT_WEIGHTS, "write assessment: {weights: {gap_found: 5}}")
+
+
+def weights(doc: Located, key: str, raw: Any, known: dict[str, float], hint: str) -> dict[str, float]:
+    """`key: {weights: {name: number ≥ 0}}` over the defaults `known` (the assessment's, the province index's)."""
     if raw is None:
         return {}
     if not isinstance(raw, dict) or set(raw) - {"weights"}:
-        raise doc.error(("assessment",), "'assessment' takes weights only", hint)
+        raise doc.error((key,), f"'{key}' takes weights only", hint)
     out: dict[str, float] = {}
     for k, v in (raw.get("weights") or {}).items():
-        if k not in DEFAULT_WEIGHTS or not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
+        if k not in known or not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
             raise doc.error(
-                ("assessment", "weights", k),
-                f"assessment weight {k} = {v!r} is not understood",
-                "known (each a number ≥ 0): " + ", ".join(DEFAULT_WEIGHTS),
+                (key, "weights", k),
+                f"{key} weight {k} = {v!r} is not understood",
+                "known (each a number ≥ 0): " + ", ".join(known),
             )
         out[k] = float(v)
     return out

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from auditor.config import load_config
+from auditor.config import load_config, weights
 from auditor.errors import InputError
 from auditor.yamlsrc import Located, load_located
 
@@ -170,18 +170,5 @@ def load_province(path: str | Path) -> ProvinceConfig:
 def _weights(doc: Located, raw: Any) -> dict[str, float]:
     from auditor.province.index import DEFAULT_WEIGHTS
 
-    if raw is None:
-        return {}
     hint = "write scoring: {weights: {completion: 60, annual_report: 25, timeliness: 15}}"
-    if not isinstance(raw, dict) or set(raw) - {"weights"}:
-        raise doc.error(("scoring",), "'scoring' takes weights only", hint)
-    out = {}
-    for k, v in (raw.get("weights") or {}).items():
-        if k not in DEFAULT_WEIGHTS or not isinstance(v, (int, float)) or isinstance(v, bool) or v < 0:
-            raise doc.error(
-                ("scoring", "weights", k),
-                f"scoring weight {k} = {v!r} is not understood",
-                "known: " + ", ".join(DEFAULT_WEIGHTS),
-            )
-        out[k] = float(v)
-    return out
+    return weights(doc, "scoring", raw, DEFAULT_WEIGHTS, hint)
