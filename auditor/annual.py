@@ -59,7 +59,8 @@ GAP_DAYS = 31  # a stretch longer than this without a complete audit is not cove
 def coverage(store: Store, period: Period) -> dict[str, Any]:
     """Which part of the period the stored complete audits cover: the first and last as-of date inside it, and
     every stretch of more than GAP_DAYS days without one (at either end, or between two audits)."""
-    dates = sorted({a["as_of"] for a in store.audits("complete") if period.holds(a["as_of"])})
+    inside = [a["as_of"] for a in store.audits("complete") if period.holds(a["as_of"])]
+    dates = sorted(set(inside))
     if not dates:
         return {
             "audits": 0,
@@ -75,8 +76,13 @@ def coverage(store: Store, period: Period) -> dict[str, Any]:
         for a, b in zip(bounds, bounds[1:], strict=False)
         if (b - a).days > GAP_DAYS
     ]
-    n = sum(period.holds(a["as_of"]) for a in store.audits("complete"))
-    return {"audits": n, "first": dates[0], "last": dates[-1], "whole": not missing, "missing": missing}
+    return {
+        "audits": len(inside),
+        "first": dates[0],
+        "last": dates[-1],
+        "whole": not missing,
+        "missing": missing,
+    }
 
 
 def standing(store: Store, on: date) -> dict[str, Any] | None:
@@ -88,7 +94,7 @@ def standing(store: Store, on: date) -> dict[str, Any] | None:
     return store.findings(newest["id"])
 
 
-def _hosts(names: dict[str, str], url: str) -> str:
+def _host_name(names: dict[str, str], url: str) -> str:
     host = urlsplit(url).hostname or ""
     return names.get(host, host)
 
@@ -99,7 +105,7 @@ def published(store: Store, period: Period, until: date, host_names: dict[str, s
     pages = store.published_pages(period.start.isoformat(), period.end.isoformat())
     by_host: dict[str, list[int]] = {}
     for p in pages:
-        row = by_host.setdefault(_hosts(host_names, p["final"]), [0, 0])
+        row = by_host.setdefault(_host_name(host_names, p["final"]), [0, 0])
         row[0] += 1
         row[1] += p["files"] or 0
     docs = store.item_documents(period.start.isoformat(), period.end.isoformat(), until.isoformat())

@@ -6,6 +6,7 @@ output prints it."""
 
 from __future__ import annotations
 
+from collections import Counter
 from importlib import resources
 from pathlib import Path
 from statistics import median
@@ -40,9 +41,13 @@ def _score(row: dict[str, Any], w: dict[str, float]) -> float:
     return round(min(START, max(0.0, points)), 1)
 
 
+def _set_aside_as(e: Episode, decision: str) -> bool:
+    """Set aside by a review with this decision (false_positive: not the department's gap at all)."""
+    return e.how == "set_aside" and (e.review or {}).get("decision") == decision
+
+
 def _false_positive(e: Episode) -> bool:
-    """Set aside because a reviewer found the finding wrong: not the department's gap at all."""
-    return e.how == "set_aside" and (e.review or {}).get("decision") == "false_positive"
+    return _set_aside_as(e, "false_positive")
 
 
 def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str, float]) -> dict[str, Any]:
@@ -65,7 +70,7 @@ def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str,
         "days_counted": sum(min(d, w["days_cap"]) for d in days),
         "open_at_end": sum(e.open_after(last) for e in real),
         "false_positives": sum(_false_positive(e) for e in eps),
-        "accepted": sum((e.review or {}).get("decision") == "exempted" and e.how == "set_aside" for e in eps),
+        "accepted": sum(_set_aside_as(e, "exempted") for e in eps),
         "promises_kept": promises.count("kept"),
         "promises_broken": promises.count("broken"),
         "promises_pending": promises.count("pending"),
@@ -85,9 +90,8 @@ def assess(store: Store, school: str, period: Period, overrides: dict[str, float
     for it in (at_end or {}).get("items", []):
         if it["status"] != "not_applicable":
             owned[it["owner"]] = owned.get(it["owner"], 0) + 1
-    depts = sorted(
-        set(owned) | {x.owner for x in eps}, key=lambda d: (-len([x for x in eps if x.owner == d]), d)
-    )
+    gaps = Counter(x.owner for x in eps)
+    depts = sorted(set(owned) | set(gaps), key=lambda d: (-gaps[d], d))
     rows = [_row(d, owned.get(d, 0), [x for x in eps if x.owner == d], period, w) for d in depts]
     return {
         "schema": "auditor.assessment/1",

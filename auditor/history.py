@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
@@ -127,7 +127,7 @@ class Episode:
 
     def as_json(self, until: date) -> dict[str, Any]:
         return {
-            **{k: v for k, v in self.__dict__.items()},
+            **asdict(self),
             "days_open": self.days_open(until),
             "days_past_deadline": self.days_past_deadline(until),
             "promise": self.promise(until),

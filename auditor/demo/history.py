@@ -51,9 +51,7 @@ def has_history(cfg: SiteConfig) -> bool:
     if not cfg.store.exists():
         return False
     with Store(cfg.store) as store:
-        return any(
-            a["as_of"] < FIRST.replace(year=FIRST.year + 1).isoformat() for a in store.audits("complete")
-        )
+        return any(a["as_of"] <= LAST.isoformat() for a in store.audits("complete"))  # a night before today's
 
 
 def _audit(cfg: SiteConfig, night: date) -> dict[str, Any]:

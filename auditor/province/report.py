@@ -167,22 +167,25 @@ def write(province: ProvinceConfig, out: Path, draft: bool = False) -> list[Path
     data = collect(province, out)
     closes = (date.today() + timedelta(days=province.objection_days)).isoformat() if draft else None
     data = {**_public(data, province.publish_departments), "draft": draft, "objections_close": closes}
-    status = lambda s: status_label(s, "zh")  # noqa: E731
     paths = [out / "province.json", out / "province.xlsx", out / "province.html"]
     paths[0].write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     _xlsx(data, paths[1])
     paths[2].write_text(
-        _env().get_template("province.html.j2").render(p=data, status=status), encoding="utf-8"
+        _env().get_template("province.html.j2").render(p=data, status=_status), encoding="utf-8"
     )
     if draft:  # each school's own preview: its result and the evidence behind it, before publication
         for s in data["schools"]:
             page = out / "draft" / f"{folder_name(s['school'])}.html"
             page.parent.mkdir(exist_ok=True)
             page.write_text(
-                _env().get_template("province_school.html.j2").render(p=data, s=s, status=status), "utf-8"
+                _env().get_template("province_school.html.j2").render(p=data, s=s, status=_status), "utf-8"
             )
             paths.append(page)
     return paths
+
+
+def _status(status: str) -> str:
+    return status_label(status, "zh")
 
 
 def _xlsx(data: dict[str, Any], path: Path) -> None:

@@ -41,9 +41,8 @@ def run_school(school: School, as_of: date | None, env: dict[str, str] | None = 
         out.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(args[3:])}\n")
         out.flush()
         proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-    code = proc.returncode
+        _, status, usage = os.wait4(proc.pid, 0)  # its CPU time and peak memory, which Popen cannot give
+        proc.returncode = code = os.waitstatus_to_exitcode(status)
     return {
         "school": school.name,
         "exit": code,
