@@ -329,3 +329,62 @@ def test_the_demo_ships_a_year_of_history_both_commands_read(tmp_path):
     assert sum(r["fixed"] for r in rows) == facts["problem_counts"]["fixed"]
     assert next(r for r in rows if r["department"] == "党委组织部")["promises_broken"] == 1
     assert 0 <= min(r["score"] for r in rows) < max(r["score"] for r in rows) == 100
+
+
+def test_the_nightly_first_seen_date_runs_through_a_night_it_could_not_be_verified(tmp_path):
+    """The nightly reports' 首次发现 follows the episode's rule: missing, then 无法核实, then missing again is one
+    gap found on the first night (before issue 14 the clock restarted on the third)."""
+    from auditor import history
+    from auditor.findings import AuditResult, ItemResult
+
+    path = tmp_path / "auditor.sqlite"
+    timeline = {"moe-19": ("财务处", [("2022-01-01", "missing", {}), ("2022-01-02", "to_check", {})])}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(globals(), "TIMELINES", timeline)
+        write_history(path, ["2022-01-01", "2022-01-02"])
+    result = AuditResult("示例职业技术学院", "2022-01-03", "complete", "", {"id": 3}, [], "f", "t")
+    result.items.append(
+        ItemResult("moe-19", "部门预算", "部门预算", "基本信息", "财务处", "checklist", "missing")
+    )
+    with Store(path) as store:
+        history.attach(store, result)
+    assert result.history["moe-19"].first_seen == "2022-01-01" and result.history["moe-19"].days_open == 2
+
+
+def test_the_index_counts_what_the_annual_report_check_found():
+    """Two missing parts of eight, published late and off the 信息公开专栏: 75 and 0; a school with no report: 0."""
+    from auditor.province import index
+
+    def findings(status, keys, usable=True):
+        item = {
+            "id": "moe-06",
+            "status": status,
+            "evidence": [{"usable": usable}],
+            "findings": [{"key": k} for k in keys],
+        }
+        other = {"id": "moe-07", "status": "ok", "evidence": [], "findings": []}
+        return {
+            "items": [
+                item,
+                other,
+                {"id": "moe-11", "status": "not_applicable", "evidence": [], "findings": []},
+            ]
+        }
+
+    two = index.parts(
+        findings("ok", ["annual_report.part_missing"] * 2 + ["annual_report.late", "annual_report.channel"]),
+        "moe-06",
+        8,
+    )
+    assert (two["annual_report"], two["timeliness"], two["completion"], two["applicable"]) == (
+        75.0,
+        0.0,
+        100.0,
+        2,
+    )
+    whole = index.parts(findings("ok", []), "moe-06", 8)
+    assert (whole["annual_report"], whole["timeliness"]) == (100.0, 100.0)
+    unread = index.parts(findings("ok", ["annual_report.unread"]), "moe-06", 8)
+    assert unread["annual_report"] == 0.0 and unread["annual_parts_missing"] is None
+    none = index.parts(findings("missing", [], usable=False), "moe-06", 8)
+    assert (none["annual_report"], none["timeliness"], none["completion"]) == (0.0, 0.0, 50.0)
