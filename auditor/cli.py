@@ -522,14 +522,34 @@ def cmd_province_run(args: argparse.Namespace) -> int:
 
     province = load_province(args.config)
     console = _console()
-    night = run_province(
-        province, _as_of(args.as_of) if args.as_of else None, lambda line: console.print(clean(line))
-    )
+    as_of = _as_of(args.as_of) if args.as_of else None
+    say = lambda line: console.print(clean(line), soft_wrap=True)  # noqa: E731
+    if args.queue:
+        from auditor.province.dispatch import QueueUnreachable, run_queued
+        from auditor.province.queue import check_url
+
+        try:
+            night = run_queued(province, check_url(args.queue), as_of, say)
+        except QueueUnreachable as e:
+            _say("refused:", "red", f"the queue did not answer ({e}); no school was run")
+            return EXIT_INCONCLUSIVE
+    else:
+        night = run_province(province, as_of, say)
     done = sum(s["outcome"] == "complete" for s in night["schools"])
     console.print(
         f"{clean(province.province)}: {done}/{len(night['schools'])} schools complete in {night['seconds']:.0f} s"
     )
     return exit_code(night)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Take schools' nights off the queue until stopped (SIGTERM or Ctrl-C): logs each school it takes and ends."""
+    from auditor.province.queue import check_url
+    from auditor.province.worker import serve
+
+    if args.schools < 1:
+        raise InputError("--schools", None, "must be at least 1", "write --schools 1")
+    return serve(check_url(args.queue), args.schools, args.name, lambda line: print(line, flush=True))
 
 
 def cmd_province_report(args: argparse.Namespace) -> int:
@@ -827,6 +847,11 @@ def build_parser() -> argparse.ArgumentParser:
     pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")
     pr = pvs.add_parser("run", help="crawl and audit every school of province.yaml (in parallel, bounded)")
     pr.add_argument("--config", required=True, help="province.yaml")
+    pr.add_argument(
+        "--queue",
+        metavar="redis://HOST:PORT/DB",
+        help="put the schools on this queue for `auditor worker`s and wait for them (default: run them here)",
+    )
     pr.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     pr.set_defaults(func=cmd_province_run)
     pp = pvs.add_parser("report", help="write province.html, province.xlsx, province.json")
@@ -836,6 +861,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--draft", action="store_true", help="a draft: each school's preview and the objection date"
     )
     pp.set_defaults(func=cmd_province_report)
+
+    w = sub.add_parser("worker", help="run schools' nights from a province queue (see province run --queue)")
+    w.add_argument("--queue", required=True, metavar="redis://HOST:PORT/DB")
+    w.add_argument(
+        "--schools", type=int, default=1, help="schools at a time, each a child process (default 1)"
+    )
+    w.add_argument("--name", default="", help="this worker's name in logs and results (default host-pid)")
+    w.set_defaults(func=cmd_worker)
 
     k = sub.add_parser(
         "checklist", help="list the checklist items (that apply to a config), or validate a checklist file"
@@ -865,7 +898,22 @@ def _say(label: str, colour: str, text: str) -> None:
     Console(stderr=True, highlight=False).print(f"[{colour}]{label}[/] " + escape(text), soft_wrap=True)
 
 
+def _die_with_parent() -> None:
+    """A night run by the province runner or a worker ends when they do: a killed worker must leave no crawl
+    running beside the one another worker starts for the same school (Linux; elsewhere a no-op)."""
+    parent = os.environ.pop("AUDITOR_PARENT_PID", "")
+    if not parent.isdigit() or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != int(parent):  # the parent died before the line above
+        os._exit(EXIT_INCONCLUSIVE)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _die_with_parent()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))

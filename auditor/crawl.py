@@ -5,6 +5,7 @@ live progress and the end-of-crawl summary. The only auditor module besides spid
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,12 +38,15 @@ class CrawlResult:
 
 def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, Any]:
     c = cfg.crawl
+    shared = os.environ.get("AUDITOR_POLITENESS_REDIS", "") if c.delay > 0 else ""  # spiders/politeness.py
     return {
         "ROBOTSTXT_OBEY": c.obey_robots,
         "USER_AGENT": c.user_agent or USER_AGENT,
         "CONCURRENT_REQUESTS": c.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrency_per_host,
-        "DOWNLOAD_DELAY": c.delay,
+        "DOWNLOAD_DELAY": 0 if shared else c.delay,
+        "AUDITOR_POLITENESS_REDIS": shared,
+        "AUDITOR_POLITE_DELAY": c.delay,
         "AUTOTHROTTLE_ENABLED": c.autothrottle,
         "AUTOTHROTTLE_START_DELAY": max(c.delay, 0.1),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(c.concurrency_per_host),

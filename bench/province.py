@@ -7,6 +7,15 @@ Prints, per setting: wall time, schools per hour, pages per second, and per scho
 (os.wait4 of each child), and the ratio of each setting's wall time to parallel=1's in the same command.
 
     python bench/province.py [--schools 20] [--min-pages 500] [--max-pages 5000] [--parallel 1,2]
+
+With --queue (issue 16) the same schools are run on a real queue instead: a redis-server on a loopback port,
+`auditor worker` processes (one setting per --workers value, each a whole night from empty stores) and
+`auditor province run --queue` as the coordinator. Prints, per setting: wall time and its ratio to the first
+setting's, schools per hour, pages per second per worker, and the queue's overhead per school — the time a
+worker spent on a school outside its `auditor run` child (lease, result file, acknowledgement) plus the time it
+waited for its next school while schools were still queued (from the result files' taken/finished times).
+
+    python bench/province.py --queue [--workers 1,2]
 """
 
 from __future__ import annotations
@@ -46,6 +55,8 @@ def main() -> int:
     ap.add_argument("--min-pages", type=int, default=500)
     ap.add_argument("--max-pages", type=int, default=5000)
     ap.add_argument("--parallel", default="1,2", help="comma-separated settings, each a whole run")
+    ap.add_argument("--queue", action="store_true", help="run the nights on Redis and auditor workers")
+    ap.add_argument("--workers", default="1,2", help="with --queue: comma-separated worker counts")
     args = ap.parse_args()
     n = args.schools
     sizes = [round(args.min_pages + (args.max_pages - args.min_pages) * i / max(1, n - 1)) for i in range(n)]
@@ -55,7 +66,8 @@ def main() -> int:
     print(f"{n} schools of {min(sizes)}–{max(sizes)} pages (news + {BASE_PAGES}), politeness off")
     base_wall = None
     try:
-        for parallel in [int(x) for x in args.parallel.split(",")]:
+        settings = args.workers if args.queue else args.parallel
+        for parallel in [int(x) for x in settings.split(",")]:
             with tempfile.TemporaryDirectory() as tmp:
                 schools = [
                     {"school": s.site.school, "start_urls": [s.site.start_url], "allowed_domains": [s.site.domain],
@@ -67,12 +79,14 @@ def main() -> int:
                     yaml.safe_dump({"province": "基准省", "parallel": parallel, "defaults": {"crawl": fast},
                                     "schools": schools}, allow_unicode=True), "utf-8",
                 )  # fmt: skip
-                started = time.monotonic()
-                proc = subprocess.run(
-                    [sys.executable, "-m", "auditor.cli", "province", "run", "--config", str(config), "--as-of", "2022-11-15"],
-                    capture_output=True, text=True, env=local_env(), cwd=ROOT,
-                )  # fmt: skip
-                wall = time.monotonic() - started
+                command = [sys.executable, "-m", "auditor.cli", "province", "run", "--config", str(config),
+                           "--as-of", "2022-11-15"]  # fmt: skip
+                if args.queue:
+                    wall, proc, overhead = queued(command, parallel, Path(tmp))
+                else:
+                    started = time.monotonic()
+                    proc = subprocess.run(command, capture_output=True, text=True, env=local_env(), cwd=ROOT)
+                    wall = time.monotonic() - started
                 night = json.loads((Path(tmp) / "province-run.json").read_text("utf-8"))
                 pages = 0
                 for s in night["schools"]:
@@ -83,16 +97,58 @@ def main() -> int:
                 cpu = [x["cpu_seconds"] for x in night["schools"]]
                 rss = [x["max_rss_mb"] for x in night["schools"]]
                 base_wall = base_wall or wall
+                what = "workers" if args.queue else "parallel"
+                rate = (
+                    f"{pages / wall / parallel:.0f} pages/s per worker"
+                    if args.queue
+                    else f"{pages / wall:.0f} pages/s"
+                )
                 print(
-                    f"parallel {parallel}: {wall:.0f} s ({wall / base_wall:.2f}× parallel {args.parallel.split(',')[0]}), "
+                    f"{what} {parallel}: {wall:.0f} s ({wall / base_wall:.2f}× {what} {settings.split(',')[0]}), "
                     f"{done}/{n} complete (exit {proc.returncode}), {n / wall * 3600:.0f} schools/hour, "
-                    f"{pages / wall:.0f} pages/s ({pages} pages); per school CPU {statistics.mean(cpu):.1f} s mean "
+                    f"{rate} ({pages} pages); per school CPU {statistics.mean(cpu):.1f} s mean "
                     f"(max {max(cpu):.1f}), peak RSS {statistics.mean(rss):.0f} MB mean (max {max(rss):.0f})"
+                    + (f"; queue overhead {overhead:.2f} s per school" if args.queue else "")
                 )
     finally:
         for s in servers:
             s.stop()
     return 0
+
+
+def queued(
+    command: list[str], workers: int, tmp: Path
+) -> tuple[float, subprocess.CompletedProcess[str], float]:
+    """One night on a fresh redis-server with `workers` auditor workers; (wall, coordinator, overhead/school)."""
+    from tests.redisd import RedisServer
+
+    redis = RedisServer().start()
+    procs = [
+        subprocess.Popen([sys.executable, "-m", "auditor.cli", "worker", "--queue", redis.url(), "--name", f"w{i}"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=local_env(), cwd=ROOT)
+        for i in range(workers)
+    ]  # fmt: skip
+    try:
+        time.sleep(2)  # the workers are up before the night starts: their start-up is not the queue's cost
+        started, t0 = time.monotonic(), time.time()
+        proc = subprocess.run(
+            [*command, "--queue", redis.url()], capture_output=True, text=True, env=local_env(), cwd=ROOT
+        )
+        wall = time.monotonic() - started
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(60)
+        redis.stop()
+    jobs = [json.loads(f.read_text("utf-8")) for f in tmp.glob("*/nights/*.json")]
+    overhead = 0.0
+    for name in {j["worker"] for j in jobs}:
+        free = t0  # when this worker was last free
+        for j in sorted((j for j in jobs if j["worker"] == name), key=lambda j: j["taken_at"]):
+            overhead += (j["taken_at"] - free) + (j["finished_at"] - j["taken_at"] - j["seconds"])
+            free = j["finished_at"]
+    return wall, proc, overhead / max(1, len(jobs))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,19 @@ from twisted.internet import defer
 SETTING = "TWISTED_DNS_RESOLVER" if hasattr(default_settings, "TWISTED_DNS_RESOLVER") else "DNS_RESOLVER"
 
 
+def pins(settings: Any) -> dict[str, str]:
+    return {k.lower().lstrip("."): v for k, v in (settings.getdict("AUDITOR_RESOLVE") or {}).items()}
+
+
+def pinned(name: str, pins: dict[str, str]) -> str | None:
+    """The address `name` is pinned to (exactly, or as a subdomain of a pinned name), if any."""
+    host = name.lower()
+    for name_, address in pins.items():
+        if host == name_ or host.endswith("." + name_):
+            return address
+    return None
+
+
 class PinnedResolver(CachingThreadedResolver):
     """A name matching a key of AUDITOR_RESOLVE (exactly, or as a subdomain) resolves to its value."""
 
@@ -20,14 +33,9 @@ class PinnedResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> PinnedResolver:
         resolver = super().from_crawler(crawler, reactor)
-        resolver.pins = {
-            k.lower().lstrip("."): v for k, v in (crawler.settings.getdict("AUDITOR_RESOLVE") or {}).items()
-        }
+        resolver.pins = pins(crawler.settings)
         return resolver
 
     def getHostByName(self, name: str, timeout: Any = ()) -> defer.Deferred[str]:  # noqa: N802 (Twisted's name)
-        host = name.lower()
-        for pinned, address in self.pins.items():
-            if host == pinned or host.endswith("." + pinned):
-                return defer.succeed(address)
-        return super().getHostByName(name, timeout)
+        address = pinned(name, self.pins)
+        return defer.succeed(address) if address else super().getHostByName(name, timeout)

@@ -19,6 +19,7 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.later.LateRetryMiddleware": 540,  # replaces Scrapy's RetryMiddleware: later tonight, Retry-After
     "spiders.conditional.ConditionalRequestsMiddleware": 560,
     "spiders.redirects.RedirectLogMiddleware": 650,
+    "spiders.politeness.SharedPolitenessMiddleware": 950,  # off unless a worker shares politeness over Redis
 }
 RETRY_ENABLED = False
 # Only http(s) is ever requested: without a handler, a file:, ftp:, s3: or data: URL cannot be fetched at all

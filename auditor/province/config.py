@@ -21,7 +21,16 @@ from auditor.config import load_config, weights
 from auditor.errors import InputError
 from auditor.yamlsrc import Located, load_located
 
-TOP = {"province", "schools", "defaults", "scoring", "parallel", "objection_days", "publish_departments"}
+TOP = {
+    "province",
+    "schools",
+    "defaults",
+    "scoring",
+    "parallel",
+    "objection_days",
+    "publish_departments",
+    "night_hours",
+}
 PATH_KEYS = ("store", "reviews")
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -47,6 +56,9 @@ class ProvinceConfig:
     parallel: int = 2
     objection_days: int = 10  # how long a school may object to its draft result before publication
     publish_departments: bool = False  # the published report leaves department detail to the school's own
+    night_hours: float = (
+        10.0  # on a queue: a school with no result this long after the night began is inconclusive
+    )
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -162,8 +174,15 @@ def load_province(path: str | Path) -> ProvinceConfig:
     publish = raw.get("publish_departments", False)
     if not isinstance(publish, bool):
         raise doc.error(("publish_departments",), "'publish_departments' is true or false", "write false")
+    hours = raw.get("night_hours", 10)
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 48:
+        raise doc.error(
+            ("night_hours",),
+            "'night_hours' must be a number of hours, more than 0 and at most 48",
+            "write night_hours: 10",
+        )
     return ProvinceConfig(
-        Path(doc.path), raw["province"].strip(), tuple(parsed), weights, parallel, days, publish
+        Path(doc.path), raw["province"].strip(), tuple(parsed), weights, parallel, days, publish, float(hours)
     )
 
 

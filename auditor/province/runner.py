@@ -21,8 +21,14 @@ from auditor.province.config import ProvinceConfig, School
 OUTCOME = {0: "complete", 1: "complete", 2: "config_error", 3: "inconclusive", 4: "internal_error"}
 
 
-def run_school(school: School, as_of: date | None, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """One school's nightly job in a child process; never raises for what the child did."""
+def run_school(
+    school: School,
+    as_of: date | None,
+    env: dict[str, str] | None = None,
+    started: Callable[[subprocess.Popen[bytes]], None] | None = None,
+) -> dict[str, Any]:
+    """One school's nightly job in a child process that dies with this one (the CLI arms PR_SET_PDEATHSIG when
+    AUDITOR_PARENT_PID is set); never raises for what the child did. `started` is handed the child."""
     args = [
         sys.executable,
         "-m",
@@ -36,18 +42,21 @@ def run_school(school: School, as_of: date | None, env: dict[str, str] | None = 
     if as_of:
         args += ["--as-of", as_of.isoformat()]
     log = school.folder / "province-run.log"
-    started = time.monotonic()
+    t0 = time.monotonic()
     with log.open("a", encoding="utf-8") as out:
         out.write(f"\n=== {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(args[3:])}\n")
         out.flush()
-        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
+        child_env = dict(os.environ if env is None else env, AUDITOR_PARENT_PID=str(os.getpid()))
+        proc = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=child_env)
+        if started:
+            started(proc)
         _, status, usage = os.wait4(proc.pid, 0)  # its CPU time and peak memory, which Popen cannot give
         proc.returncode = code = os.waitstatus_to_exitcode(status)
     return {
         "school": school.name,
         "exit": code,
         "outcome": OUTCOME.get(code, "killed" if code < 0 else "internal_error"),
-        "seconds": round(time.monotonic() - started, 2),
+        "seconds": round(time.monotonic() - t0, 2),
         "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 2),
         "max_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports KiB
         "log": str(log),

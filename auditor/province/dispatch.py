@@ -1,0 +1,145 @@
+"""`auditor province run --queue redis://…`: the coordinator. It puts every school's night on the queue, then
+watches the schools' result files until each has one or the night's time (`night_hours`) is up, and writes the
+same province-run.json as the embedded default — so `province report` and cron read one format.
+
+It trusts no single component: a school the queue no longer holds (Redis restarted empty, a message lost)
+and no worker holds a lease on is put back on the queue after a lease's lifetime, up to `ATTEMPTS` times; a
+school with no result when the night's time is up is reported inconclusive with the reason, never left out."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from auditor.province.config import ProvinceConfig, School
+from auditor.province.queue import (
+    ATTEMPTS,
+    LEASE_MS,
+    Job,
+    broker,
+    declare,
+    in_flight,
+    read_result,
+    redis_client,
+    shown,
+)
+
+POLL_S = 2.0
+
+
+class QueueUnreachable(Exception):
+    """Redis did not answer when the night was to be enqueued: nothing was run."""
+
+
+def night_id() -> str:
+    return f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def _missing(school: School, reason: str, attempts: int) -> dict[str, Any]:
+    return {"school": school.name, "exit": None, "outcome": "inconclusive", "reason": reason, "attempts": attempts,
+            "seconds": None, "cpu_seconds": None, "max_rss_mb": None, "worker": None}  # fmt: skip
+
+
+def run_queued(
+    province: ProvinceConfig,
+    url: str,
+    as_of: date | None = None,
+    say: Callable[[str], None] = print,
+    poll: float = POLL_S,
+) -> dict[str, Any]:
+    """Enqueue the night, wait for it, write and return province-run.json's content."""
+    started = time.monotonic()
+    night = night_id()
+    client = redis_client(url)
+    actor = declare(broker(url))
+    jobs = {
+        s.name: Job(
+            night, s.name, str(s.folder), str(s.config), s.source, as_of.isoformat() if as_of else None
+        )
+        for s in province.schools
+    }
+    try:
+        for job in jobs.values():
+            actor.send(**job.message())
+    except Exception as e:
+        raise QueueUnreachable(f"{shown(url)}: {e}") from None
+    attempts = dict.fromkeys(jobs, 1)
+    say(f"{province.province}: {len(jobs)} schools queued on {shown(url)} (night {night})")
+    deadline = started + province.night_hours * 3600
+    results: dict[str, dict[str, Any]] = {}
+    lost_since: dict[str, float] = {}
+    unreachable = False
+    while len(results) < len(jobs) and time.monotonic() < deadline:
+        time.sleep(poll)
+        for name, job in jobs.items():
+            if name not in results and (got := read_result(job.result_path)):
+                results[name] = got
+                say(
+                    f"  {name}: {got['outcome']} (exit {got['exit']}, {got['seconds']:.0f} s, {got['worker']})"
+                )
+        pending = [n for n in jobs if n not in results]
+        try:
+            held = in_flight(client, night)
+        except Exception as e:
+            if not unreachable:
+                say(f"  the queue is unreachable ({e}); waiting for it (results already written are kept)")
+            unreachable = True
+            continue
+        if unreachable:
+            say("  the queue answers again")
+            unreachable = False
+        if (
+            pending
+            and all(n not in held and attempts[n] >= ATTEMPTS for n in pending)
+            and all(
+                time.monotonic() - lost_since.get(n, time.monotonic()) >= LEASE_MS / 1000 for n in pending
+            )
+        ):
+            break  # every school left has been lost and re-queued as often as it may be
+        for name in pending:
+            if name in held:
+                lost_since.pop(name, None)
+                continue
+            since = lost_since.setdefault(name, time.monotonic())
+            if time.monotonic() - since < LEASE_MS / 1000 or attempts[name] >= ATTEMPTS:
+                continue
+            if read_result(jobs[name].result_path):  # finished between the two reads
+                continue
+            attempts[name] += 1
+            jobs[name] = Job(**{**jobs[name].message(), "attempt": attempts[name]})
+            try:
+                actor.send(**jobs[name].message())
+            except Exception:
+                attempts[name] -= 1
+                continue
+            lost_since.pop(name, None)
+            say(
+                f"  {name}: no longer on the queue and no worker holds it; queued again (attempt {attempts[name]})"
+            )
+    for name in jobs:
+        if name not in results:
+            reason = (
+                f"no result within the night's {province.night_hours:g} h"
+                if attempts[name] < ATTEMPTS
+                else f"lost by the queue {ATTEMPTS} times"
+            )
+            results[name] = _missing(
+                next(s for s in province.schools if s.name == name), reason, attempts[name]
+            )
+            say(f"  {name}: inconclusive ({reason})")
+    summary = {
+        "schema": "auditor.province-run/1",
+        "province": province.province,
+        "as_of": as_of.isoformat() if as_of else None,
+        "queue": shown(url),
+        "night": night,
+        "seconds": round(time.monotonic() - started, 2),
+        "schools": [results[s.name] for s in province.schools],
+    }
+    path = province.path.parent / "province-run.json"
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+    return summary
