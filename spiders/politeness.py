@@ -25,6 +25,7 @@ from twisted.internet.defer import Deferred
 from spiders.resolver import pinned, pins
 
 log = logging.getLogger(__name__)
+RETRY_S = 30.0
 
 _RESERVE = """
 local t = redis.call('TIME')
@@ -45,8 +46,25 @@ class SharedPolitenessMiddleware:
         self.gap_ms = int(delay * 1000)
         self.resolve = dict(resolve)
         self.ips: dict[str, str] = {}
-        self.failed = False
+        self.retry_at = 0.0  # when Redis is asked again after it did not answer
         self.free: dict[str, float] = {}  # the same reservation, kept here while Redis is away
+
+    def shared(self, ip: str) -> int | None:
+        """Milliseconds to wait for this IP's next free moment, or None when Redis did not answer (then it is
+        asked again after RETRY_S: a Redis that times out must not stall the crawl at every request)."""
+        try:
+            wait = int(
+                self.reserve(keys=[f"auditor:polite:{ip}"], args=[self.gap_ms, max(60_000, self.gap_ms * 10)])
+            )
+        except Exception as e:
+            if not self.retry_at:
+                log.warning("shared politeness off for now (Redis did not answer: %s); own delay only", e)
+            self.retry_at = time.monotonic() + RETRY_S
+            return None
+        if self.retry_at:
+            log.warning("shared politeness back on")
+        self.retry_at = 0.0
+        return wait
 
     def local(self, ip: str) -> int:
         now = time.monotonic() * 1000
@@ -71,21 +89,10 @@ class SharedPolitenessMiddleware:
         return self.ips[host]
 
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
-        host = urlsplit(request.url).hostname or ""
-        try:
-            wait_ms = int(
-                self.reserve(
-                    keys=[f"auditor:polite:{self.ip(host)}"],
-                    args=[self.gap_ms, max(60_000, self.gap_ms * 10)],
-                )
-            )
-        except Exception as e:  # Redis away: space this crawl's own requests per host IP
-            if not self.failed:
-                log.warning("shared politeness off for now (Redis did not answer: %s); own delay only", e)
-            self.failed = True
-            wait_ms = self.local(self.ip(host))
-        else:
-            self.failed = False
+        ip = self.ip(urlsplit(request.url).hostname or "")
+        wait_ms = self.shared(ip) if time.monotonic() >= self.retry_at else None
+        if wait_ms is None:  # Redis away: space this crawl's own requests per host IP meanwhile
+            wait_ms = self.local(ip)
         if wait_ms > 0:
             # the reactor Scrapy installed: importing it at the top would install the default one first
             from twisted.internet import reactor

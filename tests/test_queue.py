@@ -329,3 +329,17 @@ def test_the_queue_benchmark_runs_at_ci_sizes():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(x for x in proc.stdout.splitlines() if x.startswith("workers 2"))
     assert "4/4 complete (exit 0)" in line and "pages/s per worker" in line and "queue overhead" in line
+
+
+def test_politeness_reserves_per_ip_on_redis_and_spaces_its_own_requests_while_redis_is_away(shared_redis):
+    from spiders.politeness import SharedPolitenessMiddleware
+
+    live = SharedPolitenessMiddleware(f"{shared_redis}/4", 0.2, {"q9vtc.test": "10.9.9.9"})
+    assert live.ip("zs.q9vtc.test") == "10.9.9.9"  # a pinned name's subdomains share its address
+    first, second, third = (live.shared("10.9.9.9") for _ in range(3))
+    assert first == 0 and 150 <= second <= 200 and 350 <= third <= 400  # one request per 0.2 s for this IP
+    assert live.shared("10.9.9.8") == 0  # another IP has its own budget
+    gone = SharedPolitenessMiddleware("redis://127.0.0.1:9/0", 0.2, {})
+    assert gone.shared("10.9.9.9") is None and gone.retry_at > 0  # not asked again at every request
+    waits = [gone.local("10.9.9.9") for _ in range(3)]
+    assert waits[0] == 0 and 190 <= waits[1] <= 200 and 390 <= waits[2] <= 400
