@@ -35,6 +35,15 @@ def run_auditor(
     )
 
 
+def run_bench(script: str, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
+    """A bench/ script at CI sizes, from the project root (so the bench code cannot rot unnoticed)."""
+    root = Path(__file__).parents[1]
+    return subprocess.run(
+        [sys.executable, str(root / "bench" / script), *args],
+        capture_output=True, text=True, timeout=timeout, cwd=root, env=local_env(),
+    )  # fmt: skip
+
+
 def crawl_demo(
     server: DemoHTTPServer, out: Path, env: dict[str, str] | None = None, **crawl: object
 ) -> tuple[subprocess.CompletedProcess[str], Path]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from auditor.demo.site import load_college
 from auditor.province import index
 from auditor.province.config import load_province
 from auditor.report import printing
-from tests.conftest import run_auditor
+from tests.conftest import run_auditor, run_bench
 
 REPORT = {  # the 2021-2022 annual report the demo college lacks, with all eight parts: the best of the three
     "title": "{name}2021-2022学年信息公开工作年度报告",
@@ -222,12 +221,9 @@ def test_weights_are_data(tmp_path):
 
 def test_a_twenty_school_province_on_the_embedded_default():
     """bench/province.py at CI sizes: twenty fixture colleges, two at a time, every night complete."""
-    root = Path(__file__).parents[1]
-    proc = subprocess.run(
-        [sys.executable, str(root / "bench" / "province.py"), "--schools", "20", "--min-pages", "190",
-         "--max-pages", "260", "--parallel", "2"],
-        capture_output=True, text=True, timeout=1200, cwd=root, env=local_env(),
-    )  # fmt: skip
+    proc = run_bench(
+        "province.py", "--schools", "20", "--min-pages", "190", "--max-pages", "260", "--parallel", "2"
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(x for x in proc.stdout.splitlines() if x.startswith("parallel 2"))
     assert "20/20 complete (exit 0)" in line and "schools/hour" in line and "peak RSS" in line

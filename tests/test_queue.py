@@ -23,7 +23,7 @@ from auditor.demo.server import DemoHTTPServer
 from auditor.demo.site import load_college
 from auditor.province.queue import Job, Lease, write_result
 from auditor.province.worker import Held, Worker
-from tests.conftest import run_auditor
+from tests.conftest import run_auditor, run_bench
 from tests.redisd import RedisServer
 
 FAST = {"delay": 0, "autothrottle": False, "concurrency": 16, "concurrency_per_host": 8, "max_depth": 40}
@@ -320,12 +320,8 @@ def test_a_bad_or_unreachable_queue_is_said_plainly(tmp_path):
 
 def test_the_queue_benchmark_runs_at_ci_sizes():
     """bench/province.py --queue on four small schools and two workers: every night complete, figures printed."""
-    root = Path(__file__).parents[1]
-    proc = subprocess.run(
-        [sys.executable, str(root / "bench" / "province.py"), "--queue", "--schools", "4", "--min-pages", "190",
-         "--max-pages", "200", "--workers", "2"],
-        capture_output=True, text=True, timeout=900, cwd=root, env=local_env(),
-    )  # fmt: skip
+    proc = run_bench("province.py", "--queue", "--schools", "4", "--min-pages", "190", "--max-pages", "200",
+                     "--workers", "2", timeout=900)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(x for x in proc.stdout.splitlines() if x.startswith("workers 2"))
     assert "4/4 complete (exit 0)" in line and "pages/s per worker" in line and "queue overhead" in line

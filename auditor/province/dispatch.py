@@ -8,6 +8,7 @@ school with no result when the night's time is up is reported inconclusive with 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import time
 import uuid
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from auditor.province.config import ProvinceConfig, School
+from auditor.province.config import ProvinceConfig
 from auditor.province.queue import (
     ATTEMPTS,
     LEASE_MS,
@@ -39,8 +40,8 @@ def night_id() -> str:
     return f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
 
 
-def _missing(school: School, reason: str, attempts: int) -> dict[str, Any]:
-    return {"school": school.name, "exit": None, "outcome": "inconclusive", "reason": reason, "attempts": attempts,
+def _missing(school: str, reason: str, attempts: int) -> dict[str, Any]:
+    return {"school": school, "exit": None, "outcome": "inconclusive", "reason": reason, "attempts": attempts,
             "seconds": None, "cpu_seconds": None, "max_rss_mb": None, "worker": None}  # fmt: skip
 
 
@@ -110,7 +111,7 @@ def run_queued(
             if read_result(jobs[name].result_path):  # finished between the two reads
                 continue
             attempts[name] += 1
-            jobs[name] = Job(**{**jobs[name].message(), "attempt": attempts[name]})
+            jobs[name] = dataclasses.replace(jobs[name], attempt=attempts[name])
             try:
                 actor.send(**jobs[name].message())
             except Exception:
@@ -127,9 +128,7 @@ def run_queued(
                 if attempts[name] < ATTEMPTS
                 else f"lost by the queue {ATTEMPTS} times"
             )
-            results[name] = _missing(
-                next(s for s in province.schools if s.name == name), reason, attempts[name]
-            )
+            results[name] = _missing(name, reason, attempts[name])
             say(f"  {name}: inconclusive ({reason})")
     summary = {
         "schema": "auditor.province-run/1",

@@ -136,7 +136,6 @@ class Worker:
 def serve(url: str, schools: int = 1, name: str = "", say: Callable[[str], None] = print) -> int:
     """Run until SIGTERM or SIGINT. `schools` nights at a time (each a child process)."""
     import dramatiq
-    from dramatiq.brokers.redis import RedisBroker
 
     from auditor.province.queue import broker
 
@@ -144,7 +143,7 @@ def serve(url: str, schools: int = 1, name: str = "", say: Callable[[str], None]
     # internal_error result): expected, said in our own log line, not worth a traceback each
     logging.getLogger("dramatiq.worker.WorkerThread").setLevel(logging.CRITICAL)
     w = Worker(url, name or f"{socket.gethostname()}-{os.getpid()}", say)
-    b: RedisBroker = broker(url)
+    b = broker(url)
     declare(b, w.job)
     engine = dramatiq.Worker(b, worker_threads=schools, worker_timeout=1000)
     engine.queue_prefetch = schools  # never hold a school another idle worker could take
