@@ -163,10 +163,19 @@ def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
     context = [*cfg.start_urls, *dict.fromkeys(r["page"] for r in store.directory_rows(run_id))]
     try:
         written = archive.write(store, cfg.store, run_id, archive.urls_to_archive(result, context))
-        shots = screenshots.take(store, cfg.store, result)
     except OSError as e:  # a full disk under archive/: the audit stands, its archive is said to be missing
         result.evidence = {"error": f"存档未能写入：{e.strerror or e}"}
         return
+    try:
+        shots = screenshots.take(store, cfg.store, result)
+    except OSError as e:  # the shots' folder could not be written: said as that, the archive stands
+        shots = {
+            "taken": 0,
+            "reused": 0,
+            "failed": 0,
+            "seconds": 0.0,
+            "skipped": f"截图未能保存：{e.strerror or e}",
+        }
     archive.attach(store, cfg.store, result)
     result.evidence = {
         "warc": written.file,

@@ -227,6 +227,7 @@ class ItemResult:
     # pages about the item that are not it (notices, news)
     mentions: list[Evidence] = field(default_factory=list)
     screenshot: dict[str, Any] | None = None  # the archived page that shows the gap, rendered (evidence room)
+    screenshot_problem: str = ""  # why it could not be taken (a key of evidence.SHOT_REASONS)
 
     @property
     def set_aside(self) -> bool:
@@ -278,6 +279,7 @@ class ItemResult:
             "mentions": [e.as_json() for e in self.mentions],
             "findings": [f.as_json() for f in self.findings],
             "screenshot": self.screenshot,
+            "screenshot_problem": self.screenshot_problem,
         }
 
 

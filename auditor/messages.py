@@ -103,11 +103,63 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "“{short}”文件“{name}”为扫描件（无文字层），内容未核查（{url}）。",
         "en": "“{short}”: {name} is a scanned image with no text; its content was not checked ({url}).",
     },
+    "content.unchecked": {
+        "zh": "“{short}”文件“{name}”内容未核查：{why_zh}（{url}）。",
+        "en": "“{short}”: the content of {name} was not checked: {why_en} ({url}).",
+    },
     "audit.crawl_incomplete": {
         "zh": "本次抓取不完整（{reason}），不据此认定“{short}”存在问题。{would_zh}",
         "en": "This crawl was incomplete ({reason}); no problem with “{short}” is concluded from it. {would_en}",
     },
 }
+
+
+# Why a downloaded document's content was not checked (evidence.text / evidence.reader): a limit it crossed,
+# or what kept it from being read. {detail} is what was found, with the limit.
+UNCHECKED: dict[str, tuple[str, str]] = {
+    "zip_bytes": ("超出读取限制：解压后大小 {detail}", "over a reading limit: uncompressed size {detail}"),
+    "zip_ratio": (
+        "超出读取限制：压缩比 {detail}（疑似压缩炸弹）",
+        "over a reading limit: compression ratio {detail}",
+    ),
+    "zip_entries": ("超出读取限制：压缩包条目数 {detail}", "over a reading limit: entries {detail}"),
+    "rows": ("超出读取限制：表格行数 {detail}", "over a reading limit: rows {detail}"),
+    "cells": ("超出读取限制：表格单元格数 {detail}", "over a reading limit: cells {detail}"),
+    "pdf_pages": ("超出读取限制：PDF 页数 {detail}", "over a reading limit: PDF pages {detail}"),
+    "page_content": (
+        "超出读取限制：单页内容流 {detail}",
+        "over a reading limit: one page's content streams {detail}",
+    ),
+    "pdf_content": (
+        "超出读取限制：PDF 内容流总量 {detail}",
+        "over a reading limit: content streams {detail}",
+    ),
+    "seconds": ("超出读取时限 {detail}，已中止", "over the reading time limit of {detail}; stopped"),
+    "memory": ("超出读取内存上限 {detail}，已中止", "over the reading memory limit of {detail}; stopped"),
+    "budget": (
+        "本次检查的文件读取总时长 {detail} 已用完，留待下次",
+        "tonight's reading budget of {detail} was spent",
+    ),
+    "died": ("读取进程异常退出（{detail}）", "the reading process died ({detail})"),
+    "unreadable": ("文件无法解析（{detail}）", "the file could not be parsed ({detail})"),
+    "capped": (
+        "文件超过下载上限，只下载了前一部分",
+        "only the first part was downloaded (over the size cap)",
+    ),
+    "format": ("不是可读取的文档格式", "not a document format that is read"),
+    "no_office": (
+        "本机未安装 LibreOffice，无法读取 .doc 文件",
+        "LibreOffice is not installed to read a .doc file",
+    ),
+    "office_failed": ("LibreOffice 未能读取该文件", "LibreOffice could not read it"),
+    "not_downloaded": ("文件未下载", "the file was not downloaded"),
+}
+
+
+def unchecked(error: str, detail: str | None) -> tuple[str, str]:
+    """(zh, en) of why a document was not read; an error this release does not know is shown as it is."""
+    zh, en = UNCHECKED.get(error, (error, error))
+    return zh.format(detail=detail or ""), en.format(detail=detail or "")
 
 
 def render(key: str, lang: str, params: dict[str, Any]) -> str:

@@ -160,7 +160,8 @@ CREATE TABLE IF NOT EXISTS documents (  -- what a downloaded document contains, 
   text TEXT,
   pages INTEGER,
   scanned INTEGER,                 -- 1: a PDF with pages but no text layer (a scan)
-  error TEXT                       -- why no text could be read
+  error TEXT,                      -- why no text could be read: a key of messages.UNCHECKED
+  detail TEXT                      -- what was found (the limit crossed, the parser's error)
 );
 CREATE TABLE IF NOT EXISTS archive (  -- the WARC records an audit's evidence was archived as
   run_id INTEGER NOT NULL,
@@ -293,6 +294,14 @@ def _v6_revisits(db: sqlite3.Connection) -> None:
     )  # fmt: skip
 
 
+def _v7_document_limits(db: sqlite3.Connection) -> None:
+    """Documents are read under limits (issue 22) and say why one was not read as a key and a detail. What
+    an older release could not read (in sentences of its own) is forgotten, to be read again under them."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone():
+        _add_columns(db, [("documents", "detail", "TEXT")])
+        db.execute("DELETE FROM documents WHERE error IS NOT NULL")
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -302,6 +311,7 @@ MIGRATIONS = [
     (4, _v4_derived_facts),
     (5, _v5_evidence),
     (6, _v6_revisits),
+    (7, _v7_document_limits),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_FIELDS = (
@@ -962,9 +972,10 @@ class Store:
     def put_document(self, sha256: str, info: dict[str, Any]) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error) VALUES (?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error, detail)"
+                " VALUES (?,?,?,?,?,?,?)",
                 (sha256, info.get("format"), info.get("text"), info.get("pages"), int(bool(info.get("scanned"))),
-                 info.get("error")),
+                 info.get("error"), info.get("detail")),
             )  # fmt: skip
 
     def archived(self, run_id: int | None = None, sha256: str | None = None) -> list[sqlite3.Row]:

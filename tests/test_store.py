@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
@@ -122,6 +122,28 @@ def test_audits_stored_before_derived_facts_are_upgraded_not_recounted(tmp_path)
     by_id = {it["id"]: it for it in stored["items"]}
     assert by_id["moe-20"]["open"] is False and by_id["moe-26"]["to_check"] is True
     assert by_id["moe-16"]["due_date"] is None  # what the old audit never knew stays unknown
+
+
+def test_a_version_6_store_forgets_what_it_could_not_read_and_keeps_what_it_read(tmp_path):
+    """Migration 7: documents say why they were not read as a key and a detail; an old sentence is not
+    a key, so those rows go (read again, under the limits), and texts stay."""
+    path = tmp_path / "auditor.sqlite"
+    with Store(path):
+        pass
+    db = sqlite3.connect(path)
+    db.execute("ALTER TABLE documents DROP COLUMN detail")
+    db.executemany(
+        "INSERT INTO documents(sha256, format, text, pages, scanned, error) VALUES (?,?,?,?,?,?)",
+        [("a" * 64, "pdf", "2022年部门预算", 1, 0, None), ("b" * 64, "docx", None, None, 0, "unreadable (KeyError)")],
+    )
+    db.execute("PRAGMA user_version = 6")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert store.document("a" * 64)["text"] == "2022年部门预算" and store.document("b" * 64) is None
+        store.put_document("c" * 64, {"format": "docx", "error": "zip_bytes", "detail": "2048 MB > 256 MB"})
+        assert store.document("c" * 64)["detail"] == "2048 MB > 256 MB"
 
 
 def test_an_old_store_is_read_as_what_it_was(tmp_path):

@@ -147,21 +147,69 @@ def read(store_path: Path, row: dict[str, Any], store: Store | None = None) -> t
     return payload, ""
 
 
-def copy_name(url: str, sha: str, is_file: bool) -> str:
-    """The exported copy's file name: a page as .html (made safe to open), a file with its own suffix."""
+# Files kept in the report folder as they were served: types no browser runs anything in when it opens them
+# (nor serves with a scriptable type, by these suffixes). Anything else — .html, .svg, .xml, a .jsp, no
+# suffix — is markup until shown otherwise, and is written as a sanitised page.
+INERT = {
+    "application/pdf": ".pdf", "application/msword": ".doc", "application/vnd.ms-excel": ".xls",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.ms-powerpoint": ".ppt",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/zip": ".zip", "application/x-rar-compressed": ".rar", "application/vnd.rar": ".rar",
+    "application/x-7z-compressed": ".7z", "image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif",
+    "text/plain": ".txt", "text/csv": ".csv",
+}  # fmt: skip
+INERT_SUFFIXES = {*INERT.values(), ".wps", ".et", ".dps", ".ofd", ".jpeg", ".bmp", ".tif", ".tiff", ".mp4"}
+BINARY = (
+    "application/octet-stream",
+    "binary/octet-stream",
+    "application/force-download",
+    "application/x-download",
+)
+
+
+def copy_name(url: str, sha: str, is_file: bool, content_type: str | None = None) -> str:
+    """The exported copy's file name: a page — or a file that is markup — as .html (sanitised), a file of
+    an inert type with that type's suffix, an unknown binary as .bin."""
+    if not is_file:
+        return f"{sha}.html"
+    kind = (content_type or "").split(";")[0].strip().lower()
     suffix = Path(url.split("?")[0]).suffix.lower()
-    return f"{sha}{suffix if is_file and len(suffix) <= 6 else '.html' if not is_file else '.bin'}"
+    if kind in INERT:
+        return sha + INERT[kind]
+    if (not kind or kind in BINARY) and suffix in INERT_SUFFIXES:
+        return sha + suffix
+    if kind in BINARY:
+        return f"{sha}.bin"
+    return f"{sha}.html"
+
+
+MAGIC = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg", b"GIF8": ".gif"}
+
+
+def sniffed_suffix(payload: bytes) -> str:
+    """An inert type the bytes show (documents, images), or ''."""
+    from auditor.evidence.text import sniff
+
+    kind = sniff(payload)
+    if kind != "other":
+        return "." + kind
+    return next((suffix for magic, suffix in MAGIC.items() if payload.startswith(magic)), "")
 
 
 def attach(store: Store, store_path: Path, result: AuditResult) -> None:
     """Name each evidence's archived record (file, offset, SHA-256, exported copy) in the findings."""
     index = {r["url"]: dict(r) for r in store.archived(result.run["id"])}
+    types = {u: r.get("content_type") for u, r in store.responses(result.run["id"], list(index)).items()}
     for it in result.items:
         for e in it.evidence:
             row = index.get(e.url)
             e.archive = (
                 {"warc": row["warc"], "offset": row["offset"], "record": row["record"], "sha256": row["sha256"],
-                 "archived_at": row["archived_at"], "saved_as": copy_name(e.url, row["sha256"], e.is_file)}
+                 "archived_at": row["archived_at"],
+                 "saved_as": copy_name(e.url, row["sha256"], e.is_file, types.get(e.url)),
+                 "content_type": types.get(e.url)}
                 if row else None
             )  # fmt: skip
             for c in e.contents:
@@ -170,33 +218,58 @@ def attach(store: Store, store_path: Path, result: AuditResult) -> None:
 
 def export(store: Store, store_path: Path, findings: dict[str, Any], out_dir: Path) -> None:
     """Write each evidence's archived copy (hash checked) and each gap's screenshot under `out_dir`, for the
-    HTML report to link; mark in `findings` what could not be read back (missing file, hash mismatch)."""
-    from auditor.evidence.screenshots import safe_copy
-
+    HTML report to link; mark in `findings` what could not be read back (missing file, hash mismatch).
+    Every copy is safe to open — or to serve, when `out_dir` is a web folder: pages and markup files are
+    rebuilt by the sanitiser with the policy first (every time: a copy an older release wrote is replaced);
+    only inert types are written as served; nothing else is left in the folder."""
     out_dir.mkdir(parents=True, exist_ok=True)
     by_url = {r["url"]: dict(r) for r in store.archived(findings["run"]["id"])}
+    written: dict[str, tuple[str, str]] = {}  # evidence URL → (file name, problem), once per export
     for it in findings["items"]:
         for e in it["evidence"]:
             a = e.get("archive")
             if not a:
                 continue
-            row = by_url.get(e["url"]) or {**a, "url": e["url"]}
-            target = out_dir / a["saved_as"]
-            if target.exists():
-                a["problem"] = ""
-                continue
-            payload, problem = read(store_path, row, store)
-            a["problem"] = problem
-            if payload is not None:
-                if not e.get("is_file"):
-                    payload = safe_copy(payload, e["url"], beijing(a["archived_at"]), a["sha256"])
-                target.write_bytes(payload)
+            if e["url"] not in written:
+                row = by_url.get(e["url"]) or {**a, "url": e["url"]}
+                written[e["url"]] = _copy(store, store_path, row, e, a, out_dir)
+            a["saved_as"], a["problem"] = written[e["url"]]
         shot = it.get("screenshot")
         if shot:
             src = folder(store_path) / shot["file"]
             shot["present"] = src.exists()
             if src.exists():
                 (out_dir / Path(shot["file"]).name).write_bytes(src.read_bytes())
+                written[shot["file"]] = (Path(shot["file"]).name, "")
+    keep = {name for name, _ in written.values()}
+    for stale in out_dir.iterdir():
+        if stale.name not in keep and stale.is_file():
+            stale.unlink()
+
+
+def _copy(
+    store: Store, store_path: Path, row: dict[str, Any], e: dict[str, Any], a: dict[str, Any], out_dir: Path
+) -> tuple[str, str]:
+    """(file name, problem) of one evidence's copy under `out_dir`."""
+    from auditor.evidence.screenshots import safe_copy
+
+    name = copy_name(e["url"], a["sha256"], bool(e.get("is_file")), a.get("content_type"))
+    if (out_dir / name).exists() and not name.endswith(".html"):
+        return name, ""  # an inert file is the same bytes every night
+    payload, problem = read(store_path, row, store)
+    if payload is None:
+        return name, problem
+    if e.get("is_file") and name.endswith((".html", ".bin")) and (suffix := sniffed_suffix(payload)):
+        name = a["sha256"] + suffix  # a download.jsp that served a PDF: the PDF
+    if name.endswith(".html"):
+        try:
+            payload = safe_copy(
+                payload, e["url"], beijing(a["archived_at"]), a["sha256"], a.get("content_type")
+            )
+        except Exception:  # whatever a page holds: no copy of it, said so; the others are written
+            return name, "copy"
+    (out_dir / name).write_bytes(payload)
+    return name, problem
 
 
 def prune_files(store: Store, store_path: Path) -> list[str]:

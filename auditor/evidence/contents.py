@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from auditor.checklist import Checklist, Item
-from auditor.evidence.text import extract, page_text
+from auditor.evidence.reader import PASSING, Reader
 from auditor.extract.dates import title_period
 from auditor.findings import Evidence
 from auditor.store import Store
@@ -54,20 +54,22 @@ def stated_period(text: str, kind: str | None) -> tuple[str, int, str] | None:
 PAGE_TEXT = "页面正文"  # the name a page's own text goes by among an evidence's contents
 
 
-def _read(store: Store, sha: str, record: dict[str, Any], name: str, page: bool = False) -> dict[str, Any]:
-    doc = store.document(sha)
+def _read(
+    store: Store, reader: Reader, sha: str, record: dict[str, Any], name: str, page: bool = False
+) -> dict[str, Any]:
+    """What the payload contains, from the store's cache or read now (apart from this process); a reading
+    cut short by time or by a dying reader is not cached, so another night tries again."""
+    doc = reader.done.get((sha, page)) or store.document(sha)
     if doc is None or page != (doc.get("format") == "html"):
         got = store.body(sha)
         if got is None:
-            return {"error": "not downloaded"}
+            return {"error": "not_downloaded"}
         body, capped = got
-        content_type = record.get("content_type") or ""
-        doc = {
-            "sha256": sha,
-            **(page_text(body, content_type) if page else extract(body, content_type, name, capped)),
-        }
-        store.put_document(sha, doc)
+        doc = {"sha256": sha, **reader.read(body, record.get("content_type") or "", name, capped, page)}
+        if doc.get("error") not in PASSING:
+            store.put_document(sha, doc)
         doc["capped"] = capped
+        reader.done[(sha, page)] = doc
     return doc
 
 
@@ -86,33 +88,45 @@ def attach(store: Store, run_id: int, checklist: Checklist, by_item: dict[str, l
     )
     records = store.responses(run_id, urls)
     items = {it.id: it for it in checklist.items}
-    for item_id, evidence in by_item.items():
-        item: Item = items[item_id]
-        for e in evidence:
-            periods: Counter[tuple[str, int, str]] = Counter()
-            for url, name in (*pages_of(checklist, item_id, e), *files_of(e)):
-                record = records.get(url) or {}
-                sha = record.get("body_sha256")
-                if not sha:
-                    continue
-                doc = _read(store, sha, record, name, name == PAGE_TEXT and url == e.url)
-                text = doc.get("text") or ""
-                stated = stated_period(text, item.renewal.period) if text else None
-                if stated:
-                    periods[stated] += 1
-                e.contents.append(
-                    {
-                        "url": url,
-                        "name": name,
-                        "sha256": sha,
-                        "format": doc.get("format"),
-                        "chars": len("".join(text.split())),
-                        "scanned": bool(doc.get("scanned")),
-                        "capped": bool(doc.get("capped")),
-                        "error": doc.get("error"),
-                        "period": stated[0] if stated else None,
-                        "text": text,
-                    }
-                )
-            if item.content.period and periods:
-                e.content_period, e.content_period_start, e.content_period_kind = periods.most_common(1)[0][0]
+    with Reader() as reader:
+        for item_id, evidence in by_item.items():
+            _attach_item(store, reader, records, checklist, items[item_id], evidence)
+
+
+def _attach_item(
+    store: Store,
+    reader: Reader,
+    records: dict[str, dict[str, Any]],
+    checklist: Checklist,
+    item: Item,
+    evidence: list[Evidence],
+) -> None:
+    for e in evidence:
+        periods: Counter[tuple[str, int, str]] = Counter()
+        for url, name in (*pages_of(checklist, item.id, e), *files_of(e)):
+            record = records.get(url) or {}
+            sha = record.get("body_sha256")
+            if not sha:
+                continue
+            doc = _read(store, reader, sha, record, name, name == PAGE_TEXT and url == e.url)
+            text = doc.get("text") or ""
+            stated = stated_period(text, item.renewal.period) if text else None
+            if stated:
+                periods[stated] += 1
+            e.contents.append(
+                {
+                    "url": url,
+                    "name": name,
+                    "sha256": sha,
+                    "format": doc.get("format"),
+                    "chars": len("".join(text.split())),
+                    "scanned": bool(doc.get("scanned")),
+                    "capped": bool(doc.get("capped")),
+                    "error": doc.get("error"),
+                    "detail": doc.get("detail"),
+                    "period": stated[0] if stated else None,
+                    "text": text,
+                }
+            )
+        if item.content.period and periods:
+            e.content_period, e.content_period_start, e.content_period_kind = periods.most_common(1)[0][0]

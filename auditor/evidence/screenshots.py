@@ -1,28 +1,51 @@
-"""A screenshot of the page that shows each open gap, rendered from the **archived copy** in headless
-Chromium with its network cut off (every host name resolves to nothing, and the copy carries a CSP that
-forbids loading anything): a live browser would run the site's scripts and follow redirects the crawler
-refuses; the CSP also stops every script, inline ones too. Each shot is stamped with the URL, when it was captured and the payload's SHA-256, and kept per
-payload: a page that answered 304 (same payload) reuses its earlier screenshot."""
+"""A screenshot of the page that shows each open gap, taken as a sandbox would take it: from the **archived
+copy**, never the live site; the copy rebuilt by the sanitiser (auditor.evidence.sanitise); served to
+headless Chromium from a loopback origin made for the one shot (never as file://, which would let a page
+reach this machine's files), with the Content-Security-Policy as a response header; scripts switched off in
+the browser itself (its profile's content settings), every host name but that origin resolving to nothing,
+a throwaway profile, and a hard time limit after which the browser and everything it started are killed.
+
+Each shot is stamped with the URL, when it was captured and the payload's SHA-256, and kept per payload: a
+page that answered 304 (same payload) reuses its earlier screenshot. A shot that fails says why on its gap
+("未截图：…"); the others and the night go on."""
 
 from __future__ import annotations
 
 import html
-import re
+import json
+import secrets
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from auditor.clock import beijing
-from auditor.evidence import archive
+from auditor.evidence import archive, processes
+from auditor.evidence.sanitise import CSP, safe_page
 from auditor.findings import AuditResult, ItemResult
 from auditor.report.printing import CHROMIUM_FLAGS, chromium
 from auditor.store import Store
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-HEAD = re.compile(rb"<head[^>]*>", re.I)
+SHOT_VERSION = 2  # in the file name: shots taken before the sandbox (version 1) are never shown again
+SHOT_SECONDS = 30.0  # one shot, start to finish; Chromium takes about a second for an ordinary page
+FLAGS = (
+    *CHROMIUM_FLAGS,
+    "--disable-crash-reporter",
+    "--disable-breakpad",
+    "--disable-extensions",
+    "--no-proxy-server",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--window-size=1000,1200",
+)
+# the profile's content settings: no JavaScript at all (Chromium's --blink-settings=scriptEnabled=false
+# stops its own headless screenshot too)
+PREFERENCES = {
+    "profile": {"default_content_setting_values": {"javascript": 2, "popups": 2, "notifications": 2}}
+}
 
 
 def shown_at(item: ItemResult, directory_pages: list[str]) -> str | None:
@@ -38,46 +61,105 @@ def shown_at(item: ItemResult, directory_pages: list[str]) -> str | None:
     return directory_pages[0] if directory_pages else None
 
 
-def safe_copy(payload: bytes, url: str, captured: str, sha: str) -> bytes:
-    """The archived HTML with a CSP first thing in <head> and a stamp saying what it is."""
-    stamp = (
-        f'<div style="position:sticky;top:0;z-index:2147483647;background:#fff3cd;color:#000;font:13px sans-serif;'
-        f'padding:4px 8px;border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
+def stamp(url: str, captured: str, sha: str) -> str:
+    """What the copy is, above it (character references only: right whatever the copy's encoding)."""
+    text = (
+        f'<div style="background:#fff3cd;color:#000;font:13px sans-serif;padding:4px 8px;'
+        f'border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
         f"（北京时间）· SHA-256 {sha[:16]}…</div>"
     )
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'.encode()
-    if HEAD.search(payload):
-        payload = HEAD.sub(lambda m: m.group(0) + meta, payload, count=1)
-    else:
-        payload = meta + payload
-    body = re.search(rb"<body[^>]*>", payload, re.I)
-    mark = stamp.encode("ascii", "xmlcharrefreplace")  # character references: right in GBK and UTF-8 pages
-    return payload[: body.end()] + mark + payload[body.end() :] if body else mark + payload
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-def render(copy: Path, png: Path) -> bool:
-    browser = chromium()
+def safe_copy(payload: bytes, url: str, captured: str, sha: str, content_type: str | None = None) -> bytes:
+    """The archived page as a document safe to open and to photograph, stamped."""
+    return safe_page(payload, url, content_type, stamp(url, captured, sha))
+
+
+class OneShot:
+    """A loopback origin for one shot: the copy at one unguessable path, with the policy as a header;
+    every other request is 404. `asked` lists the paths the browser requested."""
+
+    def __init__(self, body: bytes) -> None:
+        self.body, self.path, self.asked = body, f"/{secrets.token_hex(8)}.html", []
+        shot = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 — http.server's name
+                shot.asked.append(self.path)
+                found = self.path == shot.path
+                self.send_response(200 if found else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Security-Policy", CSP)
+                self.send_header("X-Content-Type-Options", "nosniff")
+                self.send_header("Cache-Control", "no-store")
+                self.send_header("Content-Length", str(len(shot.body) if found else 0))
+                self.end_headers()
+                if found:
+                    self.wfile.write(shot.body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{self.path}"
+
+    def __enter__(self) -> OneShot:
+        threading.Thread(target=self.server.serve_forever, name="one-shot", daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def render(copy: bytes, png: Path, seconds: float = SHOT_SECONDS, browser: str | None = None) -> str:
+    """Photograph `copy` (a safe document) into `png`: '' when taken, else why not (a key of SHOT_REASONS).
+    Never raises for what the page or the browser did."""
+    browser = browser or chromium()
     if browser is None:
-        return False
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--host-resolver-rules=MAP * ~NOTFOUND",
-             "--window-size=1000,1200", f"--screenshot={png}",
-             copy.resolve().as_uri()],
-            capture_output=True, timeout=120,
-        )  # fmt: skip
-    return png.exists()
+        return "no_browser"
+    try:
+        with OneShot(copy) as origin, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
+            (Path(profile) / "Default").mkdir()
+            (Path(profile) / "Default" / "Preferences").write_text(json.dumps(PREFERENCES))
+            proc = subprocess.Popen(
+                [browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}", origin.url],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )  # fmt: skip
+            try:
+                proc.wait(timeout=seconds)
+                timed_out = False
+            except subprocess.TimeoutExpired:
+                timed_out = True
+            processes.end(proc, marker=profile)  # the browser, its renderers, its crash handler
+    except OSError:  # the browser could not start, or its profile could not be made
+        return "browser"
+    if timed_out:
+        png.unlink(missing_ok=True)
+        return "timeout"
+    return "" if png.exists() and png.stat().st_size else "browser"
+
+
+def shot_name(sha: str) -> str:
+    return f"{sha}-v{SHOT_VERSION}.png"
 
 
 def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
-    """Screenshots for the open gaps. Returns {taken, reused, seconds, skipped: why or ''}."""
+    """Screenshots for the open gaps. Returns {taken, reused, failed, seconds, skipped: why or ''}."""
     started = time.monotonic()
-    out = {"taken": 0, "reused": 0, "seconds": 0.0, "skipped": ""}
+    out: dict[str, Any] = {"taken": 0, "reused": 0, "failed": 0, "seconds": 0.0, "skipped": ""}
     if chromium() is None:
         out["skipped"] = "本机未安装 Chromium，未截图"
         return out
     run_id = result.run["id"]
     index = {r["url"]: dict(r) for r in store.archived(run_id)}
+    types = {u: r.get("content_type") for u, r in store.responses(run_id, list(index)).items()}
     pages = list(dict.fromkeys(r["page"] for r in store.directory_rows(run_id)))
     shots = archive.folder(store_path) / "shots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -91,20 +173,28 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
         if row is not None:
             gaps.append((it, row, url or ""))
             wanted.setdefault(row["sha256"], (row, url or ""))
-    todo = [(sha, row, url) for sha, (row, url) in wanted.items() if not (shots / f"{sha}.png").exists()]
+    todo = [(sha, row, url) for sha, (row, url) in wanted.items() if not (shots / shot_name(sha)).exists()]
     out["reused"] = len(wanted) - len(todo)
-    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max_workers=4) as pool:
-        jobs = []
+    problems: dict[str, str] = {}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        jobs = {}
         for sha, row, url in todo:
             payload, problem = archive.read(store_path, row, store)
             if problem or payload is None:
+                problems[sha] = problem or "missing"
                 continue
-            copy = Path(tmp) / f"{sha}.html"
-            copy.write_bytes(safe_copy(payload, url, beijing(row["archived_at"]), sha))
-            jobs.append(pool.submit(render, copy, shots / f"{sha}.png"))
-        out["taken"] = sum(job.result() for job in jobs)
+            try:
+                copy = safe_copy(payload, url, beijing(row["archived_at"]), sha, types.get(row["url"]))
+            except Exception:  # whatever a page holds, the others are still photographed
+                problems[sha] = "copy"
+                continue
+            jobs[sha] = pool.submit(render, copy, shots / shot_name(sha))
+        for sha, job in jobs.items():
+            problems[sha] = job.result()
+    out["taken"] = sum(1 for why in problems.values() if not why)
+    out["failed"] = len(problems) - out["taken"]
     for it, row, url in gaps:
-        png = shots / f"{row['sha256']}.png"
+        png = shots / shot_name(row["sha256"])
         if png.exists():
             store.set_screenshot(run_id, row["url"], f"shots/{png.name}")
             it.screenshot = {
@@ -113,5 +203,7 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
                 "captured": row["archived_at"],
                 "sha256": row["sha256"],
             }
+        else:
+            it.screenshot_problem = problems.get(row["sha256"]) or "browser"
     out["seconds"] = round(time.monotonic() - started, 1)
     return out

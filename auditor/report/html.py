@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from auditor.clock import beijing
-from auditor.evidence import COPIES, REASONS
+from auditor.evidence import COPIES, REASONS, SHOT_REASONS
 from auditor.report import safe
 from auditor.report.view import (
     ORDER,
@@ -102,6 +102,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         screenshot=lambda it: _screenshot(it, assets),
         shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),
         archive_problem=lambda k: REASONS.get(k, k),
+        shot_problem=lambda k: SHOT_REASONS.get(k, k),
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",
     )
 

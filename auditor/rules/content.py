@@ -4,16 +4,19 @@ another period stops counting as the edition its title claims (freshness then ju
 
 Good: 2022年部门预算.pdf whose text holds 收支预算总表, 收入预算表, 支出预算表, 财政拨款支出预算表 for 2022 → no finding.
 Bad: the same file with three of the four tables → "缺少：收入预算表"; its tables headed 2021年 → "内容为2021年";
-a scanned PDF → "扫描件，内容未核查".
+a scanned PDF → "扫描件，内容未核查"; a file over a reading limit (a decompression bomb, a PDF whose pages draw
+megabytes each) → "内容未核查：超出读取限制…", and nothing concluded from it.
 """
 
 from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
+from auditor.messages import unchecked
 from auditor.rules import Context, rule
 
 BASIS = "《高等学校信息公开事项清单》（教办函〔2014〕23号）所列公开内容"
+QUIET = {"not_downloaded", "format"}  # not the document's fault and not news: no finding of their own
 
 
 def _newest(item: Item, evidence: list[Evidence]) -> Evidence | None:
@@ -55,6 +58,20 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 e.url,
             )
         )
+    for c in e.contents:
+        if c.get("error") and not c.get("text") and c["error"] not in QUIET:
+            why_zh, why_en = unchecked(c["error"], c.get("detail"))
+            out.append(
+                Finding(
+                    "content",
+                    "ok",
+                    "info",
+                    "content.unchecked",
+                    {**params, "name": c["name"], "why_zh": why_zh, "why_en": why_en, "url": c["url"]},
+                    BASIS,
+                    e.url,
+                )
+            )
     if item.content.require and readable:
         text = "\n".join(c["text"] for c in readable)
         missing = item.content.missing(text)

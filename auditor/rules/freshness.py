@@ -6,15 +6,20 @@ stale — any other periodic item behind its renewal, or whose editions carry no
         (an undated item counts as not updated, as government-site inspections do).
 Only documents are editions: a notice asking for material for the report is not the report.
 
+An edition that could not be read (a redirect off-site, a WAF) stands for what its list entry says it is
+when no readable one exists: older than the edition due, it cannot make the item current (unverifiable
+does not raise it), so the item is behind — a page that redirects to file:/// does not make it 已公开.
+
 Good (as of 2022-11-15): 2021-2022学年信息公开工作年度报告 → moe-06 current.
 Bad: newest is 2020-2021学年, and a newer 关于征集2021-2022学年…年度报告素材的通知 → moe-06 late.
+Bad: the only edition, 2021年校级领导干部社会兼职情况, redirects off-site → moe-22 stale as of 2025-11-25.
 """
 
 from __future__ import annotations
 
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import TIMELY, UNDATED, Context, rule, set_aside, set_aside_en
+from auditor.rules import TIMELY, UNDATED, Context, is_blocked, rule, set_aside, set_aside_en
 
 
 def editions(item: Item, evidence: list[Evidence]) -> list[Evidence]:
@@ -25,7 +30,8 @@ def editions(item: Item, evidence: list[Evidence]) -> list[Evidence]:
 @rule("freshness", "stale", "medium", order=14)
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     r = item.renewal
-    if r.period is None or not any(e.usable for e in evidence):
+    unread = [e for e in evidence if is_blocked(e) and e.is_document and r.is_edition(e.title)]
+    if r.period is None or not (any(e.usable for e in evidence) or unread):
         return []
     due = r.due_period(ctx.as_of)
     if due is None:
@@ -33,7 +39,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     status, severity = ("late", "high") if r.hard else ("stale", "medium")
     want = r.describe(due)
     deadline = r.due_date(due).isoformat()
-    found = editions(item, evidence)
+    found = editions(item, evidence) or unread
     dated = [
         (p, e) for e in found if (p := r.covered(e.edition_start, e.edition_kind, e.published)) is not None
     ]

@@ -1,0 +1,92 @@
+"""Archived pages made safe to open and to photograph. What a school's site served is rebuilt, not patched:
+its markup goes through a maintained sanitiser (nh3, the Rust `ammonia`), and the result is placed in a
+document this module writes, whose first element is the Content-Security-Policy. Nothing the page says can
+move that policy out of effect (a `<head>` inside a comment, an attribute, the title or a script string
+once did, when the policy was inserted into the page's own markup).
+
+What survives: text, headings, lists, tables and their layout attributes, inline styles limited to colour,
+type, spacing and borders, images given as data: URLs, and links to http(s) addresses (made absolute, so a
+copy opened from the report links to the live site). What does not: scripts, styles blocks, iframes,
+objects, embeds, forms, meta refreshes, <base>, SVG and MathML, comments, event handlers, and every URL
+a browser would load by itself other than a data: image."""
+
+from __future__ import annotations
+
+import html
+from urllib.parse import urljoin
+
+import nh3
+
+from auditor.extract import decode_html
+
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'"
+)
+TAGS = (nh3.ALLOWED_TAGS | {"font", "center", "caption", "tfoot", "big", "section", "main", "u"}) - {
+    "area",
+    "map",
+}
+CLEARED = {  # removed with everything inside them
+    "script", "style", "title", "noscript", "template", "textarea", "select", "option", "button", "svg", "math",
+    "object", "iframe", "frame", "frameset", "noframes", "embed", "applet", "audio", "video", "canvas", "head",
+}  # fmt: skip
+LAYOUT = {"align", "valign", "width", "height", "bgcolor", "colspan", "rowspan", "border", "cellpadding",
+          "cellspacing", "nowrap"}  # fmt: skip
+ATTRIBUTES = {
+    "*": {"style", "title", "lang", "dir"} | LAYOUT,
+    "a": {"href"},
+    "img": {"src", "alt"},
+    "font": {"color", "size", "face"},
+    "ol": {"start", "type"},
+}
+STYLES = {
+    "color", "background-color", "font", "font-family", "font-size", "font-style", "font-weight", "line-height",
+    "letter-spacing", "text-align", "text-decoration", "text-indent", "vertical-align", "white-space", "width",
+    "height", "max-width", "min-width", "margin", "margin-top", "margin-right", "margin-bottom", "margin-left",
+    "padding", "padding-top", "padding-right", "padding-bottom", "padding-left", "border", "border-top",
+    "border-right", "border-bottom", "border-left", "border-color", "border-style", "border-width",
+    "border-collapse", "border-spacing", "list-style-type", "display", "float", "clear",
+}  # fmt: skip
+DATA_IMAGE = ("data:image/png", "data:image/jpeg", "data:image/gif", "data:image/webp", "data:image/bmp")
+
+
+def clean(markup: str, base: str) -> str:
+    """The page's markup with only what is listed above left in it."""
+
+    def keep(tag: str, attribute: str, value: str) -> str | None:
+        if attribute == "src":
+            return value if value.strip().lower().startswith(DATA_IMAGE) else None
+        if attribute == "href":
+            target = urljoin(base, value.strip())
+            return target if target.lower().startswith(("http://", "https://")) else None
+        return value
+
+    return nh3.clean(
+        markup,
+        tags=TAGS,
+        clean_content_tags=CLEARED,
+        attributes=ATTRIBUTES,
+        attribute_filter=keep,
+        url_schemes={"http", "https", "data"},
+        filter_style_properties=STYLES,
+        strip_comments=True,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def document(body: str, title: str, stamp: str = "") -> bytes:
+    """A whole UTF-8 document: the policy first, then `stamp` (already safe HTML) above the cleaned `body`.
+    The stamp sits outside the page's markup, which can style only its own elements."""
+    return (
+        '<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="referrer" content="no-referrer">'
+        f"<title>{html.escape(title)}</title></head>\n<body>{stamp}<div>{body}</div></body></html>\n"
+    ).encode()
+
+
+def safe_page(payload: bytes, url: str, content_type: str | None = None, stamp: str = "") -> bytes:
+    """An archived page (or an HTML/SVG/XML file) as a document safe to open and to render."""
+    text, _ = decode_html(payload, content_type or None)
+    return document(clean(text, url), f"存档副本 · {url}", stamp)
