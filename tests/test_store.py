@@ -134,7 +134,10 @@ def test_a_version_6_store_forgets_what_it_could_not_read_and_keeps_what_it_read
     db.execute("ALTER TABLE documents DROP COLUMN detail")
     db.executemany(
         "INSERT INTO documents(sha256, format, text, pages, scanned, error) VALUES (?,?,?,?,?,?)",
-        [("a" * 64, "pdf", "2022年部门预算", 1, 0, None), ("b" * 64, "docx", None, None, 0, "unreadable (KeyError)")],
+        [
+            ("a" * 64, "pdf", "2022年部门预算", 1, 0, None),
+            ("b" * 64, "docx", None, None, 0, "unreadable (KeyError)"),
+        ],
     )
     db.execute("PRAGMA user_version = 6")
     db.commit()
