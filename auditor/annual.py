@@ -123,7 +123,8 @@ def published(store: Store, period: Period, until: date, host_names: dict[str, s
 
 
 def problems(store: Store, period: Period) -> list[Episode]:
-    """The gaps that were open at some time in the period (found in it, or carried into it)."""
+    """The gaps that were open at some time in the period (found in it, or carried into it), those a review
+    later voided (false positive, not applicable) included: callers count them apart (Episode.void)."""
     return [e for e in episodes(store) if e.overlaps(period.start.isoformat(), period.end.isoformat())]
 
 
@@ -133,7 +134,8 @@ def facts(
     """Everything the draft states that the tool knows, with how each figure was counted."""
     end_of_year = standing(store, period.end)
     table = standing(store, report_date)
-    found = problems(store, period)
+    overlapping = problems(store, period)
+    found = [e for e in overlapping if not e.void]
     until = min(report_date, period.end)
     start, end = period.start.isoformat(), period.end.isoformat()
     return {
@@ -166,7 +168,7 @@ def facts(
             "found_in_period": sum(e.opened >= start for e in found),
             "carried_in": sum(e.opened < start for e in found),
             "fixed": sum(e.fixed_between(start, end) for e in found),
-            "set_aside": sum(e.set_aside_between(start, end) for e in found),
+            "set_aside": sum(e.void for e in overlapping),  # 经复核排除, whenever the review was made
             "open_at_end": sum(e.open_after(end) for e in found),
         },
     }

@@ -22,11 +22,12 @@ DEFAULTS = yaml.safe_load(Path(str(resources.files("rules").joinpath("assessment
 DEFAULT_WEIGHTS: dict[str, float] = {k: float(v) for k, v in DEFAULTS["weights"].items()}
 START = float(DEFAULTS["start"])
 METHOD = (
-    "每个部门以 {start:g} 分为起点：期间内每发现一个问题扣 {gap_found:g} 分（经复核为误报的不计）；问题超过应发布日期"
-    "（无应发布日期的，超过发现当日起算的整改时限）后仍未整改的，每天扣 {day_past_deadline:g} 分，每个问题最多计 "
-    "{days_cap:g} 天；已确认并承诺整改日期（acknowledged）而逾期未整改的，每个扣 {promise_broken:g} 分；在期限内整改的，"
-    "每个加 {fixed_in_time:g} 分。得分介于 0 与 {start:g} 之间。问题、天数均由每晚完整审计的历史记录计算：一个问题自首次"
-    "被发现之日起，至首次既非问题又非“需人工核实”之日止；只计期间内的天数。"
+    "每个部门以 {start:g} 分为起点：期间内每发现一个问题扣 {gap_found:g} 分（经复核为误报或不适用的不计）；问题超过应发布"
+    "日期（无应发布日期的，超过整改时限）后仍未整改的，每天扣 {day_past_deadline:g} 分，每个问题最多计 {days_cap:g} 天；"
+    "已确认并承诺整改日期而逾期未整改的，每个扣 {promise_broken:g} 分；在期限内整改的，每个加 {fixed_in_time:g} 分。得分介于 "
+    "0 与 {start:g} 之间。问题、日期与天数均取自每晚完整检查的记录，与每晚报告一致：一个问题自首次发现之日起，至首次既非"
+    "问题又非“需人工核实”之日止；应发布日期、整改时限在发现时确定，只有复核记录可以改变；天数只计到最后一次检查仍见其未"
+    "整改之日，且只计期间内的天数。"
 )
 
 
@@ -42,18 +43,13 @@ def _score(row: dict[str, Any], w: dict[str, float]) -> float:
 
 
 def _set_aside_as(e: Episode, decision: str) -> bool:
-    """Set aside by a review with this decision (false_positive: not the department's gap at all)."""
-    return e.how == "set_aside" and (e.review or {}).get("decision") == decision
-
-
-def _false_positive(e: Episode) -> bool:
-    return _set_aside_as(e, "false_positive")
+    return e.void and (e.review or {}).get("decision") == decision
 
 
 def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str, float]) -> dict[str, Any]:
     start, end = period.start, period.end
     first, last = start.isoformat(), end.isoformat()
-    real = [e for e in eps if not _false_positive(e)]
+    real = [e for e in eps if not e.void]
     found = [e for e in real if first <= e.opened <= last]
     fixed = [e for e in real if e.fixed_between(first, last)]
     days = [e.days_past_deadline(end, start) for e in real]
@@ -65,11 +61,11 @@ def _row(dept: str, owned: int, eps: list[Episode], period: Period, w: dict[str,
         "carried_in": sum(e.opened < first for e in real),
         "fixed": len(fixed),
         "fixed_in_time": sum(e.fixed_in_time() for e in fixed),
-        "median_days_to_fix": median(e.days_open(end) for e in fixed) if fixed else None,
+        "median_days_to_fix": median(e.days_to_fix() or 0 for e in fixed) if fixed else None,
         "days_past_deadline": sum(days),
         "days_counted": sum(min(d, w["days_cap"]) for d in days),
         "open_at_end": sum(e.open_after(last) for e in real),
-        "false_positives": sum(_false_positive(e) for e in eps),
+        "false_positives": sum(_set_aside_as(e, "false_positive") for e in eps),
         "accepted": sum(_set_aside_as(e, "exempted") for e in eps),
         "promises_kept": promises.count("kept"),
         "promises_broken": promises.count("broken"),

@@ -20,7 +20,6 @@ from auditor.match import ClaimMatch, Matcher, iter_signals, load_claims, match_
 from auditor.pages import ItemPages, PagesModel
 from auditor.rules import Context, all_rules, crawl_health, precedence
 from auditor.store import Store
-from auditor.workdays import add_working_days
 
 
 def _result(
@@ -119,7 +118,7 @@ def run_audit(
         list(checklist.sources),
         cfg.fingerprint,
         __version__,
-        rectify_by=add_working_days(as_of, cfg.rectify_days, cfg.holidays).isoformat(),
+        contacts={d.name: list(d.contacts) for d in cfg.departments.listed if d.contacts},
     )
     for item in checklist.items:
         pages = by_item[item.id]
@@ -189,12 +188,12 @@ def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
 def audit_and_record(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date) -> AuditResult:
     """The audit as the nightly job runs it: decide, honour reviews, compare with history, keep it."""
     from auditor import history
-    from auditor.reviews import apply_reviews, load_reviews
+    from auditor.reviews import apply_reviews, load_reviews, sync
 
     reviews = load_reviews(cfg.reviews)  # a malformed file stops here, before anything is written
     result = run_audit(store, cfg, checklist, as_of)
-    apply_reviews(result, reviews, str(cfg.reviews))
+    apply_reviews(result, sync(store, reviews, as_of), str(cfg.reviews))
     keep_evidence(store, cfg, result)
-    history.attach(store, result)
+    history.attach(store, result, cfg.rectify_days, cfg.holidays)
     history.save(store, result)
     return result

@@ -672,6 +672,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         row["fingerprint"],
     )
     write_review(cfg.reviews, review)
+    with Store(cfg.store) as store:
+        store.record_reviews([review.as_yaml()], "cli")
     _console().print(
         f"recorded in {cfg.reviews}: {args.item} {args.decision} ({row['status']}) by {args.reviewer}"
     )

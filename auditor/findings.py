@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from auditor.messages import render
+from auditor.workdays import NOT_PUBLISHED
 
 STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
 GAPS = ("missing", "stale", "late", "broken")
@@ -204,6 +205,30 @@ class Finding:
         }
 
 
+@dataclass(frozen=True)
+class GapFacts:
+    """An open gap's dates as its episode fixed them (auditor.history): the night it was first found, the
+    earliest due date it leaves unmet, and the 整改时限 set when it was found — or set since by the office in a
+    review (the only event that changes it). The one source every output reads them from."""
+
+    first_seen: str  # 首次发现: as_of of the first complete audit of the episode
+    due_date: (
+        str | None
+    )  # 应发布日期: the earliest due date the episode leaves unmet (None: no rule knows one)
+    rectify_by: str  # 整改时限
+    rectify_source: str = "found"  # found: first_seen + the school's working days | review: the office's date
+    provisional: bool = False  # 整改时限 counted across a year whose holiday arrangement is not published
+
+    def days_overdue(self, as_of: date) -> int | None:
+        """逾期天数 on `as_of`: days since 应发布日期 (None without one)."""
+        return max(0, (as_of - date.fromisoformat(self.due_date)).days) if self.due_date else None
+
+    def rectify_lapsed(self, as_of: date) -> int | None:
+        """Days the 整改时限 has been passed on `as_of` (None while it has not)."""
+        days = (as_of - date.fromisoformat(self.rectify_by)).days
+        return days if days > 0 else None
+
+
 @dataclass
 class ItemResult:
     id: str
@@ -228,6 +253,7 @@ class ItemResult:
     mentions: list[Evidence] = field(default_factory=list)
     screenshot: dict[str, Any] | None = None  # the archived page that shows the gap, rendered (evidence room)
     screenshot_problem: str = ""  # why it could not be taken (a key of evidence.SHOT_REASONS)
+    facts: GapFacts | None = None  # an open gap's dates, from its episode (auditor.history.attach)
 
     @property
     def set_aside(self) -> bool:
@@ -246,12 +272,17 @@ class ItemResult:
         return self.status == "inconclusive"
 
     @property
-    def due_date(self) -> str | None:
-        """应发布日期: when the missing or late thing was due, from the rule that decided the status."""
+    def rule_due(self) -> str | None:
+        """What the rule that decided the status says was due tonight: the earliest edition it finds unmet."""
         return next((f.due for f in self.findings if f.due and f.status == self.status), None)
 
+    @property
+    def due_date(self) -> str | None:
+        """应发布日期: an open gap's is its episode's (GapFacts); otherwise the rule's."""
+        return self.facts.due_date if self.facts is not None and self.open else self.rule_due
+
     def days_overdue(self, as_of: date) -> int | None:
-        """逾期天数: days past the due date (None when no rule knows one, as for standing items)."""
+        """逾期天数: days past 应发布日期 (None when no rule knows one, as for standing items)."""
         due = self.due_date
         return max(0, (as_of - date.fromisoformat(due)).days) if due and self.open else None
 
@@ -297,8 +328,8 @@ class AuditResult:
     audit_id: int | None = None
     history: dict[str, Any] = field(default_factory=dict)  # item id → history.ItemHistory
     changes: Any = None  # history.Changes
-    rectify_by: str | None = None  # 整改时限 for a gap found tonight: as_of + the school's working days
     evidence: dict[str, Any] = field(default_factory=dict)  # the archive and screenshots written for it
+    contacts: dict[str, list[str]] = field(default_factory=dict)  # department → whom its notices name
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -316,7 +347,11 @@ class AuditResult:
         for it in self.items:
             d = it.as_json()
             d["days_overdue"] = it.days_overdue(as_of)
-            d["rectify_by"] = ((it.review or {}).get("due") or self.rectify_by) if it.open else None
+            f = it.facts if it.open else None
+            d["rectify_by"] = f.rectify_by if f else None
+            d["rectify_source"] = f.rectify_source if f else None
+            d["rectify_lapsed"] = f.rectify_lapsed(as_of) if f else None  # 整改时限已过 N 天
+            d["calendar_note"] = NOT_PUBLISHED if f and f.provisional else ""
             if it.id in self.history:
                 d["history"] = self.history[it.id].as_json()
             items.append(d)
@@ -336,5 +371,6 @@ class AuditResult:
             "open_gaps": len(self.gaps()),
             "changes": self.changes.as_json() if self.changes else None,
             "evidence": self.evidence,
+            "contacts": self.contacts,
             "items": items,
         }

@@ -11,8 +11,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from auditor.findings import AuditResult, ItemResult
+from auditor.findings import AuditResult, GapFacts, ItemResult
 from auditor.store import Store
+from auditor.workdays import add_working_days
 
 
 def fingerprint(item: ItemResult) -> str:
@@ -66,36 +67,46 @@ class Changes:
 class Episode:
     """One gap, from the first complete audit it was open in to the first in which it was neither open nor to
     be checked by hand (an item that could not be verified one night is not fixed). The one definition of
-    'a gap opened', 'fixed', 'days open' and 'days past its deadline' the annual report and assessment read."""
+    'a gap opened', 'fixed', 'days open' and 'days past its deadline' every output reads: its dates are the
+    ones the nightly findings gave it (GapFacts), and its days run only over what was observed — to the last
+    complete audit that saw it open, never further."""
 
     item: str
     short: str
     category: str
     owner: str
     status: str  # the status it was found with
-    opened: str  # as_of of the audit that first found it
-    last_open: str
-    deadline: str | None  # 应发布日期 when a rule knows one, else the 整改时限 set the night it was found
-    deadline_kind: str  # due_date | rectify_by | none
+    opened: str  # 首次发现: as_of of the audit that first found it
+    last_open: str  # as_of of the last complete audit that saw it open
+    deadline: str | None  # 应发布日期 when a rule knows one, else its 整改时限
+    deadline_kind: str  # due | rectify_by | none
+    rectify_by: str | None = None  # 整改时限 (as found, or as the office set it since)
     closed: str | None = None  # as_of of the audit that found it fixed (or set aside)
     how: str | None = None  # resolved | set_aside
     review: dict[str, Any] | None = None  # the last review decision recorded while it was open
     reviews: list[str] = field(default_factory=list)  # every decision recorded on it, in order
 
-    def end(self, until: date) -> date:
-        """When it stopped being open, as seen on `until` (a gap fixed later is still open then)."""
-        return min(date.fromisoformat(self.closed), until) if self.closed else until
+    def seen_until(self, until: date) -> date:
+        """The last day it was seen open, as of `until`."""
+        return min(date.fromisoformat(self.last_open), until)
 
     def days_open(self, until: date) -> int:
-        return max(0, (self.end(until) - date.fromisoformat(self.opened)).days)
+        """Days observed open (from 首次发现 to the last audit that saw it open, up to `until`)."""
+        return max(0, (self.seen_until(until) - date.fromisoformat(self.opened)).days)
+
+    def days_to_fix(self) -> int | None:
+        """Days from 首次发现 to the audit that found it fixed."""
+        if not self.closed or self.how != "resolved":
+            return None
+        return (date.fromisoformat(self.closed) - date.fromisoformat(self.opened)).days
 
     def days_past_deadline(self, until: date, since: date | None = None) -> int:
-        """Days it stayed open after its deadline up to `until`, counted from `since` when given (a yearly
-        assessment counts its own year's days); 0 when fixed in time or without a deadline."""
+        """Days it was seen open after its deadline, up to `until` and counted from `since` when given (a yearly
+        assessment counts its own year's days); the nightly 逾期天数 of the last audit that saw it open."""
         if not self.deadline:
             return 0
         start = date.fromisoformat(self.deadline)
-        return max(0, (self.end(until) - (max(start, since) if since else start)).days)
+        return max(0, (self.seen_until(until) - (max(start, since) if since else start)).days)
 
     def overlaps(self, start: str, end: str) -> bool:
         """Open at some time from `start` to `end` (found in it, or carried into it)."""
@@ -107,6 +118,15 @@ class Episode:
     def set_aside_between(self, start: str, end: str) -> bool:
         return bool(self.closed and self.how == "set_aside" and start <= self.closed <= end)
 
+    @property
+    def void(self) -> bool:
+        """Set aside by a review saying it was never the school's gap (a false positive, or an item that does
+        not apply): counted by no output, whenever the review was made; listed as 经复核排除."""
+        return self.how == "set_aside" and (self.review or {}).get("decision") in (
+            "false_positive",
+            "exempted",
+        )
+
     def open_after(self, end: str) -> bool:
         return self.closed is None or self.closed > end
 
@@ -116,14 +136,15 @@ class Episode:
         )
 
     def promise(self, until: date) -> str | None:
-        """kept | broken | pending, for a gap a department acknowledged with a due date (整改承诺)."""
+        """kept | broken | pending, for a gap a department acknowledged with a due date (整改承诺): broken only
+        once an audit saw it open after that date."""
         r = self.review or {}
         if r.get("decision") != "acknowledged" or not r.get("due"):
             return None
         due = date.fromisoformat(r["due"])
-        if self.closed:
+        if self.closed and date.fromisoformat(self.closed) <= until:
             return "kept" if date.fromisoformat(self.closed) <= due else "broken"
-        return "broken" if until > due else "pending"
+        return "broken" if self.seen_until(until) > due else "pending"
 
     def as_json(self, until: date) -> dict[str, Any]:
         return {
@@ -131,6 +152,7 @@ class Episode:
             "days_open": self.days_open(until),
             "days_past_deadline": self.days_past_deadline(until),
             "promise": self.promise(until),
+            "void": self.void,
         }
 
 
@@ -141,10 +163,9 @@ def episodes(store: Store) -> list[Episode]:
     for r in store.item_states():
         ep = current.get(r["item_id"])
         if ep is None and r["open"]:
-            deadline, kind = (r["due_date"], "due_date") if r["due_date"] else (r["rectify_by"], "rectify_by")
             ep = current[r["item_id"]] = Episode(
                 r["item_id"], r["short"] or "", r["category"] or "", r["owner"] or "", r["status"],
-                r["as_of"], r["as_of"], deadline, kind if deadline else "none",
+                r["as_of"], r["as_of"], None, "none", r["rectify_by"],
             )  # fmt: skip
         if ep is None:
             continue
@@ -154,10 +175,24 @@ def episodes(store: Store) -> list[Episode]:
                 ep.reviews.append(r["review_decision"])
         if r["open"]:
             ep.last_open = r["as_of"]
+            _dates(ep, r)
         elif not r["to_check"]:
             ep.closed, ep.how = r["as_of"], "set_aside" if r["set_aside"] else "resolved"
             done.append(current.pop(r["item_id"]))
     return sorted([*done, *current.values()], key=lambda e: (e.opened, e.item))
+
+
+def _dates(ep: Episode, r: Any) -> None:
+    """The episode's dates after one more open night: the earliest 应发布日期 any night gave it; its 整改时限 as
+    found, unless the office has set one since (a review: the newest stands)."""
+    if r["due_date"] and (ep.deadline_kind != "due" or r["due_date"] < (ep.deadline or "")):
+        ep.deadline, ep.deadline_kind = r["due_date"], "due"
+    if (
+        r["rectify_source"] and r["rectify_by"]
+    ):  # written since 整改时限 is the episode's: each night states it
+        ep.rectify_by = r["rectify_by"]  # (older nights wrote tonight + N days: the first night's stands)
+    if ep.deadline_kind != "due" and ep.rectify_by:
+        ep.deadline, ep.deadline_kind = ep.rectify_by, "rectify_by"
 
 
 def save(store: Store, result: AuditResult) -> int:
@@ -171,33 +206,36 @@ def save(store: Store, result: AuditResult) -> int:
     return result.audit_id
 
 
-def attach(store: Store, result: AuditResult) -> None:
-    """Fill result.history and result.changes from the complete audits already stored (call before save)."""
+def attach(
+    store: Store, result: AuditResult, rectify_days: int = 10, closures: frozenset[date] = frozenset()
+) -> None:
+    """Fill result.history, result.changes and each open gap's facts (GapFacts) from the complete audits
+    already stored (call before save). A gap's facts are its episode's: 首次发现 the first complete audit of
+    the episode; 应发布日期 the earliest due date any night of it found unmet; 整改时限 首次发现 + `rectify_days`
+    working days on China's calendar and the school's `closures` — or the date an honoured review set."""
     earlier = store.audits("complete")
-    opened = [
-        (a["as_of"], {k: (r["status"], bool(r["open"])) for k, r in store.audit_items(a["id"]).items()})
-        for a in reversed(earlier)
-    ]
+    rows: dict[str, list[Any]] = {}
+    for r in store.item_states():
+        rows.setdefault(r["item_id"], []).append(r)
     as_of = date.fromisoformat(result.as_of)
     changes = Changes()
-    if opened:
+    if earlier:
         prev = earlier[-1]
         changes.previous_audit, changes.previous_as_of = prev["id"], prev["as_of"]
     for it in result.items:
-        before = opened[0][1].get(it.id) if opened else None
-        h = ItemHistory(previous_status=before[0] if before else None)
-        was_open = bool(before and before[1])
+        past = rows.get(it.id, [])
+        before = (
+            past[-1] if past and past[-1]["audit_id"] == (earlier[-1]["id"] if earlier else None) else None
+        )
+        h = ItemHistory(previous_status=before["status"] if before else None)
+        was_open = bool(before and before["open"])
         if it.open:
-            first = result.as_of
-            for when, items in opened:  # back through the gap's episode (to_check does not end one)
-                status, was = items.get(it.id, ("", False))
-                if was:
-                    first = when
-                elif status != "inconclusive":
-                    break
+            run = _episode_so_far(past)
+            first = run[0]["as_of"] if run else result.as_of
             h.first_seen, h.days_open = first, (as_of - date.fromisoformat(first)).days
-            h.new = bool(opened) and not was_open
+            h.new = bool(earlier) and not was_open
             (changes.new if h.new else changes.still_open).append(it.id)
+            it.facts = _facts(it, run, first, rectify_days, closures)
         elif was_open and result.status == "complete":
             if it.to_check:
                 changes.to_check.append(it.id)
@@ -213,6 +251,29 @@ def attach(store: Store, result: AuditResult) -> None:
                 )
         result.history[it.id] = h
     result.changes = changes
+
+
+def _episode_so_far(past: list[Any]) -> list[Any]:
+    """The stored nights of the item's current episode, oldest first: back from the newest while it was open
+    (a night it could not be verified neither ends the episode nor belongs to it)."""
+    run: list[Any] = []
+    for r in reversed(past):
+        if r["open"]:
+            run.append(r)
+        elif not r["to_check"]:
+            break
+    return run[::-1]
+
+
+def _facts(
+    it: ItemResult, run: list[Any], first: str, rectify_days: int, closures: frozenset[date]
+) -> GapFacts:
+    dues = [r["due_date"] for r in run if r["due_date"]] + ([it.rule_due] if it.rule_due else [])
+    review = it.review or {}
+    if review.get("decision") == "acknowledged" and review.get("due") and not review.get("outdated"):
+        return GapFacts(first, min(dues, default=None), review["due"], "review")
+    by = add_working_days(date.fromisoformat(first), rectify_days, closures)
+    return GapFacts(first, min(dues, default=None), by.isoformat(), "found", by.provisional)
 
 
 def current(store: Store) -> dict[str, Any] | None:

@@ -58,10 +58,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "the {want} edition is due.",
     },
     "freshness.behind": {
-        "zh": "截至 {as_of}，未发现 {want} 的“{short}”（应于 {deadline} 前发布）；最新版本为 {have}：{edition}，{url}。"
-        "{aside_zh}应公开：{publish}。",
-        "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); the newest is {have}: "
-        "{title} ({url}). {aside_en} To publish: {publish}.",
+        "zh": "截至 {as_of}，未发现 {want} 的“{short}”（应于 {deadline} 前发布）；{since_zh}最新版本为 {have}：{edition}，"
+        "{url}。{aside_zh}应公开：{publish}。",
+        "en": "As of {as_of}, the {want} edition of “{short}” is missing (due by {deadline}); {since_en}the newest is "
+        "{have}: {title} ({url}). {aside_en} To publish: {publish}.",
     },
     "annual_report.part_missing": {
         "zh": "{year}“{title}”缺少“{part}”部分：报告的标题行与附件名中均无“{words}”（{url}）。",

@@ -5,6 +5,10 @@ decision: false_positive — the finding is wrong (taken out of the open gaps, s
           acknowledged   — the gap is real and being fixed by `due` (stays open; flagged once overdue).
 A review records the item's status and fingerprint when it was made; if the item has changed since,
 the review is shown as outdated and not honoured until someone reviews it again.
+
+Every decision is kept in the store as an event (who, when, why; `review_events`): reviews.yaml and
+`auditor review` are ways to write them, and an entry deleted from the file is recorded as withdrawn, never
+forgotten. The latest event of an item is the one honoured, by the nightly audit and so by every output.
 """
 
 from __future__ import annotations
@@ -19,9 +23,12 @@ import yaml
 from auditor.errors import InputError
 from auditor.findings import AuditResult
 from auditor.history import fingerprint
+from auditor.store import Store
 from auditor.yamlsrc import load_located
 
 DECISIONS = ("false_positive", "exempted", "acknowledged")
+WITHDRAWN = "withdrawn"  # an event, not a decision one writes: the review was taken out of reviews.yaml
+FILED = ("reviews.yaml", "cli")  # events that live in the file too (a web decision does not)
 KEYS = {"item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint"}
 HEADER = (
     "# Review decisions about auditor findings. Written by `auditor review`; editable by hand.\n"
@@ -103,6 +110,38 @@ def load_reviews(path: Path) -> list[Review]:
             )
         )
     return out
+
+
+def _key(r: Any) -> tuple[str, ...]:
+    """A decision's identity (a review dict or a stored event)."""
+    d = dict(r)
+    return tuple(d.get(k) or "" for k in ("item", "decision", "reviewer", "reason", "date", "due"))
+
+
+def sync(store: Store, reviews: list[Review], today: date) -> list[Review]:
+    """Keep the file's reviews as events, record a withdrawal for each item whose honoured review (one the file
+    held) is no longer in it, and return the honoured review of each item: its latest event."""
+    store.record_reviews([r.as_yaml() for r in reviews], "reviews.yaml")
+    in_file = {_key(r.as_yaml()) for r in reviews}
+    latest: dict[str, Any] = {}
+    for e in store.review_events():
+        latest[e["item"]] = e
+    gone = [
+        {"item": item, "decision": WITHDRAWN, "reviewer": "reviews.yaml", "reason": "已从 reviews.yaml 删除",
+         "date": today.isoformat()}
+        for item, e in latest.items()
+        if e["source"] in FILED and e["decision"] != WITHDRAWN and _key(e) not in in_file
+    ]  # fmt: skip
+    if gone:
+        store.record_reviews(gone, "reviews.yaml")
+        for e in store.review_events():
+            latest[e["item"]] = e
+    return [
+        Review(e["item"], e["decision"], e["reviewer"], e["reason"], e["date"], e["due"] or None,
+               e["status"] or None, e["fingerprint"] or None)
+        for e in latest.values()
+        if e["decision"] != WITHDRAWN
+    ]  # fmt: skip
 
 
 def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str = "reviews.yaml") -> None:

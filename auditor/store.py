@@ -185,6 +185,20 @@ CREATE TABLE IF NOT EXISTS audit_items (
   open INTEGER,                    -- 1 when an open gap (findings.is_open): what history counts
   PRIMARY KEY (audit_id, item_id)
 );
+CREATE TABLE IF NOT EXISTS review_events (  -- what the office decided about an item, who, when and why: kept
+  id INTEGER PRIMARY KEY,
+  item TEXT NOT NULL,
+  decision TEXT NOT NULL,          -- false_positive | exempted | acknowledged | withdrawn
+  reviewer TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  date TEXT NOT NULL,              -- the day the decision was made
+  due TEXT NOT NULL DEFAULT '',    -- an acknowledged gap's promised date (its new 整改时限), or ''
+  status TEXT NOT NULL DEFAULT '', -- the item's status when it was reviewed, or ''
+  fingerprint TEXT NOT NULL DEFAULT '',
+  recorded_at TEXT NOT NULL,
+  source TEXT NOT NULL,            -- reviews.yaml | cli | web
+  UNIQUE (item, decision, reviewer, reason, date, due, status, fingerprint)
+);
 """
 
 FINAL_STATUSES = ("complete", "partial", "failed", "interrupted")
@@ -302,6 +316,11 @@ def _v7_document_limits(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM documents WHERE error IS NOT NULL")
 
 
+def _v8_review_events(db: sqlite3.Connection) -> None:
+    """Reviews kept as events in the store (the table comes with the schema); nothing to convert: the next
+    audit records what reviews.yaml holds."""
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -312,6 +331,7 @@ MIGRATIONS = [
     (5, _v5_evidence),
     (6, _v6_revisits),
     (7, _v7_document_limits),
+    (8, _v8_review_events),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 PAGE_FIELDS = (
@@ -999,6 +1019,24 @@ class Store:
         with self.transaction() as db:
             db.execute("UPDATE archive SET screenshot=? WHERE run_id=? AND url=?", (path, run_id, url))
 
+    # --- review events -------------------------------------------------------------------------------
+
+    def record_reviews(self, reviews: list[dict[str, Any]], source: str) -> int:
+        """Keep these decisions as events (one already kept is not kept twice); how many were new."""
+        with self.transaction() as db:
+            before = db.total_changes
+            db.executemany(
+                "INSERT OR IGNORE INTO review_events(item, decision, reviewer, reason, date, due, status,"
+                " fingerprint, recorded_at, source) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(r["item"], r["decision"], r["reviewer"], r["reason"], r["date"], r.get("due") or "",
+                  r.get("status") or "", r.get("fingerprint") or "", now_iso(), source) for r in reviews],
+            )  # fmt: skip
+            return db.total_changes - before
+
+    def review_events(self) -> list[sqlite3.Row]:
+        """Every decision kept, in the order they were made (the day, then as recorded)."""
+        return self.db.execute("SELECT * FROM review_events ORDER BY date, id").fetchall()
+
     # --- audits (history) ------------------------------------------------------------------------
 
     def save_audit(
@@ -1075,6 +1113,7 @@ class Store:
             for name, path in (
                 ("short", "short"), ("category", "category"), ("owner", "owner"), ("to_check", "to_check"),
                 ("set_aside", "set_aside"), ("due_date", "due_date"), ("rectify_by", "rectify_by"),
+                ("rectify_source", "rectify_source"),
                 ("days_overdue", "days_overdue"), ("review_decision", "review.decision"),
                 ("review_due", "review.due"), ("review_by", "review.reviewer"), ("review_overdue", "review.overdue"),
                 ("number", "number"),

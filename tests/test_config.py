@@ -168,10 +168,16 @@ def test_working_days_and_beijing_time():
     from auditor.clock import beijing
     from auditor.workdays import add_working_days
 
-    assert add_working_days(date(2022, 11, 15), 10) == date(2022, 11, 29)  # two weekends skipped
-    assert add_working_days(
-        date(2022, 9, 29), 3, frozenset({date(2022, 10, d) for d in range(1, 8)})
-    ) == date(2022, 10, 11)  # 国庆 listed as holidays
+    assert add_working_days(date(2022, 11, 15), 10).day == date(2022, 11, 29)  # two weekends skipped
+    # China's calendar: 国庆 1–7 October off, Saturday 8 and Sunday 9 October 2022 make-up working days (调休)
+    assert add_working_days(date(2022, 9, 28), 10).day == date(2022, 10, 17)  # weekends only: 10-12
+    assert add_working_days(date(2022, 9, 29), 3).day == date(2022, 10, 9)
+    # the school's own closures come on top (a 校庆 day)
+    assert add_working_days(date(2022, 9, 29), 3, frozenset({date(2022, 10, 8)})).day == date(2022, 10, 10)
+    # a year whose arrangement is not published: weekends only, and said to be provisional
+    late = add_working_days(date(2031, 12, 30), 3)
+    assert late.day == date(2032, 1, 2) and late.provisional
+    assert not add_working_days(date(2022, 9, 28), 10).provisional
     assert (
         beijing("2022-11-14T18:30:00+00:00") == "2022-11-15 02:30" and beijing("2022-11-15") == "2022-11-15"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -333,10 +334,17 @@ def test_rectification_notices_per_department(audited, tmp_path):
     assert "纪检监察处（盖章）" in body
     rows = [[c.text for c in r.cells] for r in doc.tables[0].rows]
     assert rows[0] == ["序号", "事项", "问题及证据", "依据", "期限"]
-    assert "dfc-self-evaluation" in rows[1][1] and "2022-10-31" in rows[1][4] and "逾期 15 天" in rows[1][4]
+    assert rows[1][1] == "双一流建设项目绩效自评报告（未公开）"  # the item's short name, never its id
+    assert "2022-10-31" in rows[1][4] and "逾期 15 天" in rows[1][4] and "整改时限\n2022-11-29" in rows[1][4]
     assert "湘财教〔2019〕2号" in rows[1][3]
-    finance = [[c.text for c in r.cells] for r in Document(notices["财务处"]).tables[0].rows]
+    assert "请于 2022-11-29 前完成整改" in body and "再次通知" not in body
+    every = body + "".join(c for r in rows for c in r)
+    assert not re.search(r"dfc-|moe-\d|auditor", every)  # no English in a Chinese document
+    finance_doc = Document(notices["财务处"])
+    finance = [[c.text for c in r.cells] for r in finance_doc.tables[0].rows]
     assert any("失效地址" in r[2] and "3046.html" in r[2] for r in finance)
+    links = [r.target_ref for r in finance_doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert any(u.endswith("3046.html") for u in links)  # evidence URLs are links Word opens
     if printing.office():
         pdf = printing.docx_to_pdf(notices["财务处"], tmp_path)
         w, h = printing.pdf_page_size(pdf)

@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 7
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
@@ -143,7 +143,7 @@ def test_a_version_6_store_forgets_what_it_could_not_read_and_keeps_what_it_read
     db.commit()
     db.close()
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == 7
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.document("a" * 64)["text"] == "2022年部门预算" and store.document("b" * 64) is None
         store.put_document("c" * 64, {"format": "docx", "error": "zip_bytes", "detail": "2048 MB > 256 MB"})
         assert store.document("c" * 64)["detail"] == "2048 MB > 256 MB"

@@ -98,6 +98,9 @@ def state(item: str, on: str) -> tuple[str, dict]:
 
 
 def write_history(path: Path, days: list[str]) -> None:
+    """The audits as the nightly job stores them: an open gap's 整改时限 fixed when it is first found (14 days
+    later: 10 working days), or the date an acknowledged review set."""
+    first_seen: dict[str, str] = {}
     with Store(path) as store:
         for i, on in enumerate(days, 1):
             items = []
@@ -107,12 +110,21 @@ def write_history(path: Path, days: list[str]) -> None:
                 status = {"to_check": "inconclusive", "set_aside": "missing"}.get(st, st)
                 set_aside = st == "set_aside"
                 opened = status in ("missing", "late", "stale", "broken") and not set_aside
-                rectify = (date.fromisoformat(on) + timedelta(days=14)).isoformat()  # 10 working days
+                if opened:
+                    first_seen.setdefault(item, on)
+                elif status != "inconclusive":
+                    first_seen.pop(item, None)
+                rectify, source = (
+                    (review["due"], "review") if opened and (review or {}).get("due")
+                    else ((date.fromisoformat(first_seen[item]) + timedelta(days=14)).isoformat(), "found")
+                    if opened else (None, None)
+                )  # fmt: skip
                 items.append(
                     {"id": item, "number": int(item[4:]), "title": item, "short": f"{item}事项", "category": "基本信息",
                      "owner": owner, "status": status, "set_aside": set_aside, "open": opened,
                      "to_check": status == "inconclusive", "due_date": extra.get("due_date"),
-                     "rectify_by": rectify if opened else None, "review": review, "evidence": [], "findings": [], "note": ""}
+                     "rectify_by": rectify, "rectify_source": source, "review": review, "evidence": [],
+                     "findings": [], "note": ""}
                 )  # fmt: skip
             summary = {
                 "school": "示例职业技术学院",
@@ -139,17 +151,29 @@ def test_gap_episodes_follow_the_one_definition(history):
     assert (a.opened, a.closed, a.how, a.deadline, a.deadline_kind) == (
         "2021-09-01", "2021-10-01", "resolved", "2021-09-15", "rectify_by"
     )  # fmt: skip
-    assert a.days_open(YEAR.end) == 30 and a.days_past_deadline(YEAR.end) == 16
+    # days are counted over what was observed: last seen open on 2021-09-21, found fixed on 2021-10-01
+    assert a.last_open == "2021-09-21" and a.days_open(YEAR.end) == 20 and a.days_to_fix() == 30
+    assert a.days_past_deadline(YEAR.end) == 6  # 09-15 → 09-21, never to the night it was found fixed
     c = eps["moe-07"]  # a night it could not be verified does not end the gap, nor start a second one
     assert (c.opened, c.closed, c.fixed_in_time()) == ("2022-03-01", "2022-03-14", True)
     b = eps["moe-33"]
-    assert b.closed is None and b.deadline == "2021-12-31" and b.deadline_kind == "due_date"
+    assert b.closed is None and b.deadline == "2021-12-31" and b.deadline_kind == "due"
     assert b.days_past_deadline(YEAR.end, YEAR.start) == (YEAR.end - date(2021, 12, 31)).days
     assert eps["moe-16"].how == "set_aside" and eps["moe-16"].review["decision"] == "false_positive"
     assert eps["moe-23"].promise(YEAR.end) == "broken" and eps["moe-05"].promise(YEAR.end) == "kept"
+    org = eps[
+        "moe-23"
+    ]  # the office's promised date replaced the 整改时限 found: the event that may change it
+    assert (org.deadline, org.deadline_kind, org.rectify_by) == ("2021-11-30", "rectify_by", "2021-11-30")
     d = eps["moe-20"]  # found before the year: the year counts only its own days past the deadline
-    assert d.days_past_deadline(YEAR.end) == (date(2021, 9, 20) - date(2021, 6, 15)).days
-    assert d.days_past_deadline(YEAR.end, YEAR.start) == 19
+    assert (
+        d.last_open == "2021-09-07"
+        and d.days_past_deadline(YEAR.end) == (date(2021, 9, 7) - date(2021, 6, 15)).days
+    )
+    assert d.days_past_deadline(YEAR.end, YEAR.start) == 6
+    one = Store(history)  # a gap seen open on one night only is charged that night, not the rest of the year
+    assert all(e.days_open(YEAR.end) == 0 for e in episodes(one) if e.opened == e.last_open)
+    one.close()
 
 
 def test_the_assessment_numbers_and_score_by_the_weights(history, tmp_path):
@@ -164,11 +188,11 @@ def test_the_assessment_numbers_and_score_by_the_weights(history, tmp_path):
         2,
     )
     assert (finance["days_past_deadline"], finance["false_positives"], finance["fixed_in_time"]) == (
-        16 + 19,
+        6 + 6,  # observed: moe-19 to 09-21, moe-20 (the year's days) to 09-07
         1,
         0,
     )
-    assert finance["score"] == 100 - 5 - 0.1 * 35
+    assert finance["score"] == round(100 - 5 - 0.1 * 12, 1)
     admissions = rows["招生就业处"]
     assert (
         admissions["gaps_found"],
@@ -182,12 +206,16 @@ def test_the_assessment_numbers_and_score_by_the_weights(history, tmp_path):
     )
     assert admissions["score"] == round(100 - 10 - 0.1 * 180 + 2, 1)  # 243 days, counted at most 180
     org = rows["党委组织部"]
-    assert (org["promises_broken"], org["promises_kept"], org["days_past_deadline"]) == (1, 0, 61)
-    assert org["score"] == round(100 - 5 - 6.1 - 5, 1)
+    assert (org["promises_broken"], org["promises_kept"], org["days_past_deadline"]) == (
+        1,
+        0,
+        14,
+    )  # 11-30 → 12-14
+    assert org["score"] == round(100 - 5 - 1.4 - 5, 1)
     assert rows["党委办公室（校长办公室）"]["promises_kept"] == 1
     assert "研究生院" not in rows  # owns only an item that does not apply
     heavier = assess(Store(history), "示例职业技术学院", YEAR, {"gap_found": 20.0})
-    assert {r["department"]: r["score"] for r in heavier["departments"]}["财务处"] == 100 - 20 - 3.5
+    assert {r["department"]: r["score"] for r in heavier["departments"]}["财务处"] == round(100 - 20 - 1.2, 1)
     assert "每发现一个问题扣 20 分" in heavier["method"]
     html, xlsx = assessment.write(result, tmp_path / "out")
     text = html.read_text("utf-8")
@@ -203,9 +231,11 @@ def test_annual_figures_and_coverage(history, tmp_path):
     with Store(history) as store:
         facts = annual.facts(store, "示例职业技术学院", YEAR, date(2022, 10, 31), {})
     assert facts["coverage"]["whole"] and facts["coverage"]["first"] == "2021-09-01"
+    # the false positive (moe-16) is no problem of the year: 经复核排除, as the assessment leaves it out
     assert facts["problem_counts"] == {
-        "open_during": 7, "found_in_period": 6, "carried_in": 1, "fixed": 5, "set_aside": 1, "open_at_end": 1,
+        "open_during": 6, "found_in_period": 5, "carried_in": 1, "fixed": 5, "set_aside": 1, "open_at_end": 1,
     }  # fmt: skip
+    assert "moe-16" not in {p["item"] for p in facts["problems"]}
     last = max(d for d in nightly("2021-06-01", "2022-10-31") if d <= "2022-08-31")  # the year's last night
     assert facts["end_of_year"]["as_of"] == last != "2022-08-31" and facts["end_of_year"]["open_gaps"] == 1
     assert facts["table"]["run"]["as_of"] == max(nightly("2021-06-01", "2022-10-31"))  # as of the report date
@@ -236,12 +266,12 @@ def test_the_draft_has_the_parts_the_facts_the_placeholders_and_passes_our_own_c
     assert numbered == [f"{n}、{p}" for n, p in zip("一二三四五六七八", parts, strict=True)]
     assert "统计期限自2021年9月1日起至2022年8月31日止" in "".join(text)
     assert any("收到信息公开申请 3 件" in t and "部分公开 1 件" in t for t in text)
-    assert any("问题 7 项次" in t and "已整改 5 项" in t and "仍未整改 1 项" in t for t in text)
+    assert any("问题 6 项次" in t and "已整改 5 项" in t and "经复核排除 1 项" in t and "仍未整改 1 项" in t for t in text)
     marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【待填写")]
     assert len(marked) >= 6 and all(r.font.highlight_color is not None for r in marked)
     assert "附录：数据来源与统计方法" in text and not any("未覆盖整个学年" in t for t in text)
     problems = next(t for t in doc.tables if t.rows[0].cells[0].text == "事项")
-    assert len(problems.rows) - 1 == 7
+    assert len(problems.rows) - 1 == 6  # the false positive is not listed
     listing = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
     assert {r.cells[0].text for r in listing.rows} >= {"5", "7", "19", "33"}
     section = doc.sections[0]

@@ -21,7 +21,7 @@ from auditor.checklist import for_site
 from auditor.config import SiteConfig
 from auditor.demo.server import DemoHTTPServer
 from auditor.demo.site import build_site, load_college
-from auditor.reviews import Review, apply_reviews, load_reviews, write_review
+from auditor.reviews import Review, apply_reviews, load_reviews, sync, write_review
 from auditor.store import Store
 
 FIRST, LAST = date(2021, 9, 1), date(2022, 10, 31)
@@ -61,8 +61,8 @@ def _audit(cfg: SiteConfig, night: date) -> dict[str, Any]:
 
     with Store(cfg.store) as store:
         result = run_audit(store, cfg, for_site(cfg), night)
-        apply_reviews(result, load_reviews(cfg.reviews), str(cfg.reviews))
-        history.attach(store, result)
+        apply_reviews(result, sync(store, load_reviews(cfg.reviews), night), str(cfg.reviews))
+        history.attach(store, result, cfg.rectify_days, cfg.holidays)
         history.save(store, result)
     return {"status": result.status, "open": len(result.gaps())}
 

@@ -72,7 +72,7 @@ def write(a: dict[str, Any], out_dir: Path) -> list[Path]:
         ["事项", "内容", "责任部门", "问题", "首次发现", "期限", "期限依据", "整改", "持续天数", "期间内超期天数", "复核"],
         [
             [g["item"], g["short"], g["owner"], status_label(g["status"], "zh"), g["opened"], g["deadline"] or "",
-             {"due_date": "应发布日期", "rectify_by": "整改时限"}.get(g["deadline_kind"], ""), closed(g),
+             {"due": "应发布日期", "rectify_by": "整改时限"}.get(g["deadline_kind"], ""), closed(g),
              g["days_open"], g["days_past_deadline_in_period"], review(g)]
             for g in a["gaps"]
         ],

@@ -27,6 +27,7 @@ from auditor.report.view import (
     crawl_errors,
     message,
     open_gaps,
+    rectify_text,
     review_label,
     review_text,
     rotation,
@@ -103,6 +104,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),
         archive_problem=lambda k: REASONS.get(k, k),
         shot_problem=lambda k: SHOT_REASONS.get(k, k),
+        rectify=lambda it: rectify_text(it, lang),
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",
     )
 

@@ -17,6 +17,7 @@ from auditor.report.view import (
     by_category,
     crawl_errors,
     open_gaps,
+    rectify_text,
     review_label,
     rotation,
     status_label,
@@ -25,6 +26,7 @@ from auditor.report.view import (
     to_check,
 )
 
+NBSP = "\u00a0"  # a fact's own spaces do not break the line
 STYLE = {
     "ok": "green",
     "missing": "bold red",
@@ -85,6 +87,8 @@ def _gap_facts(it: dict[str, Any], lang: str) -> list[str]:
         facts.append(f"{t('due_date', lang)}{sep}{it['due_date']}")
     if h.get("first_seen"):
         facts.append(f"{t('first_seen', lang)}{sep}{h['first_seen']}")
+    if it.get("rectify_by"):
+        facts.append(f"{t('rectify_by', lang)}{sep}" + rectify_text(it, lang).replace(" ", NBSP))
     return facts
 
 
@@ -101,6 +105,7 @@ def _gaps(findings: dict[str, Any], console: Console, lang: str) -> None:
         table.add_column(t("due_date", lang), no_wrap=True)
         table.add_column(t("days_overdue", lang), justify="right", no_wrap=True)
         table.add_column(t("first_seen", lang), no_wrap=True)
+        table.add_column(t("rectify_by", lang), overflow="fold")
     for n, it in enumerate(gaps, 1):
         h = it.get("history") or {}
         new = f" [bold magenta]{t('new_mark', lang)}[/]" if history_known and h.get("new") else ""
@@ -115,6 +120,7 @@ def _gaps(findings: dict[str, Any], console: Console, lang: str) -> None:
                 it.get("due_date") or "—",
                 str(it["days_overdue"]) if it.get("days_overdue") is not None else "—",
                 h.get("first_seen") or "—",
+                rectify_text(it, lang) or "—",
             )
         else:
             console.print(f"{n:>2}. {status} {clean(it['id'])} {clean(it['short'])}{new}{review}")

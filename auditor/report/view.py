@@ -290,6 +290,24 @@ def review_text(review: dict[str, Any] | None, lang: str) -> str:
     return review_label(review, lang) + (f"（{why}）" if why else "")
 
 
+def rectify_text(it: dict[str, Any], lang: str) -> str:
+    """整改时限 as every output shows it: the date; once passed, how long ago (it stays on record, it never
+    moves); who set it when the office did; and the calendar's caveat for a year not yet published."""
+    by = it.get("rectify_by")
+    if not by:
+        return ""
+    lapsed = it.get("rectify_lapsed")
+    if lang == "en":
+        text = by + (f" (passed {lapsed} days ago)" if lapsed else "")
+        text += " (set by the office)" if it.get("rectify_source") == "review" else ""
+        return text + (
+            " (holiday calendar for that year not yet published)" if it.get("calendar_note") else ""
+        )
+    text = by + (f"（已过 {lapsed} 天）" if lapsed else "")
+    text += "（复核确定）" if it.get("rectify_source") == "review" else ""
+    return text + (f"（{it['calendar_note']}）" if it.get("calendar_note") else "")
+
+
 def message(finding: dict[str, Any], lang: str) -> str:
     return finding.get("message_en") if lang == "en" and finding.get("message_en") else finding["message"]
 

@@ -5,8 +5,10 @@ the 清单事项公开情况表 and the 整改通知."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
@@ -36,6 +38,10 @@ def chinese_document(body_font: str = "宋体") -> Any:
         rpr.append(lang)
     lang.set(qn("w:val"), "zh-CN")
     lang.set(qn("w:eastAsia"), "zh-CN")
+    theme = doc.settings.element.find(qn("w:themeFontLang"))  # the template's theme says ja-JP too
+    if theme is not None:
+        theme.set(qn("w:val"), "zh-CN")
+        theme.set(qn("w:eastAsia"), "zh-CN")
     for name in ("Normal", "Title", "Heading 1"):
         style = doc.styles[name]
         style.font.name = "Times New Roman"
@@ -83,3 +89,31 @@ def shade(cell: Any, fill: str = "EEEEEE") -> None:
     shd.set(qn("w:val"), "clear")
     shd.set(qn("w:fill"), fill)
     cell._tc.get_or_add_tcPr().append(shd)
+
+
+URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
+
+
+def hyperlink(paragraph: Any, url: str, text: str | None = None) -> None:
+    """A link Word opens on a click (http(s) only; shown as plain text otherwise), blue and underlined."""
+    target = safe.link(url)
+    if target is None:
+        paragraph.add_run(safe.document(text or url))
+        return
+    r_id = paragraph.part.relate_to(
+        quote(target, safe=URL_SAFE), RELATIONSHIP_TYPE.HYPERLINK, is_external=True
+    )
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), r_id)
+    run, props = OxmlElement("w:r"), OxmlElement("w:rPr")
+    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), value)
+        props.append(el)
+    run.append(props)
+    t = OxmlElement("w:t")
+    t.text = safe.document(text or target)
+    t.set(qn("xml:space"), "preserve")
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)

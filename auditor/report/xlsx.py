@@ -20,6 +20,7 @@ from auditor.report.view import (
     crawl_errors,
     message,
     open_gaps,
+    rectify_text,
     review_text,
     rotation,
     status_label,
@@ -119,7 +120,7 @@ def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
         it.get("due_date") or "",
         it["days_overdue"] if it.get("days_overdue") is not None else "",
         h.get("first_seen") or "",
-        it.get("rectify_by") or "",
+        rectify_text(it, lang),
         top,
         review_text(it.get("review"), lang),
     ]

@@ -13,6 +13,10 @@ does not raise it), so the item is behind — a page that redirects to file:/// 
 Good (as of 2022-11-15): 2021-2022学年信息公开工作年度报告 → moe-06 current.
 Bad: newest is 2020-2021学年, and a newer 关于征集2021-2022学年…年度报告素材的通知 → moe-06 late.
 Bad: the only edition, 2021年校级领导干部社会兼职情况, redirects off-site → moe-22 stale as of 2025-11-25.
+
+应发布日期 (the finding's `due`) is the due date of the oldest edition missing: newest 2019年部门决算 as of
+2022-11-15 → the 2020 edition's, not the 2021 one's; with no edition at all, the edition due tonight's (the
+gap's episode keeps the earliest any night found).
 """
 
 from __future__ import annotations
@@ -76,15 +80,29 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     newest, e = max(dated, key=lambda pe: (pe[0], pe[1].published or ""))
     if newest >= due:
         return []
+    first = newest + 1  # the oldest edition that should be there and is not: 应发布日期 is its due date
+    since = (
+        {"since_zh": f"自{r.describe(first)}起均未发布（{r.describe(first)}版应于 {r.due_date(first)} 前发布）；",
+         "since_en": f"nothing since {r.describe(first)} (due by {r.due_date(first)}); "}
+        if first < due
+        else {}
+    )  # fmt: skip
     return [
         Finding(
             rule_name,
             status,
             severity,
             "freshness.behind",
-            {**params, "have": r.describe(newest), "title": e.title, "url": e.url, "edition": e.describe()},
+            {
+                **params,
+                **since,
+                "have": r.describe(newest),
+                "title": e.title,
+                "url": e.url,
+                "edition": e.describe(),
+            },
             f"{item.basis}；{TIMELY}",
             e.url,
-            due=deadline,
+            due=r.due_date(first).isoformat(),
         )
     ]
