@@ -266,7 +266,10 @@ def test_the_draft_has_the_parts_the_facts_the_placeholders_and_passes_our_own_c
     assert numbered == [f"{n}、{p}" for n, p in zip("一二三四五六七八", parts, strict=True)]
     assert "统计期限自2021年9月1日起至2022年8月31日止" in "".join(text)
     assert any("收到信息公开申请 3 件" in t and "部分公开 1 件" in t for t in text)
-    assert any("问题 6 项次" in t and "已整改 5 项" in t and "经复核排除 1 项" in t and "仍未整改 1 项" in t for t in text)
+    assert any(
+        "问题 6 项次" in t and "已整改 5 项" in t and "经复核排除 1 项" in t and "仍未整改 1 项" in t
+        for t in text
+    )
     marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【待填写")]
     assert len(marked) >= 6 and all(r.font.highlight_color is not None for r in marked)
     assert "附录：数据来源与统计方法" in text and not any("未覆盖整个学年" in t for t in text)
