@@ -31,6 +31,12 @@ METHOD = (
 )
 
 
+TOTALLED = (
+    "items_owned", "gaps_found", "carried_in", "days_past_deadline", "fixed", "fixed_in_time", "open_at_end",
+    "false_positives", "accepted", "promises_kept", "promises_broken", "promises_pending",
+)  # fmt: skip
+
+
 def _score(row: dict[str, Any], w: dict[str, float]) -> float:
     points = (
         START
@@ -87,8 +93,12 @@ def assess(store: Store, school: str, period: Period, overrides: dict[str, float
         if it["status"] != "not_applicable":
             owned[it["owner"]] = owned.get(it["owner"], 0) + 1
     gaps = Counter(x.owner for x in eps)
-    depts = sorted(set(owned) | set(gaps), key=lambda d: (-gaps[d], d))
-    rows = [_row(d, owned.get(d, 0), [x for x in eps if x.owner == d], period, w) for d in depts]
+    rows = [
+        _row(d, owned.get(d, 0), [x for x in eps if x.owner == d], period, w) for d in set(owned) | set(gaps)
+    ]
+    rows.sort(key=lambda r: (-r["score"], -r["items_owned"], r["department"]))
+    for r in rows:  # 名次: departments with the same score share it (1, 2, 2, 4)
+        r["rank"] = 1 + sum(o["score"] > r["score"] for o in rows)
     return {
         "schema": "auditor.assessment/1",
         "school": school,
@@ -101,6 +111,7 @@ def assess(store: Store, school: str, period: Period, overrides: dict[str, float
         "start": START,
         "method": METHOD.format(start=START, **w),
         "departments": rows,
+        "total": {k: sum(r[k] for r in rows) for k in TOTALLED},  # 合计
         "gaps": [
             {
                 **x.as_json(period.end),

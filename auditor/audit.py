@@ -41,6 +41,9 @@ def _result(
         note=note,
         publish=item.publish,
         basis=item.basis,
+        directory={"page": claim.claim.page, "label": claim.claim.label}
+        if claim and claim.claim.page
+        else None,
     )
 
 

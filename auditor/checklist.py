@@ -420,12 +420,14 @@ def for_site(cfg: SiteConfig) -> Checklist:
     return load_checklist(extra=[*([province] if province else []), *cfg.checklist_extra])
 
 
-def check_exemptions(checklist: Checklist, exemptions: dict[str, str], config_path: str) -> None:
+def check_exemptions(
+    checklist: Checklist, exemptions: dict[str, str], config_path: str, lines: dict[str, int] | None = None
+) -> None:
     unknown = sorted(set(exemptions) - checklist.ids())
     if unknown:
         raise InputError(
             config_path,
-            None,
+            (lines or {}).get(unknown[0]) or None,
             f"exemption for unknown item '{unknown[0]}'",
-            "use an id listed by `auditor checklist`",
+            "use an id listed by `auditor checklist --config …`",
         )

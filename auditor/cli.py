@@ -42,14 +42,14 @@ def _console() -> Console:
     return Console(stderr=False, highlight=False)
 
 
-def _as_of(text: str | None) -> date:
+def _as_of(text: str | None, flag: str = "--as-of") -> date:
     if not text:
         return date.today()  # the CLI is the only place that reads the clock
     try:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            "--as-of", None, f"'{text}' is not a date", "write it as YYYY-MM-DD, e.g. --as-of 2022-11-15"
+            flag, None, f"'{text}' is not a date", f"write it as YYYY-MM-DD, e.g. {flag} 2022-11-15"
         ) from None
 
 
@@ -72,7 +72,7 @@ def _audit_and_report(
     from auditor.store import Store
 
     checklist = for_site(cfg)
-    check_exemptions(checklist, cfg.exemptions, cfg.path)
+    check_exemptions(checklist, cfg.exemptions, cfg.path, cfg.exemption_lines)
     with Store(cfg.store) as store:
         result = audit_and_record(store, cfg, checklist, as_of)
         findings = history.current(store) or result.as_json()
@@ -219,7 +219,9 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     t = Table(title="信息公开事项清单" + ("（按本校配置）" if profile else ""), title_justify="left")
     t.add_column("id", no_wrap=True)
     for col in ("类别", "事项", "责任部门", "更新要求", "适用"):
-        t.add_column(col)
+        t.add_column(col, overflow="fold")  # Chinese has no spaces to wrap at: fold, never cut with …
+    if not console.is_terminal:  # piped or redirected: the whole table, not rich's 80 columns
+        console = Console(highlight=False, width=200)
     shown = 0
     for it in checklist.items:
         na = it.applies_to(profile) if profile else None
@@ -499,19 +501,41 @@ def cmd_assessment(args: argparse.Namespace) -> int:
     except OSError as e:
         raise StoreWriteError(str(out), e, "the assessment") from e
     t = Table(title=f"{clean(cfg.school)} 信息公开考核 {period.start} 至 {period.end}", title_justify="left")
-    for col in ("责任部门", "负责事项", "发现问题", "超期天数", "已整改", "得分"):
+    for col in ("名次", "责任部门", "负责事项", "发现问题", "超期天数", "已整改", "得分"):
         t.add_column(col)
     for d in result["departments"]:
         t.add_row(
-            clean(d["department"]), str(d["items_owned"]), str(d["gaps_found"]), str(d["days_past_deadline"]),
-            str(d["fixed"]), str(d["score"]),
+            str(d["rank"]), clean(d["department"]), str(d["items_owned"]), str(d["gaps_found"]),
+            str(d["days_past_deadline"]), str(d["fixed"]), str(d["score"]),
         )  # fmt: skip
+    total = result["total"]
+    t.add_row(
+        "", "合计", *(str(total[k]) for k in ("items_owned", "gaps_found", "days_past_deadline", "fixed")), ""
+    )
     console = _console()
     console.print(t)
     if not result["coverage"]["whole"]:
         gaps = "；".join(f"{a} 至 {b}" for a, b in result["coverage"]["missing"])
         console.print(f"[yellow]注意[/] 检查记录未覆盖整个期间：{gaps}", soft_wrap=True)
     console.print("报告: " + "  ".join(clean(str(p)) for p in [*paths, data]), soft_wrap=True)
+    return EXIT_OK
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    """The 整改台账 of a period: every gap episode open in it, with its dates and what became of it."""
+    from auditor import annual
+    from auditor.config import load_config
+    from auditor.report import ledger
+
+    cfg = load_config(args.config)
+    period = annual.between(args.date_from, args.date_to)
+    with _history_store(cfg) as store:
+        episodes = annual.problems(store, period)
+    try:
+        path = ledger.write(cfg.school, period.label, episodes, period.end, Path(args.out))
+    except OSError as e:
+        raise StoreWriteError(args.out, e, "the ledger") from e
+    _console().print(f"整改台账：{len(episodes)} 个问题 · {clean(str(path))}", soft_wrap=True)
     return EXIT_OK
 
 
@@ -643,6 +667,16 @@ def cmd_review(args: argparse.Namespace) -> int:
     load_reviews(cfg.reviews)  # a malformed file is reported first, and never overwritten
     if args.decision == "acknowledged" and not args.due:
         raise InputError("--due", None, "an acknowledged gap needs a due date", "add --due YYYY-MM-DD")
+    from auditor.checklist import for_site
+
+    due = _as_of(args.due, "--due").isoformat() if args.due else None
+    if args.item not in for_site(cfg).ids():
+        raise InputError(
+            "review",
+            None,
+            f"no such item '{args.item}'",
+            "use an id listed by `auditor checklist --config …`",
+        )
     with Store(cfg.store) as store:
         audits = store.audits()
         row = store.audit_items(audits[-1]["id"]).get(args.item) if audits else None
@@ -667,7 +701,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         args.reviewer,
         args.reason,
         date.today().isoformat(),
-        _as_of(args.due).isoformat() if args.due else None,
+        due,
         row["status"],
         row["fingerprint"],
     )
@@ -844,6 +878,13 @@ def build_parser() -> argparse.ArgumentParser:
     am.add_argument("--config", required=True)
     am.add_argument("--out", default="reports", help="output directory (default: reports)")
     am.set_defaults(func=cmd_assessment)
+
+    lg = sub.add_parser("ledger", help="the 整改台账 of a period: one row per gap (XLSX)")
+    lg.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+    lg.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
+    lg.add_argument("--config", required=True)
+    lg.add_argument("--out", default="reports", help="output directory (default: reports)")
+    lg.set_defaults(func=cmd_ledger)
 
     pv = sub.add_parser("province", help="every college of a province: run their nights, report the index")
     pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")

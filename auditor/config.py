@@ -117,6 +117,7 @@ class SiteConfig:
     keep_runs: int = 30
     departments: Departments = field(default_factory=Departments)
     exempted_by: dict[str, str] = field(default_factory=dict)  # item → who set its exemption
+    exemption_lines: dict[str, int] = field(default_factory=dict)  # item → its line in site.yaml (for errors)
     rectify_days: int = 10  # working days a department is given to fix a gap (整改时限)
     holidays: frozenset[date] = frozenset()  # days off that are not weekends, for working-day counts
     documents_max_bytes: int = 20 * 1024 * 1024  # candidate documents are downloaded up to this size
@@ -431,6 +432,7 @@ def load_config(path: str | Path) -> SiteConfig:
         keep_runs=keep_runs,
         departments=load_departments(doc, raw.get("departments")),
         exempted_by=exempted_by,
+        exemption_lines={i: doc.line("exemptions", i) or 0 for i in exemptions},
         rectify_days=rectify_days,
         holidays=frozenset(holidays),
         documents_max_bytes=max_bytes,

@@ -240,7 +240,9 @@ def print_summary(result: CrawlResult, console: Console, days: int = 7) -> None:
     colour = {"complete": "green", "partial": "yellow", "failed": "red"}[result.status]
     t = Table(title=f"抓取结果 crawl #{result.run_id}", show_header=False, title_justify="left")
     t.add_row("状态 status", f"[{colour}]{result.status}[/] ({clean(result.reason)})")
-    t.add_row("页面 pages", str(result.counts.get("pages", 0)))
+    t.add_row(
+        "网址 URLs", f"{result.counts.get('pages', 0)}（页面，含同一页面的其他网址 pages, copies included）"
+    )
     t.add_row("附件 attachments", str(result.counts.get("attachments", 0)))
     errors = (
         clean(", ".join(f"{k} {v}" for k, v in sorted(result.errors.items(), key=lambda kv: -kv[1])))

@@ -254,6 +254,7 @@ class ItemResult:
     screenshot: dict[str, Any] | None = None  # the archived page that shows the gap, rendered (evidence room)
     screenshot_problem: str = ""  # why it could not be taken (a key of evidence.SHOT_REASONS)
     facts: GapFacts | None = None  # an open gap's dates, from its episode (auditor.history.attach)
+    directory: dict[str, str] | None = None  # the 信息公开目录 row naming it: {page, label}
 
     @property
     def set_aside(self) -> bool:
@@ -311,6 +312,7 @@ class ItemResult:
             "findings": [f.as_json() for f in self.findings],
             "screenshot": self.screenshot,
             "screenshot_problem": self.screenshot_problem,
+            "directory": self.directory,
         }
 
 

@@ -85,6 +85,7 @@ class Episode:
     how: str | None = None  # resolved | set_aside
     review: dict[str, Any] | None = None  # the last review decision recorded while it was open
     reviews: list[str] = field(default_factory=list)  # every decision recorded on it, in order
+    number: int | None = None  # the national checklist number (1–50), None for a province's or school's item
 
     def seen_until(self, until: date) -> date:
         """The last day it was seen open, as of `until`."""
@@ -165,7 +166,7 @@ def episodes(store: Store) -> list[Episode]:
         if ep is None and r["open"]:
             ep = current[r["item_id"]] = Episode(
                 r["item_id"], r["short"] or "", r["category"] or "", r["owner"] or "", r["status"],
-                r["as_of"], r["as_of"], None, "none", r["rectify_by"],
+                r["as_of"], r["as_of"], None, "none", r["rectify_by"], number=r["number"],
             )  # fmt: skip
         if ep is None:
             continue

@@ -18,6 +18,15 @@ class Busy(Exception):
     """Another run for the same site holds the lock."""
 
 
+def _who(holder: str) -> str:
+    """The lock's holder in words: process 4242 on host web1, since 2022-11-15T01:00:00+00:00."""
+    try:
+        h = json.loads(holder)
+        return f"process {h['pid']} on {h['host']}, since {h['since']}"
+    except (ValueError, KeyError, TypeError):
+        return holder or "unknown holder"
+
+
 class RunLock:
     def __init__(self, store: Path) -> None:
         self.path = store.with_name(store.name + ".lock")
@@ -34,8 +43,7 @@ class RunLock:
             holder = f.read().strip()
             f.close()
             raise Busy(
-                f"another run for this site is in progress ({holder or 'unknown holder'}); "
-                f"lock file {self.path}"
+                f"another run for this site is in progress ({_who(holder)}); lock file {self.path}"
             ) from None
         f.seek(0)
         previous = f.read().strip()

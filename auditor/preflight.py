@@ -36,7 +36,7 @@ def check(cfg: SiteConfig, out: Path | None = None) -> Checklist:
     """The checklist (with the school's extensions), its exemptions, the reviews, the store and the report
     directory — all before any crawl. Returns the checklist."""
     checklist = for_site(cfg)
-    check_exemptions(checklist, cfg.exemptions, cfg.path)
+    check_exemptions(checklist, cfg.exemptions, cfg.path, cfg.exemption_lines)
     load_reviews(cfg.reviews)
     writable_dir(cfg.store.parent, "the store's directory")
     Store(cfg.store).close()

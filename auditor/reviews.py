@@ -13,7 +13,7 @@ forgotten. The latest event of an item is the one honoured, by the nightly audit
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,9 +46,10 @@ class Review:
     due: str | None = None
     status: str | None = None
     fingerprint: str | None = None
+    line: int | None = field(default=None, compare=False)  # where reviews.yaml holds it (for errors)
 
     def as_yaml(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k, v in self.__dict__.items() if v is not None and k != "line"}
 
 
 def _iso(doc: Any, key: tuple[Any, ...], value: Any, what: str) -> str:
@@ -107,6 +108,7 @@ def load_reviews(path: Path) -> list[Review]:
                 due,
                 entry.get("status"),
                 str(entry["fingerprint"]) if entry.get("fingerprint") else None,
+                doc.line(*key),
             )
         )
     return out
@@ -136,9 +138,10 @@ def sync(store: Store, reviews: list[Review], today: date) -> list[Review]:
         store.record_reviews(gone, "reviews.yaml")
         for e in store.review_events():
             latest[e["item"]] = e
+    lines = {_key(r.as_yaml()): r.line for r in reviews}
     return [
         Review(e["item"], e["decision"], e["reviewer"], e["reason"], e["date"], e["due"] or None,
-               e["status"] or None, e["fingerprint"] or None)
+               e["status"] or None, e["fingerprint"] or None, lines.get(_key(e)))
         for e in latest.values()
         if e["decision"] != WITHDRAWN
     ]  # fmt: skip
@@ -151,7 +154,10 @@ def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str 
     for r in reviews:
         if r.item not in known:
             raise InputError(
-                reviews_path, None, f"review of unknown item '{r.item}'", "use an id from `auditor checklist`"
+                reviews_path,
+                r.line,
+                f"review of unknown item '{r.item}'",
+                "use an id from `auditor checklist`",
             )
         latest[r.item] = r
     as_of = date.fromisoformat(result.as_of)

@@ -145,10 +145,46 @@ CASES = [
     ),
     (
         "exemption of an unknown item",
-        {"site.yaml": SITE + "exemptions: {moe-99x: 无}\n"},
+        {"site.yaml": SITE + "exemptions:\n  moe-17: 无校办企业\n  moe-99x: 无\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "moe-99x",
+        "site.yaml:" + str(SITE.count("\n") + 3) + ": exemption for unknown item 'moe-99x'",  # its own line
     ),
+    (
+        "review of an item the checklist does not have",
+        {"site.yaml": SITE},
+        [
+            "review",
+            "moe-99",
+            "--config",
+            "{d}/site.yaml",
+            "--decision",
+            "false_positive",
+            "--reviewer",
+            "李四",
+            "--reason",
+            "x",
+        ],
+        "no such item 'moe-99'",
+    ),  # fmt: skip
+    (
+        "a promise's date in Chinese",
+        {"site.yaml": SITE},
+        [
+            "review",
+            "moe-16",
+            "--config",
+            "{d}/site.yaml",
+            "--decision",
+            "acknowledged",
+            "--reviewer",
+            "李四",
+            "--reason",
+            "x",
+            "--due",
+            "2022年12月1日",
+        ],
+        "--due: '2022年12月1日' is not a date",
+    ),  # fmt: skip
 ]
 
 

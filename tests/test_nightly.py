@@ -219,6 +219,8 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
             "run", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o2")
         )
         assert overlap.returncode == 3 and "another run for this site is in progress" in overlap.stderr
+        said = " ".join(overlap.stderr.split())
+        assert f"(process {proc.pid} on " in said and '{"pid"' not in said  # the holder in words, not JSON
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         code, findings, out = run(config)

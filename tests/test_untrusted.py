@@ -614,3 +614,31 @@ def test_a_browser_that_fails_loses_no_copy_and_each_gap_says_why(demo_copy):
     assert findings["evidence"]["records"] > 20 and findings["evidence"]["screenshots"]["failed"] >= 1
     assert len(list((out / "存档").glob("*.html"))) > 20
     assert "未截图：浏览器未能生成截图" in (out / "gap-report.html").read_text("utf-8")
+
+
+def test_the_copy_marks_the_row_that_names_the_item(tmp_path):
+    rows = "".join(f"<tr><td>{n}</td><td>事项{n}</td><td>党政办</td></tr>" for n in range(1, 80))
+    page = f"<html><body><h1>信息公开目录</h1><table>{rows}<tr><td>80</td><td>受捐赠财产的使用与管理情况</td><td>财务处</td></tr></table></body></html>"
+    copy = safe_copy(
+        page.encode(),
+        "http://xxgk.x.test/xxgkml.htm",
+        "2022-11-15 01:00",
+        "ab" * 32,
+        mark="受捐赠财产的 使用与管理情况",
+    )
+    soup = BeautifulSoup(copy, "html.parser")
+    marked = soup.find(id="auditor-focus")
+    assert (
+        marked.name == "tr"
+        and "受捐赠财产的使用与管理情况" in marked.get_text()
+        and "outline" in marked["style"]
+    )
+    assert (
+        safe_copy(page.encode(), "http://x.test/", "t", "ab" * 32, mark="不在页面上").find(b"auditor-focus")
+        < 0
+    )
+    if chromium() is None:
+        return
+    plain = safe_copy(page.encode(), "http://xxgk.x.test/xxgkml.htm", "2022-11-15 01:00", "ab" * 32)
+    assert render(copy, tmp_path / "at.png") == render(plain, tmp_path / "top.png") == ""
+    assert (tmp_path / "at.png").read_bytes() != (tmp_path / "top.png").read_bytes()  # scrolled to the row

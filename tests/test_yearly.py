@@ -4,6 +4,7 @@ and its draft, read back with python-docx — on fixture histories whose every n
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -222,9 +223,24 @@ def test_the_assessment_numbers_and_score_by_the_weights(history, tmp_path):
     assert "计分方法" in text and result["method"] in text and "<script" not in text
     wb = load_workbook(xlsx)
     assert wb.sheetnames == ["部门得分", "问题明细", "计分方法"]
-    sheet = {r[0]: r for r in wb["部门得分"].iter_rows(min_row=2, values_only=True)}
-    assert sheet["财务处"][-1] == finance["score"] and sheet["招生就业处"][2] == 2
+    sheet = {r[1]: r for r in wb["部门得分"].iter_rows(min_row=2, values_only=True)}
+    assert sheet["财务处"][-1] == finance["score"] and sheet["招生就业处"][3] == 2
+    # a ranking: 名次 by score (ties share one), then a 合计 row of the summed columns
+    ranks = [(r["rank"], r["score"]) for r in result["departments"]]
+    assert ranks == sorted(ranks, key=lambda x: -x[1]) and ranks[0][0] == 1
+    assert (
+        sheet["合计"][3]
+        == sum(r["gaps_found"] for r in result["departments"])
+        == result["total"]["gaps_found"]
+    )
     assert wb["问题明细"].max_row - 1 == len(result["gaps"]) == 7
+    # a Chinese document: no weight key, item id or tool name in it (the method's words say it)
+    for word in ("gap_found", "day_past_deadline", "auditor", "acknowledged"):
+        assert word not in text, word
+    assert not re.search(r"<td>(moe-\d+|dfc-[a-z-]+)</td>", text)
+    assert (
+        "名次" in text and "合计" in text and "moe-20事项（清单第20项）" in text
+    )  # the fixture's short names
 
 
 def test_annual_figures_and_coverage(history, tmp_path):
@@ -273,9 +289,11 @@ def test_the_draft_has_the_parts_the_facts_the_placeholders_and_passes_our_own_c
     marked = [r for p in doc.paragraphs for r in p.runs if r.text.startswith("【待填写")]
     assert len(marked) >= 6 and all(r.font.highlight_color is not None for r in marked)
     assert "附录：数据来源与统计方法" in text and not any("未覆盖整个学年" in t for t in text)
-    problems = next(t for t in doc.tables if t.rows[0].cells[0].text == "事项")
+    head = lambda t: [c.text for c in t.rows[0].cells][:2]  # noqa: E731
+    problems = next(t for t in doc.tables if head(t) == ["序号", "事项"])
     assert len(problems.rows) - 1 == 6  # the false positive is not listed
-    listing = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
+    assert problems.rows[1].cells[1].text == "moe-20事项（清单第20项）"  # the short name (the fixture's), no id
+    listing = next(t for t in doc.tables if head(t) == ["序号", "公开事项"])
     assert {r.cells[0].text for r in listing.rows} >= {"5", "7", "19", "33"}
     section = doc.sections[0]
     assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
@@ -307,6 +325,24 @@ def test_the_commands_write_their_files_and_exit_0_or_2(history, tmp_path, capsy
     assert main(["assessment", "--from", "2021-09-01", "--to", "2022-08-31", *args]) == 0
     result = json.loads((out / "assessment-2021-09-01-2022-08-31.json").read_text("utf-8"))
     assert {d["department"] for d in result["departments"]} >= {"财务处", "招生就业处"}
+    # the 整改台账: one row per episode of the period, its dates the episode's (as every output reads them)
+    assert main(["ledger", "--from", "2021-09-01", "--to", "2022-08-31", *args]) == 0
+    sheet = load_workbook(out / "整改台账-2021-09-01至2022-08-31.xlsx")["整改台账"]
+    head = [c.value for c in sheet[1]]
+    day = lambda v: v.date().isoformat() if hasattr(v, "date") else v  # noqa: E731 — dates are dates in Excel
+    ledger = {
+        r[2]: {h: day(v) for h, v in zip(head, r, strict=True)}
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    gaps = {g["item"]: g for g in result["gaps"]}
+    assert len(ledger) == len(gaps) == 7
+    org = ledger["moe-23事项（清单第23项）"]
+    assert (org["首次发现"], org["整改时限"], org["整改情况"], org["复核"]) == (
+        gaps["moe-23"]["opened"], "2021-11-30", "已整改", "已认领，承诺 2021-11-30（张三）"
+    )  # fmt: skip
+    assert org["超期天数"] == gaps["moe-23"]["days_past_deadline"] == 14
+    assert ledger["moe-33事项（清单第33项）"]["应发布日期"] == "2021-12-31"
+    assert ledger["moe-16事项（清单第16项）"]["整改情况"] == "复核排除"
     capsys.readouterr()
     assert main(["annual-report", "--year", "2021-2023", *args]) == 2
     assert "academic year" in capsys.readouterr().err

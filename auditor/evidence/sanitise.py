@@ -13,6 +13,7 @@ a browser would load by itself other than a data: image."""
 from __future__ import annotations
 
 import html
+from typing import Any
 from urllib.parse import urljoin
 
 import nh3
@@ -75,6 +76,38 @@ def clean(markup: str, base: str) -> str:
     )
 
 
+FOCUS = "auditor-focus"  # the id of the element a screenshot scrolls to (a URL fragment: no script needed)
+ROWS = ("tr", "li", "dd", "dt", "p", "h1", "h2", "h3", "h4", "h5", "h6")  # preferred: a whole 目录 row
+BLOCKS = (*ROWS, "td", "div", "span", "a")
+
+
+def focus(markup: str, text: str) -> str:
+    """The cleaned markup with the smallest row (else block) that holds `text` (spaces ignored) marked and
+    outlined, so a screenshot shows where the item is — its 目录 row, the dead link — not the top of the page."""
+    import lxml.html
+
+    want = "".join(text.split())
+    if not want or want not in "".join(markup.split()):
+        return markup
+    root = lxml.html.fragment_fromstring(markup, create_parent="div")
+
+    def smallest(tags: tuple[str, ...]) -> Any:
+        found = None
+        for el in root.iter(*tags):
+            inside = found is None or found in el.iterancestors()  # document order: inside the one found
+            if inside and el is not root and want in "".join(el.text_content().split()):
+                found = el
+        return found
+
+    found = smallest(ROWS)
+    found = found if found is not None else smallest(BLOCKS)
+    if found is None:
+        return markup
+    found.set("id", FOCUS)
+    found.set("style", (found.get("style") or "") + ";outline:3px solid #c0392b;background:#fff3cd")
+    return (root.text or "") + "".join(lxml.html.tostring(child, encoding="unicode") for child in root)
+
+
 def document(body: str, title: str, stamp: str = "") -> bytes:
     """A whole UTF-8 document: the policy first, then `stamp` (already safe HTML) above the cleaned `body`.
     The stamp sits outside the page's markup, which can style only its own elements."""
@@ -86,7 +119,11 @@ def document(body: str, title: str, stamp: str = "") -> bytes:
     ).encode()
 
 
-def safe_page(payload: bytes, url: str, content_type: str | None = None, stamp: str = "") -> bytes:
-    """An archived page (or an HTML/SVG/XML file) as a document safe to open and to render."""
+def safe_page(
+    payload: bytes, url: str, content_type: str | None = None, stamp: str = "", mark: str | None = None
+) -> bytes:
+    """An archived page (or an HTML/SVG/XML file) as a document safe to open and to render; `mark`: text
+    whose block is outlined and given the id FOCUS."""
     text, _ = decode_html(payload, content_type or None)
-    return document(clean(text, url), f"存档副本 · {url}", stamp)
+    body = clean(text, url)
+    return document(focus(body, mark) if mark else body, f"存档副本 · {url}", stamp)

@@ -11,6 +11,7 @@ page that answered 304 (same payload) reuses its earlier screenshot. A shot that
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import secrets
@@ -25,7 +26,7 @@ from typing import Any
 
 from auditor.clock import beijing
 from auditor.evidence import archive, processes
-from auditor.evidence.sanitise import CSP, safe_page
+from auditor.evidence.sanitise import CSP, FOCUS, safe_page
 from auditor.findings import AuditResult, ItemResult
 from auditor.report.printing import CHROMIUM_FLAGS, chromium
 from auditor.store import Store
@@ -48,32 +49,43 @@ PREFERENCES = {
 }
 
 
-def shown_at(item: ItemResult, directory_pages: list[str]) -> str | None:
-    """The page that shows the gap: the page linking to a dead target, the page a rule pointed at (the
-    empty column, the newest old edition), the best evidence — or, for an item with none, the 目录."""
+def shown_at(item: ItemResult, directory_pages: list[str]) -> tuple[str | None, str | None]:
+    """(the page that shows the gap, the words to show on it): the page linking to a dead target (at the
+    link), the page a rule pointed at (the empty column, the newest old edition), the best evidence — or, for
+    an item with none, the 信息公开目录 at the row that names it, else at its category."""
     for f in item.findings:
         if f.link and f.link.get("source"):
-            return f.link["source"]
+            return f.link["source"], f.link.get("anchor") or None
         if f.url:
-            return f.url
+            return f.url, None
     if item.evidence:
-        return item.evidence[0].url
-    return directory_pages[0] if directory_pages else None
+        return item.evidence[0].url, None
+    if item.directory:
+        return item.directory["page"], item.directory["label"]
+    return (directory_pages[0], item.category) if directory_pages else (None, None)
 
 
 def stamp(url: str, captured: str, sha: str) -> str:
     """What the copy is, above it (character references only: right whatever the copy's encoding)."""
     text = (
-        f'<div style="background:#fff3cd;color:#000;font:13px sans-serif;padding:4px 8px;'
-        f'border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
+        f'<div style="position:sticky;top:0;z-index:2147483647;background:#fff3cd;color:#000;font:13px sans-serif;'
+        f'padding:4px 8px;border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
         f"（北京时间）· SHA-256 {sha[:16]}…</div>"
     )
     return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
 
 
-def safe_copy(payload: bytes, url: str, captured: str, sha: str, content_type: str | None = None) -> bytes:
-    """The archived page as a document safe to open and to photograph, stamped."""
-    return safe_page(payload, url, content_type, stamp(url, captured, sha))
+def safe_copy(
+    payload: bytes,
+    url: str,
+    captured: str,
+    sha: str,
+    content_type: str | None = None,
+    mark: str | None = None,
+) -> bytes:
+    """The archived page as a document safe to open and to photograph, stamped; `mark`: words whose row the
+    picture is to show."""
+    return safe_page(payload, url, content_type, stamp(url, captured, sha), mark)
 
 
 class OneShot:
@@ -127,8 +139,9 @@ def render(copy: bytes, png: Path, seconds: float = SHOT_SECONDS, browser: str |
         with OneShot(copy) as origin, tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
             (Path(profile) / "Default").mkdir()
             (Path(profile) / "Default" / "Preferences").write_text(json.dumps(PREFERENCES))
+            target = origin.url + (f"#{FOCUS}" if f'id="{FOCUS}"'.encode() in copy else "")
             proc = subprocess.Popen(
-                [browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}", origin.url],
+                [browser, *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}", target],
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )  # fmt: skip
@@ -146,8 +159,10 @@ def render(copy: bytes, png: Path, seconds: float = SHOT_SECONDS, browser: str |
     return "" if png.exists() and png.stat().st_size else "browser"
 
 
-def shot_name(sha: str) -> str:
-    return f"{sha}-v{SHOT_VERSION}.png"
+def shot_name(sha: str, mark: str | None = None) -> str:
+    """One picture per payload — and per place on it (the same 目录 shows each missing item at its row)."""
+    at = f"-{hashlib.sha1(mark.encode()).hexdigest()[:10]}" if mark else ""
+    return f"{sha}{at}-v{SHOT_VERSION}.png"
 
 
 def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
@@ -163,38 +178,41 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
     pages = list(dict.fromkeys(r["page"] for r in store.directory_rows(run_id)))
     shots = archive.folder(store_path) / "shots"
     shots.mkdir(parents=True, exist_ok=True)
-    wanted: dict[str, tuple[dict[str, Any], str]] = {}  # sha256 → (archive row, url): one shot per payload
+    wanted: dict[str, tuple[dict[str, Any], str, str | None]] = {}  # shot → (archive row, url, words)
     gaps = []
     for it in result.items:
         if not it.open:
             continue
-        url = shown_at(it, pages)
+        url, mark = shown_at(it, pages)
         row = index.get(url or "")
         if row is not None:
-            gaps.append((it, row, url or ""))
-            wanted.setdefault(row["sha256"], (row, url or ""))
-    todo = [(sha, row, url) for sha, (row, url) in wanted.items() if not (shots / shot_name(sha)).exists()]
+            name = shot_name(row["sha256"], mark)
+            gaps.append((it, row, url or "", name))
+            wanted.setdefault(name, (row, url or "", mark))
+    todo = [(name, *w) for name, w in wanted.items() if not (shots / name).exists()]
     out["reused"] = len(wanted) - len(todo)
     problems: dict[str, str] = {}
     with ThreadPoolExecutor(max_workers=4) as pool:
         jobs = {}
-        for sha, row, url in todo:
+        for name, row, url, mark in todo:
             payload, problem = archive.read(store_path, row, store)
             if problem or payload is None:
-                problems[sha] = problem or "missing"
+                problems[name] = problem or "missing"
                 continue
             try:
-                copy = safe_copy(payload, url, beijing(row["archived_at"]), sha, types.get(row["url"]))
+                copy = safe_copy(
+                    payload, url, beijing(row["archived_at"]), row["sha256"], types.get(row["url"]), mark
+                )
             except Exception:  # whatever a page holds, the others are still photographed
-                problems[sha] = "copy"
+                problems[name] = "copy"
                 continue
-            jobs[sha] = pool.submit(render, copy, shots / shot_name(sha))
-        for sha, job in jobs.items():
-            problems[sha] = job.result()
+            jobs[name] = pool.submit(render, copy, shots / name)
+        for name, job in jobs.items():
+            problems[name] = job.result()
     out["taken"] = sum(1 for why in problems.values() if not why)
     out["failed"] = len(problems) - out["taken"]
-    for it, row, url in gaps:
-        png = shots / shot_name(row["sha256"])
+    for it, row, url, name in gaps:
+        png = shots / name
         if png.exists():
             store.set_screenshot(run_id, row["url"], f"shots/{png.name}")
             it.screenshot = {
@@ -204,6 +222,6 @@ def take(store: Store, store_path: Path, result: AuditResult) -> dict[str, Any]:
                 "sha256": row["sha256"],
             }
         else:
-            it.screenshot_problem = problems.get(row["sha256"]) or "browser"
+            it.screenshot_problem = problems.get(name) or "browser"
     out["seconds"] = round(time.monotonic() - started, 1)
     return out

@@ -115,22 +115,22 @@ def _problems(doc: Any, f: dict[str, Any], cfg: Any) -> None:
     )
     rows = [
         [
-            g["item"],
-            g["short"],
+            str(n),
+            g["short"] + (f"（清单第{g['number']}项）" if g.get("number") else ""),
             g["owner"],
             status_label(g["status"], "zh"),
             g["opened"],
             g["closed"] if g["fixed_in_period"] else "未整改",
             g["days_open"],
         ]
-        for g in f["problems"]
+        for n, g in enumerate(f["problems"], 1)
     ]
     if rows:
         _table(
             doc,
-            ["事项", "内容", "责任部门", "问题", "首次发现", "整改日期", "持续天数"],
+            ["序号", "事项", "责任部门", "问题", "首次发现", "整改日期", "持续天数"],
             rows,
-            (1.8, 4, 2.8, 1.6, 2.2, 2.4, 1.6),
+            (1.2, 4.6, 2.8, 1.6, 2.2, 2.4, 1.6),
         )
     placeholder(doc, "问题的原因分析")
     placeholder(doc, "（三）改进措施")
@@ -173,7 +173,7 @@ def _appendix(doc: Any, f: dict[str, Any], store_path: str) -> None:
     heading(doc, "附录：数据来源与统计方法", 14)
     p, c, runs = f["published"], f["coverage"], f["published"]["runs"]
     lines = [
-        f"数据来源：{store_path}（auditor 的存储库），本草稿生成于 {f['report_date']}；统计期限 {f['period']['start']} 至 {f['period']['end']}。",
+        f"数据来源：{store_path}（本系统的存储库），本草稿生成于 {f['report_date']}；统计期限 {f['period']['start']} 至 {f['period']['end']}。",
         f"检查覆盖：期间内完整检查 {c['audits']} 次，最早 {c['first'] or '无'}，最晚 {c['last'] or '无'}；"
         + (
             "覆盖整个学年。"
@@ -192,7 +192,7 @@ def _appendix(doc: Any, f: dict[str, Any], store_path: str) -> None:
         "问题：每个事项在按日期排列的完整审计中，自首次为未公开、逾期、未更新或链接失效之日起，至首次既非问题又非"
         "“需人工核实”之日止，计为一项；经复核认定为误报或不适用的（无论何时复核）不计入问题，单列为“经复核排除”；"
         "持续天数计至最后一次检查仍见其未整改之日（不超过统计期末），与每晚报告的首次发现日期一致。",
-        "清单事项公开情况表：报告日期及以前最近一次完整审计（与 auditor 生成的 清单事项公开情况表 相同）。",
+        "清单事项公开情况表：报告日期及以前最近一次完整审计（与本系统生成的清单事项公开情况表相同）。",
         "“无法核实”的夜晚（抓取失败或不完整）不计入以上任何数字。",
     ]
     for line in lines:
@@ -208,9 +208,7 @@ def write(facts: dict[str, Any], parts: list[str], cfg: Any, out_dir: Path) -> P
     doc = chinese_document("仿宋")
     label = facts["period"]["label"]
     heading(doc, f"{facts['school']}{label.replace('-', '～')}信息公开工作年度报告")
-    sub = doc.add_paragraph(
-        "（草稿：由 auditor 根据检查记录生成，【待填写】处须由学校补充，发布前请删除本行）"
-    )
+    sub = doc.add_paragraph("（草稿：根据每晚的检查记录生成，【待填写】处须由学校补充，发布前请删除本行）")
     sub.alignment = 1
     c = facts["coverage"]
     if not c["whole"]:

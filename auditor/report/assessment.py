@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from auditor.report.view import status_label
 from auditor.report.xlsx import table
 
-MEANING = {
+MEANING = {  # the weights as a Chinese reader names them (their keys stay in site.yaml)
     "gap_found": "每发现一个问题扣分",
     "day_past_deadline": "问题超期每天扣分",
     "days_cap": "每个问题最多计的超期天数",
@@ -20,14 +20,45 @@ MEANING = {
     "fixed_in_time": "按期整改每个加分",
 }
 DEPT_COLUMNS = (
-    ("department", "责任部门"), ("items_owned", "负责事项"), ("gaps_found", "期间发现问题"), ("carried_in", "上期延续"),
+    ("rank", "名次"), ("department", "责任部门"), ("items_owned", "负责事项"), ("gaps_found", "期间发现问题"), ("carried_in", "上期延续"),
     ("days_past_deadline", "超期天数"), ("fixed", "已整改"), ("fixed_in_time", "按期整改"),
     ("median_days_to_fix", "整改用时中位数（天）"), ("open_at_end", "期末未整改"), ("false_positives", "误报（复核）"),
     ("accepted", "复核豁免"), ("promises_kept", "承诺履行"), ("promises_broken", "承诺逾期"),
     ("promises_pending", "承诺未到期"), ("score", "得分"),
 )  # fmt: skip
 HOW = {"resolved": "已整改", "set_aside": "复核排除"}
+GAP_COLUMNS = (
+    "序号",
+    "事项",
+    "责任部门",
+    "问题",
+    "首次发现",
+    "期限",
+    "期限依据",
+    "整改",
+    "持续天数",
+    "期间内超期天数",
+    "复核",
+)
+KINDS = {"due": "应发布日期", "rectify_by": "整改时限"}
 DECISIONS = {"false_positive": "误报", "exempted": "豁免", "acknowledged": "已认领"}
+
+
+def item(g: dict[str, Any]) -> str:
+    """The item as a Chinese document names it: its short name, and the national number when it has one."""
+    return g["short"] + (f"（清单第{g['number']}项）" if g.get("number") else "")
+
+
+def gap_row(n: int, g: dict[str, Any]) -> list[Any]:
+    return [
+        n, item(g), g["owner"], status_label(g["status"], "zh"), g["opened"], g["deadline"] or "—",
+        KINDS.get(g["deadline_kind"], ""), closed(g), g["days_open"], g["days_past_deadline_in_period"], review(g),
+    ]  # fmt: skip
+
+
+def total_row(a: dict[str, Any]) -> list[Any]:
+    """合计, under the department column: the summed figures (no rank, no median, no score)."""
+    return ["", "合计", *(a["total"].get(k, "") for k, _ in DEPT_COLUMNS[2:])]
 
 
 def closed(g: dict[str, Any]) -> str:
@@ -53,8 +84,9 @@ def render_html(a: dict[str, Any]) -> str:
         lstrip_blocks=True,
     )
     return env.get_template("assessment.html.j2").render(
-        a=a, meaning=MEANING, status=lambda s: status_label(s, "zh"), closed=closed, review=review
-    )
+        a=a, meaning=MEANING, columns=DEPT_COLUMNS, gap_columns=GAP_COLUMNS, rows=[gap_row(n, g) for n, g in
+        enumerate(a["gaps"], 1)], total=total_row(a),
+    )  # fmt: skip
 
 
 def write(a: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -65,24 +97,13 @@ def write(a: dict[str, Any], out_dir: Path) -> list[Path]:
     wb = Workbook()
     ws = wb.active
     ws.title = "部门得分"
-    table(ws, [h for _, h in DEPT_COLUMNS], [[d[k] for k, _ in DEPT_COLUMNS] for d in a["departments"]])
+    rows = [[d[k] for k, _ in DEPT_COLUMNS] for d in a["departments"]]
+    table(ws, [h for _, h in DEPT_COLUMNS], [*rows, total_row(a)])
     gaps = wb.create_sheet("问题明细")
-    table(
-        gaps,
-        ["事项", "内容", "责任部门", "问题", "首次发现", "期限", "期限依据", "整改", "持续天数", "期间内超期天数", "复核"],
-        [
-            [g["item"], g["short"], g["owner"], status_label(g["status"], "zh"), g["opened"], g["deadline"] or "",
-             {"due": "应发布日期", "rectify_by": "整改时限"}.get(g["deadline_kind"], ""), closed(g),
-             g["days_open"], g["days_past_deadline_in_period"], review(g)]
-            for g in a["gaps"]
-        ],
-    )  # fmt: skip
+    table(gaps, list(GAP_COLUMNS), [gap_row(n, g) for n, g in enumerate(a["gaps"], 1)])
     method = wb.create_sheet("计分方法")
     table(
-        method,
-        ["权重", "值", "含义"],
-        [[k, v, MEANING.get(k, "")] for k, v in a["weights"].items()],
-        landscape=False,
+        method, ["计分项", "分值"], [[MEANING.get(k, k), v] for k, v in a["weights"].items()], landscape=False
     )
     method.append([])
     method.append([a["method"]])

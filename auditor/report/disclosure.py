@@ -17,7 +17,15 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from auditor.report import safe
 from auditor.report.view import publication_link, t
-from auditor.report.word import chinese_document, heading, keep_row_together, repeat_header, set_widths, shade
+from auditor.report.word import (
+    chinese_document,
+    heading,
+    hyperlink,
+    keep_row_together,
+    repeat_header,
+    set_widths,
+    shade,
+)
 from auditor.report.xlsx import table
 
 BASENAME = "清单事项公开情况表"
@@ -158,8 +166,10 @@ def write_docx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         keep_row_together(tbl.rows[-1])
         for r in rows:
             cells = tbl.add_row().cells
-            for cell, text in zip(cells, (r.number, r.item, r.where, r.remark), strict=True):
+            for cell, text in zip(cells, (r.number, r.item, "", r.remark), strict=True):
                 cell.text = safe.document(text)
+            if r.where:  # the 栏目链接 the 2018 notice asks for: a link Word opens
+                hyperlink(cells[2].paragraphs[0], r.where, size=8)
             cells[0].paragraphs[0].alignment = 1
             for run in cells[2].paragraphs[0].runs:
                 run.font.size = Pt(8)

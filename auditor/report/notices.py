@@ -36,16 +36,16 @@ def _evidence(cell: Any, it: dict[str, Any]) -> None:
     if f and f.get("link"):
         link = f["link"]
         p = cell.add_paragraph("链接所在页面：")
-        hyperlink(p, link.get("source") or "")
+        hyperlink(p, link.get("source") or "", size=9)
         p = cell.add_paragraph("失效地址：")
-        hyperlink(p, link["target"])
+        hyperlink(p, link["target"], size=9)
         cell.add_paragraph(
             safe.document(f"链接文字：{link.get('anchor') or '—'}；访问结果：{link.get('answer') or '—'}")
         )
     elif (top := publication_link(it)) or it["evidence"]:
         e = top or it["evidence"][0]
         p = cell.add_paragraph(safe.document(f"证据：{e['title']} "))
-        hyperlink(p, e["url"])
+        hyperlink(p, e["url"], size=9)
     if it.get("review"):
         cell.add_paragraph(safe.document(f"复核：{review_label(it['review'], 'zh')}"))
 
@@ -77,12 +77,13 @@ def ask(gaps: list[dict[str, Any]]) -> tuple[str, str]:
     if not ahead:
         return (
             "信息公开问题整改通知（再次通知）",
-            "以上事项原定整改时限均已过，现再次通知，请立即整改，并将整改情况书面报纪检监察处。",
+            "以上事项原定整改时限均已过，现再次通知，请立即整改，并将整改情况书面报纪检监察处。"
+            "对认为不属实的事项，请尽快提出书面说明及证明材料。",
         )
     sentence = f"请于 {ahead[0]} 前完成整改，并将整改情况书面报纪检监察处。"
     if passed:
         sentence += f"其中 {len(passed)} 项原定整改时限已过，请立即整改。"
-    return "信息公开问题整改通知", sentence
+    return "信息公开问题整改通知", sentence + "对认为不属实的事项，请在期限内提出书面说明及证明材料。"
 
 
 def write_notice(
@@ -98,7 +99,6 @@ def write_notice(
             f"根据《高等学校信息公开办法》（教育部令第29号）和《高等学校信息公开事项清单》（教办函〔2014〕23号），"
             f"经对{findings['school']}网站信息公开情况的监测（截至 {as_of}，第 {audit} 次检查），"
             f"你部门负责的以下 {len(gaps)} 项信息公开事项存在问题。{deadline}"
-            "对认为不属实的事项，请在期限内提出书面说明及证明材料。"
         )
     )
     if contacts:

@@ -141,8 +141,10 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
         f" · {t('audit', lang)} #{audit['id']}"
     )
     console.print(
-        f"{t('crawl', lang)} #{run['id']} · {t('pages', lang)} {run['pages']} · "
-        f"{t('attachments', lang)} {run['attachments']} · {t('errors', lang)}：{clean(crawl_errors(run, lang))}"
+        f"{t('crawl', lang)} #{run['id']} · {t('pages', lang)} {run['pages']}"
+        + (f"（{t('copies', lang)} {run['copies']}）" if run.get("copies") else "")
+        + " · "
+        + f"{t('attachments', lang)} {run['attachments']} · {t('errors', lang)}：{clean(crawl_errors(run, lang))}"
     )
     if text := rotation(run, lang):
         console.print(f"[{'red' if run['revisit']['overdue'] else 'dim'}]{clean(text)}[/]")

@@ -94,11 +94,13 @@ def shade(cell: Any, fill: str = "EEEEEE") -> None:
 URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 
 
-def hyperlink(paragraph: Any, url: str, text: str | None = None) -> None:
+def hyperlink(paragraph: Any, url: str, text: str | None = None, size: float | None = None) -> None:
     """A link Word opens on a click (http(s) only; shown as plain text otherwise), blue and underlined."""
     target = safe.link(url)
     if target is None:
-        paragraph.add_run(safe.document(text or url))
+        run = paragraph.add_run(safe.document(text or url))
+        if size:
+            run.font.size = Pt(size)
         return
     r_id = paragraph.part.relate_to(
         quote(target, safe=URL_SAFE), RELATIONSHIP_TYPE.HYPERLINK, is_external=True
@@ -106,7 +108,11 @@ def hyperlink(paragraph: Any, url: str, text: str | None = None) -> None:
     link = OxmlElement("w:hyperlink")
     link.set(qn("r:id"), r_id)
     run, props = OxmlElement("w:r"), OxmlElement("w:rPr")
-    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
+    for tag, value in (
+        ("w:color", "0563C1"),
+        ("w:u", "single"),
+        *((("w:sz", str(int(size * 2))),) if size else ()),
+    ):
         el = OxmlElement(tag)
         el.set(qn("w:val"), value)
         props.append(el)
