@@ -292,7 +292,9 @@ def test_the_draft_has_the_parts_the_facts_the_placeholders_and_passes_our_own_c
     head = lambda t: [c.text for c in t.rows[0].cells][:2]  # noqa: E731
     problems = next(t for t in doc.tables if head(t) == ["序号", "事项"])
     assert len(problems.rows) - 1 == 6  # the false positive is not listed
-    assert problems.rows[1].cells[1].text == "moe-20事项（清单第20项）"  # the short name (the fixture's), no id
+    assert (
+        problems.rows[1].cells[1].text == "moe-20事项（清单第20项）"
+    )  # the short name (the fixture's), no id
     listing = next(t for t in doc.tables if head(t) == ["序号", "公开事项"])
     assert {r.cells[0].text for r in listing.rows} >= {"5", "7", "19", "33"}
     section = doc.sections[0]
