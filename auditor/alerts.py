@@ -13,7 +13,7 @@ from typing import Any
 
 from auditor.config import AlertSettings
 from auditor.departments import Departments
-from auditor.report.safe import plain
+from auditor.safe import plain
 
 
 def events(findings: dict[str, Any]) -> dict[str, Any]:

@@ -7,20 +7,14 @@ output prints it."""
 from __future__ import annotations
 
 from collections import Counter
-from importlib import resources
-from pathlib import Path
 from statistics import median
 from typing import Any
-
-import yaml
 
 from auditor.annual import Period, coverage, problems, standing
 from auditor.history import Episode
 from auditor.store import Store
+from auditor.weights import DEFAULT_WEIGHTS, START
 
-DEFAULTS = yaml.safe_load(Path(str(resources.files("rules").joinpath("assessment.yaml"))).read_text("utf-8"))
-DEFAULT_WEIGHTS: dict[str, float] = {k: float(v) for k, v in DEFAULTS["weights"].items()}
-START = float(DEFAULTS["start"])
 METHOD = (
     "每个部门以 {start:g} 分为起点：期间内每发现一个问题扣 {gap_found:g} 分（经复核为误报或不适用的不计）；问题超过应发布"
     "日期（无应发布日期的，超过整改时限）后仍未整改的，每天扣 {day_past_deadline:g} 分，每个问题最多计 {days_cap:g} 天；"

@@ -7,6 +7,7 @@ the 目录's claims) → rules (one module per check) → precedence (one status
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditor import __version__
@@ -75,9 +76,11 @@ def audit_item(item: Item, pages: ItemPages, ctx: Context) -> ItemResult:
     return result
 
 
-def run_audit(
-    store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, run_id: int | None = None
-) -> AuditResult:
+def item_pages(
+    store: Store, cfg: SiteConfig, checklist: Checklist, run_id: int | None = None
+) -> tuple[Any, list[str], dict[str, ItemPages]]:
+    """(the run, its pages, what it holds for each item): matching and the pages model, before any document
+    is read — all the documents pass needs to choose its files."""
     run = store.run(run_id) if run_id else store.latest_run(status=None)
     if run is None:
         raise InputError(
@@ -93,6 +96,13 @@ def run_audit(
     by_item = PagesModel(store, run.id, matcher, checklist.decoy_words).build(
         list(checklist.items), matched, claims
     )
+    return run, urls, by_item
+
+
+def run_audit(
+    store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, run_id: int | None = None
+) -> AuditResult:
+    run, urls, by_item = item_pages(store, cfg, checklist, run_id)
     contents.attach(store, run.id, checklist, {i: p.evidence for i, p in by_item.items()})
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
@@ -146,14 +156,14 @@ def run_audit(
     return result
 
 
-def candidate_documents(cfg: SiteConfig, run_id: int, as_of: date) -> list[str]:
-    """The files the documents pass should download for run `run_id`: those of each item's evidence."""
+def candidate_documents(cfg: SiteConfig, run_id: int) -> list[str]:
+    """The files the documents pass should download for run `run_id`: those of each item's evidence — chosen
+    from the pages model alone (no document is read and no rule runs: the night audits once, after)."""
     from auditor.checklist import for_site
 
-    checklist = for_site(cfg)
     with Store(cfg.store) as store:
-        result = run_audit(store, cfg, checklist, as_of, run_id)
-    return contents.candidates({it.id: it.evidence for it in result.items})
+        _, _, by_item = item_pages(store, cfg, for_site(cfg), run_id)
+    return contents.candidates({i: p.evidence for i, p in by_item.items()})
 
 
 def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
@@ -188,15 +198,19 @@ def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
     }
 
 
-def audit_and_record(store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date) -> AuditResult:
-    """The audit as the nightly job runs it: decide, honour reviews, compare with history, keep it."""
+def audit_and_record(
+    store: Store, cfg: SiteConfig, checklist: Checklist, as_of: date, evidence: bool = True
+) -> AuditResult:
+    """The audit as the nightly job runs it: decide, honour reviews, keep the evidence (the demo's past nights
+    do without), compare with history, keep it."""
     from auditor import history
     from auditor.reviews import apply_reviews, load_reviews, sync
 
     reviews = load_reviews(cfg.reviews)  # a malformed file stops here, before anything is written
     result = run_audit(store, cfg, checklist, as_of)
     apply_reviews(result, sync(store, reviews, as_of), str(cfg.reviews))
-    keep_evidence(store, cfg, result)
+    if evidence:
+        keep_evidence(store, cfg, result)
     history.attach(store, result, cfg.rectify_days, cfg.holidays)
     history.save(store, result)
     return result

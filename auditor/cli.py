@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,14 +27,23 @@ from rich.table import Table
 from auditor import __version__, preflight
 from auditor.errors import InputError, StoreWriteError
 from auditor.lock import Busy
-from auditor.report.safe import terminal as clean
+from auditor.nightly import (
+    EXIT_GAPS,
+    EXIT_INCONCLUSIVE,
+    EXIT_OK,
+    Night,
+    audit_night,
+    fetch_documents,
+    run_night,
+    unstored,
+)
+from auditor.safe import terminal as clean
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
-    from auditor.crawl import CrawlResult
     from auditor.store import Store
 
-EXIT_OK, EXIT_GAPS, EXIT_USAGE, EXIT_INCONCLUSIVE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+EXIT_USAGE, EXIT_INTERNAL = 2, 4  # 0, 1 and 3 are a night's (auditor.nightly.Night.exit_code)
 
 
 def _console() -> Console:
@@ -53,67 +61,34 @@ def _as_of(text: str | None, flag: str = "--as-of") -> date:
         ) from None
 
 
-def _audit_and_report(
-    cfg: SiteConfig,
-    as_of: date,
-    out: Path,
-    console: Console,
-    as_json: bool = False,
-    lang: str = "zh",
-    prune: bool = False,
-) -> int:
-    from auditor import history
-    from auditor.alerts import send_alerts
-    from auditor.audit import audit_and_record
-    from auditor.checklist import check_exemptions, for_site
-    from auditor.evidence import COPIES, archive
-    from auditor.report import write_all
+def _report_night(night: Night, console: Console, as_json: bool = False, lang: str = "zh") -> int:
+    """Print what a night did; its exit code."""
     from auditor.report.terminal import print_summary
-    from auditor.store import Store
 
-    checklist = for_site(cfg)
-    check_exemptions(checklist, cfg.exemptions, cfg.path, cfg.exemption_lines)
-    with Store(cfg.store) as store:
-        result = audit_and_record(store, cfg, checklist, as_of)
-        findings = history.current(store) or result.as_json()
-        pruned = store.prune(cfg.keep_runs) if prune else []
-        if pruned:
-            archive.prune_files(store, cfg.store)
-        archive.export(store, cfg.store, findings, out / COPIES)
-    try:
-        paths = write_all(findings, out, lang)
-    except OSError as e:  # a full disk under reports/: the audit is stored, but nobody was told — exit 3
-        raise StoreWriteError(str(out), e, "the reports") from e
+    if night.documents:
+        if night.documents_failed:
+            Console(stderr=True).print(
+                f"[yellow]warning:[/] documents not downloaded: {clean(night.documents)}"
+            )
+        else:
+            console.print(night.documents)
     if as_json:
-        print(paths[0].read_text(encoding="utf-8"))
+        print(night.paths[0].read_text(encoding="utf-8"))
     else:
-        print_summary(findings, console, lang)
+        print_summary(night.findings, console, lang)
         console.print(
-            f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in paths), soft_wrap=True
+            f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in night.paths),
+            soft_wrap=True,
         )
-    if pruned:
+    if night.pruned:
         console.print(
-            f"retention: dropped the crawled pages of {len(pruned)} old run(s); audits and history are kept"
+            f"retention: dropped the crawled pages of {len(night.pruned)} old run(s); audits and history are kept"
         )
-    sent, failed = send_alerts(cfg.alerts, findings, paths, cfg.departments)
-    for what in sent:
+    for what in night.alerts_sent:
         console.print(f"alert sent: {what}")
-    for what in failed:
+    for what in night.alerts_failed:
         Console(stderr=True).print(f"[yellow]warning:[/] alert not delivered: {what}")
-    if result.status != "complete":
-        return EXIT_INCONCLUSIVE
-    return EXIT_GAPS if result.gaps() else EXIT_OK
-
-
-def _unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:
-    """The crawl's records did not all reach the store: a full disk, or a pipeline that raised (a bug)."""
-    hint = ""
-    if result.counts.get("item_errors"):
-        hint = (
-            "storing a record raised — a bug, or dependencies older than pyproject.toml allows: "
-            f"run `pip check`, see {cfg.store.parent / 'logs'}, and report it"
-        )
-    return StoreWriteError(str(cfg.store), RuntimeError(result.store_error), hint=hint)
+    return night.exit_code
 
 
 @contextmanager
@@ -135,53 +110,24 @@ def cmd_audit(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     preflight.check(cfg, Path(args.out))
     with _site_lock(cfg):
-        return _audit_and_report(cfg, _as_of(args.as_of), Path(args.out), _console(), args.json, args.lang)
+        night = audit_night(cfg, _as_of(args.as_of), Path(args.out), args.lang)
+    return _report_night(night, _console(), args.json, args.lang)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from auditor.config import load_config
-    from auditor.crawl import print_summary, run_crawl
+    from auditor.crawl import print_summary
 
     cfg = load_config(args.config)
     as_of = _as_of(args.as_of)
     preflight.check(cfg, Path(args.out))  # every input, before an hour of crawling
     console = _console()
     with _site_lock(cfg):
-        result = run_crawl(cfg, Console(stderr=True))
-        print_summary(result, console, cfg.crawl.revisit_days)
-        if result.store_error:  # what was crawled is not all stored: no audit, no report, no alert of gaps
-            raise _unstored(cfg, result)
-        _fetch_documents(cfg, result, console)
-        return _audit_and_report(cfg, as_of, Path(args.out), console, lang=args.lang, prune=True)
-
-
-def _fetch_documents(cfg: SiteConfig, result: CrawlResult, console: Console) -> None:
-    """The documents pass, in a child process (Scrapy's reactor runs once per process): the audit picks the
-    candidate documents of this crawl and the spider downloads them into the same run. A failure here loses
-    nothing: the audit then says the documents' content was not checked."""
-    if result.status != "complete":
-        return
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "auditor.cli",
-            "documents",
-            "--config",
-            str(cfg.path),
-            "--run",
-            str(result.run_id),
-        ],
-        capture_output=True,
-        text=True,
-    )
-    line = (proc.stdout.strip().splitlines() or [""])[-1]
-    if proc.returncode == 0:
-        console.print(line)
-    else:
-        Console(stderr=True).print(
-            f"[yellow]warning:[/] documents not downloaded: {clean(proc.stderr[-400:])}"
-        )
+        night = run_night(
+            cfg, as_of, Path(args.out), args.lang, Console(stderr=True),
+            on_crawl=lambda crawl: print_summary(crawl, console, cfg.crawl.revisit_days),
+        )  # fmt: skip
+    return _report_night(night, console, lang=args.lang)
 
 
 def cmd_documents(args: argparse.Namespace) -> int:
@@ -190,7 +136,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     from auditor.crawl import fetch_documents
 
     cfg = load_config(args.config)
-    urls = candidate_documents(cfg, args.run, date.today())
+    urls = candidate_documents(cfg, args.run)
     counts = fetch_documents(cfg, args.run, urls) if urls else {}
     print(f"documents: {counts.get('documents', 0)} of {len(urls)} candidate files downloaded")
     return EXIT_OK
@@ -530,7 +476,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     period = annual.between(args.date_from, args.date_to)
     with _history_store(cfg) as store:
-        episodes = annual.problems(store, period)
+        episodes = [e.as_json(period.end) for e in annual.problems(store, period)]
     try:
         path = ledger.write(cfg.school, period.label, episodes, period.end, Path(args.out))
     except OSError as e:
@@ -725,14 +671,16 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         result = run_crawl(cfg, Console(stderr=True))
         print_summary(result, console, cfg.crawl.revisit_days)
         if result.store_error:
-            raise _unstored(cfg, result)
-        _fetch_documents(cfg, result, console)
+            raise unstored(cfg, result)
+        line, failed = fetch_documents(cfg, result)
+    if line:
+        (Console(stderr=True) if failed else console).print(clean(line) if failed else line)
     return EXIT_OK if result.status == "complete" else EXIT_INCONCLUSIVE
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from auditor.config import load_config
-    from auditor.crawl import print_summary, run_crawl
+    from auditor.crawl import print_summary
     from auditor.demo import demo_config, start_server
     from auditor.demo import history as demo_history
 
@@ -749,10 +697,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"[bold]演示学院[/] {cfg.school} — serving on 127.0.0.1:{server.port}, "
             f"crawling {cfg.start_urls[0]}"
         )
-        result = run_crawl(cfg, Console(stderr=True))
-        print_summary(result, console, cfg.crawl.revisit_days)
-        _fetch_documents(cfg, result, console)
-        code = _audit_and_report(cfg, server.site.as_of, out, console, lang=args.lang)
+        night = run_night(
+            cfg, server.site.as_of, out, args.lang, Console(stderr=True),
+            on_crawl=lambda crawl: print_summary(crawl, console, cfg.crawl.revisit_days),
+        )  # fmt: skip
+        code = _report_night(night, console, lang=args.lang)
         year = f"--config {cfg.path} --out {out}"
         console.print(
             f"config: {cfg.path}\nstore:  {cfg.store}\nthe year's history: auditor annual-report --year 2021-2022 "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -16,5 +16,5 @@ def beijing(stamp: str | None) -> str:
     except ValueError:
         return stamp
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # the store writes aware times; a naive one is UTC
+        moment = moment.replace(tzinfo=UTC)  # the store writes aware times; a naive one is UTC
     return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M")

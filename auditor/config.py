@@ -170,7 +170,9 @@ def _typed(doc: Located, key: tuple[Any, ...], value: Any, kind: type | tuple[ty
         return float(value)
     if not isinstance(value, kind):
         raise doc.error(
-            key, f"'{key[-1]}' must be {what}, not {value!r}", f"see the example in the README:\n{EXAMPLE}"
+            key,
+            f"'{key[-1]}' must be {what}, not {value!r}",
+            f"see the example in docs/configuration.md:\n{EXAMPLE}",
         )
     return value
 
@@ -464,7 +466,7 @@ def _requests(doc: Located, raw: Any) -> dict[str, dict[str, int]]:
 
 
 def _weights(doc: Located, raw: Any) -> dict[str, float]:
-    from auditor.assessment import DEFAULT_WEIGHTS
+    from auditor.weights import DEFAULT_WEIGHTS
 
     return weights(doc, "assessment", raw, DEFAULT_WEIGHTS, "write assessment: {weights: {gap_found: 5}}")
 

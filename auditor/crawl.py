@@ -18,7 +18,7 @@ from rich.table import Table
 from auditor import __version__
 from auditor.config import SiteConfig
 from auditor.errors import InputError, StoreWriteError
-from auditor.report.safe import terminal as clean
+from auditor.safe import terminal as clean
 from auditor.store import Store
 
 USER_AGENT = f"auditor/{__version__} (college information-disclosure compliance audit; obeys robots.txt)"

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 from auditor.messages import render
+from auditor.statuses import GAPS, STATUSES, is_open  # noqa: F401 — findings' vocabulary, re-exported
 from auditor.workdays import NOT_PUBLISHED
 
-STATUSES = ("ok", "missing", "stale", "late", "broken", "exempt", "not_applicable", "inconclusive")
-GAPS = ("missing", "stale", "late", "broken")
 FIELD_NAMES = {
     "title": "标题",
     "column": "栏目",
@@ -29,11 +28,6 @@ KIND_NAMES = {
     "third_party": "他人发布（非本校）",
     "directory": "信息公开目录",
 }
-
-
-def is_open(status: str, set_aside: bool) -> bool:
-    """An open gap: a gap status not set aside by an honoured review. The one definition."""
-    return status in GAPS and not set_aside
 
 
 def summarize(items: list[dict[str, Any]]) -> dict[str, int]:

@@ -69,7 +69,7 @@ def load_reviews(path: Path) -> list[Review]:
     raw = doc.data or {}
     if not isinstance(raw, dict) or not isinstance(raw.get("reviews", []), list):
         raise doc.error(
-            (), "a reviews file is a mapping with a 'reviews:' list", "see the README section 'Review'"
+            (), "a reviews file is a mapping with a 'reviews:' list", "see docs/configuration.md, 'Review'"
         )
     out: list[Review] = []
     for i, entry in enumerate(raw.get("reviews") or []):

@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -378,7 +378,23 @@ REDIRECTS_FOLLOWED = 12  # Scrapy gives up after 10 (REDIRECT_MAX_TIMES); a chai
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+    return datetime.now(UTC).astimezone().isoformat(timespec="seconds")
+
+
+FAULTS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_CANTOPEN")
+FAULT_WORDS = ("disk is full", "disk I/O error", "database is locked", "readonly database", "unable to open")
+
+
+def _fault(error: BaseException) -> bool:
+    """A write the machine refused (disk full, I/O, a lock held too long, read-only): exit 3. Anything else —
+    'no such column', a constraint a bug broke — is a bug and must surface as one (exit 4), never be told as
+    'could not be written … free space'."""
+    if isinstance(error, OSError):
+        return True
+    if not isinstance(error, sqlite3.OperationalError):
+        return False
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(FAULTS) or any(w in str(error) for w in FAULT_WORDS)
 
 
 def _out_of_space(error: BaseException) -> bool:
@@ -485,6 +501,8 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except (sqlite3.OperationalError, OSError) as e:
+            if not _fault(e):
+                raise
             raise StoreWriteError(str(self.path), e) from e
         try:
             yield self.db
@@ -492,7 +510,7 @@ class Store:
         except BaseException as e:
             with suppress(sqlite3.Error):
                 self.db.execute("ROLLBACK")
-            if isinstance(e, (sqlite3.OperationalError, OSError)):
+            if _fault(e):
                 raise StoreWriteError(str(self.path), e) from e
             raise
 

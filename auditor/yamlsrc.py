@@ -92,7 +92,10 @@ def load_located(path: str | Path) -> Located:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError(
-            str(p), None, "file not found", "check the path, or create it from the README example"
+            str(p),
+            None,
+            "file not found",
+            "check the path, or create it from the example in docs/configuration.md",
         ) from None
     except IsADirectoryError:
         raise InputError(

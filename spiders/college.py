@@ -30,21 +30,38 @@ UNANSWERED = ("dns", "refused", "timeout")
 REFUSED = (("robots.txt", "robots"), ("offsite", "redirect_offsite"), ("max redirections", "redirect_limit"))
 
 
+def _failures() -> dict[str, tuple[type[BaseException], ...]]:
+    """The exception types that mean each kind: Twisted's, and those newer Scrapy raises in their place."""
+    from scrapy import exceptions as scrapy_errors
+    from twisted.internet import error
+
+    def scrapy(*names: str) -> tuple[type[BaseException], ...]:
+        return tuple(getattr(scrapy_errors, n) for n in names if hasattr(scrapy_errors, n))
+
+    return {
+        "dns": (error.DNSLookupError, *scrapy("CannotResolveHostError")),
+        "refused": (error.ConnectionRefusedError, *scrapy("DownloadConnectionRefusedError")),
+        "timeout": (error.TimeoutError, error.TCPTimedOutError, *scrapy("DownloadTimeoutError")),
+    }
+
+
 def error_kind(failure: Failure) -> str:
-    """A short, stable name for why a request failed (for 'errors by kind')."""
-    name = type(failure.value).__name__
+    """A short, stable name for why a request failed (for 'errors by kind' and auditor.answers), by the
+    failure's type as Twisted and Scrapy raise it; words are read only where Scrapy says why it ignored or
+    cancelled one."""
+    from scrapy.exceptions import IgnoreRequest
+
+    for kind, types in _failures().items():
+        if failure.check(*types):
+            return kind
     text = str(failure.value).lower()
-    if "dns" in name.lower() or "lookup" in text:
-        return "dns"
-    if "refused" in name.lower() or "refused" in text:
-        return "refused"
-    if "timeout" in name.lower() or "timed out" in text:
-        return "timeout"
-    if "maxsize" in text or "cancelling download" in text or "larger than" in text:
-        return "too_large"
-    if "ignorerequest" in name.lower():
+    if failure.check(IgnoreRequest):
+        if "maxsize" in text or "larger than" in text:
+            return "too_large"
         return next((kind for words, kind in REFUSED if words in text), "ignored")
-    return name
+    if "maxsize" in text or "cancelling download" in text or "larger than" in text:  # the download cap
+        return "too_large"
+    return type(failure.value).__name__
 
 
 class Via(NamedTuple):

@@ -1,4 +1,10 @@
-"""Shared fixtures: the demo college served on 127.0.0.1, and a helper that runs `auditor crawl` for real."""
+"""Shared fixtures: the demo college served on 127.0.0.1, a helper that runs `auditor crawl` for real, and the
+test tiers.
+
+Tiers (markers): `unit` — everything else, the default `pytest` (under a minute); `integration` — real crawls,
+whole audits in a child process, Chromium, LibreOffice (a test using one of HEAVY's fixtures is marked so
+here; others say so themselves); `system` — real Redis queues, province nights, the demo's year. README says
+which command runs which."""
 
 from __future__ import annotations
 
@@ -63,25 +69,40 @@ def demo_crawl(demo_server, tmp_path_factory):
 @pytest.fixture()
 def demo_copy(demo_crawl, tmp_path) -> Path:
     """A private copy of the shared demo crawl (config + store), for tests that add audits or reviews."""
+    return _copy_demo(demo_crawl, tmp_path)
+
+
+def _copy_demo(demo_crawl, folder: Path) -> Path:
     import shutil
     import sqlite3
 
     src_dir = demo_crawl[1].parent
-    shutil.copy(src_dir / "site.yaml", tmp_path / "site.yaml")
-    with sqlite3.connect(demo_crawl[1]) as src, sqlite3.connect(tmp_path / "auditor.sqlite") as dst:
+    shutil.copy(src_dir / "site.yaml", folder / "site.yaml")
+    with sqlite3.connect(demo_crawl[1]) as src, sqlite3.connect(folder / "auditor.sqlite") as dst:
         src.backup(dst)
-    return tmp_path / "site.yaml"
+    return folder / "site.yaml"
+
+
+def _audit(config: Path) -> tuple[Path, dict]:
+    import json
+
+    out = config.parent / "out"
+    proc = run_auditor("audit", "--config", str(config), "--as-of", "2022-11-15", "--out", str(out))
+    assert proc.returncode == 1, proc.stderr
+    return out, json.loads((out / "findings.json").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def audited(demo_crawl, tmp_path_factory) -> tuple[Path, dict]:
+    """The demo crawl audited as of 2022-11-15 into out/: (output dir, findings.json) — one audit a module
+    shares: its tests only read it (the config is out.parent / "site.yaml")."""
+    return _audit(_copy_demo(demo_crawl, tmp_path_factory.mktemp("audited")))
 
 
 @pytest.fixture()
-def audited(demo_copy: Path) -> tuple[Path, dict]:
-    """The demo copy audited as of 2022-11-15 into out/: (output dir, findings.json)."""
-    import json
-
-    out = demo_copy.parent / "out"
-    proc = run_auditor("audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out))
-    assert proc.returncode == 1, proc.stderr
-    return out, json.loads((out / "findings.json").read_text("utf-8"))
+def audited_copy(demo_copy: Path) -> tuple[Path, dict]:
+    """The same, audited for one test alone: for a test that changes what it then reads."""
+    return _audit(demo_copy)
 
 
 def wait_for_pages(store: Path, n: int, seconds: float = 60, run_id: int | None = None) -> int:
@@ -100,3 +121,30 @@ def wait_for_pages(store: Path, n: int, seconds: float = 60, run_id: int | None 
         except sqlite3.OperationalError:
             continue
     return stored
+
+
+HEAVY = {
+    "demo_server",
+    "demo_crawl",
+    "demo_copy",
+    "audited",
+    "audited_copy",
+    "night",
+    "hostile_night",
+    "receivers",
+}
+SYSTEM = {"province", "shared_redis"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The tiers: a test using a real crawl's fixtures is integration, a queue's or a province's is system,
+    any other not marked otherwise is unit."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if not (item.get_closest_marker("integration") or item.get_closest_marker("system")):
+            if used & SYSTEM:
+                item.add_marker(pytest.mark.system)
+            elif used & HEAVY:
+                item.add_marker(pytest.mark.integration)
+        if not (item.get_closest_marker("integration") or item.get_closest_marker("system")):
+            item.add_marker(pytest.mark.unit)

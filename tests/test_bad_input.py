@@ -230,6 +230,7 @@ def test_a_damaged_store_is_named_and_kept(tmp_path, capsys):
         ("bad reviews.yaml", {"site.yaml": SITE, "reviews.yaml": "reviews: [{item: moe-16}]\n"}),
     ],
 )
+@pytest.mark.integration
 def test_the_nightly_job_refuses_bad_input_before_crawling(case, files, tmp_path):
     write(tmp_path, files)
     proc = run_auditor("run", "--config", str(tmp_path / "site.yaml"), "--out", str(tmp_path / "out"))

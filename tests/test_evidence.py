@@ -142,11 +142,11 @@ def test_demo_documents_are_read(audited):
     assert quality[0]["error"] == "unreadable"
 
 
-def test_archive_is_standard_warc_read_back_with_warcio(audited, demo_copy):
+def test_archive_is_standard_warc_read_back_with_warcio(audited):
     from warcio.archiveiterator import ArchiveIterator
 
-    _, findings = audited
-    warc = demo_copy.parent / "archive" / findings["evidence"]["warc"]
+    out, findings = audited
+    warc = out.parent / "archive" / findings["evidence"]["warc"]
     with warc.open("rb") as fh:
         records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.content_stream().read())
                    for r in ArchiveIterator(fh)]  # fmt: skip
@@ -168,7 +168,8 @@ def test_archive_is_standard_warc_read_back_with_warcio(audited, demo_copy):
     assert statuses[dead["target"]] == "404"
 
 
-def test_evidence_command_lists_checks_and_extracts(audited, demo_copy, tmp_path):
+def test_evidence_command_lists_checks_and_extracts(audited, tmp_path):
+    demo_copy = audited[0].parent / "site.yaml"
     proc = run_auditor("evidence", "dfc-self-evaluation", "--config", str(demo_copy))
     assert (
         proc.returncode == 0 and "xxgkml.htm" in proc.stdout and "一致" in proc.stdout
@@ -180,8 +181,8 @@ def test_evidence_command_lists_checks_and_extracts(audited, demo_copy, tmp_path
     assert "2021年度部门决算" in (tmp_path / "p.html").read_bytes().decode("gbk", "replace")
 
 
-def test_a_tampered_or_missing_archive_is_said_so(audited, demo_copy):
-    out, findings = audited
+def test_a_tampered_or_missing_archive_is_said_so(audited_copy, demo_copy):
+    out, findings = audited_copy
     warc = demo_copy.parent / "archive" / findings["evidence"]["warc"]
     row = item(findings, "moe-20")["evidence"][0]["archive"]
     original = warc.read_bytes()

@@ -18,7 +18,7 @@ from docx import Document
 
 from auditor.demo import demo_config
 from auditor.demo.server import DemoHTTPServer
-from auditor.report.safe import XML_ILLEGAL
+from auditor.safe import XML_ILLEGAL
 from tests.conftest import run_auditor
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile.yaml"
@@ -130,7 +130,11 @@ def test_only_http_is_ever_fetched_and_no_local_file_is_read(night):
         *store.parent.glob("auditor.sqlite*"),
         *(p for p in (out / "rep").rglob("*") if p.is_file()),
     ]:
-        assert SECRET.encode() not in path.read_bytes(), path
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:  # a -shm/-wal file goes when the last connection to the store closes
+            continue
+        assert SECRET.encode() not in data, path
     db = sqlite3.connect(store)
     urls = [u for (u,) in db.execute("SELECT url FROM pages UNION SELECT url FROM attachments")]
     assert urls and all(u.startswith("http://") for u in urls)

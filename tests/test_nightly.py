@@ -25,6 +25,8 @@ from auditor.lock import RunLock
 from auditor.store import Store
 from tests.conftest import run_auditor
 
+pytestmark = pytest.mark.integration  # whole nights in a child process
+
 
 def run(config: Path, as_of: str = "2022-11-15") -> tuple[int, dict, str]:
     out = config.parent / f"out-{time.monotonic_ns()}"
@@ -228,8 +230,15 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
         with Store(db) as store:
             assert [r.status for r in store.runs()] == ["interrupted", "complete"]
             assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-            # restarted cheaply from the killed run's pages
-            assert store.runs()[1].stats["counts"]["not_modified"] >= 30
+            # restarted cheaply from the killed run's pages: most of those it had stored with a validator
+            # answered 304 (how many it stored before the kill depends on the machine's load)
+            validated = store.db.execute(
+                "SELECT count(*) FROM pages WHERE run_id=? AND (etag IS NOT NULL OR last_modified IS NOT NULL)",
+                (store.runs()[0].id,),
+            ).fetchone()[0]
+            assert (
+                validated >= 20 and store.runs()[1].stats["counts"]["not_modified"] >= 0.5 * validated
+            )  # lists: always whole
         assert (
             next(it for it in findings["items"] if it["id"] == "dfc-self-evaluation")["status"] == "missing"
         )

@@ -38,7 +38,21 @@ def test_the_lock_file_satisfies_the_declared_minimums():
             name, version = line.split("==")
             locked[name.strip().lower().replace("_", "-")] = version.strip()
     for name, low in declared_minimums():
-        if name.lower() in ("pytest", "aiosmtpd", "hypothesis"):
+        if name.lower() in ("pytest", "aiosmtpd", "hypothesis", "import-linter"):
             continue  # test tools: not part of a deployment
         have = locked[name.lower().replace("_", "-")]
         assert _version(re.match(r"[0-9.]+", have).group(0).rstrip(".")) >= _version(low), name
+
+
+def test_every_module_imports():
+    """A name moved between modules breaks only the code paths that import it late (inside a function):
+    import them all here, in the fast tier, rather than meet it in a night's child process."""
+    import importlib
+    import pkgutil
+
+    import auditor
+    import spiders
+
+    for package in (auditor, spiders):
+        for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)

@@ -388,7 +388,8 @@ def test_english_reports(audited, tmp_path):
     assert "By category" in console.export_text()
 
 
-def test_json_flag_and_report_last(audited, demo_copy):
+def test_json_flag_and_report_last(audited):
+    demo_copy = audited[0].parent / "site.yaml"
     proc = run_auditor("report", "--last", "--config", str(demo_copy), "--json")
     assert proc.returncode == 0
     data = json.loads(proc.stdout)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
 import yaml
 
 from spiders.college import CollegeSpider
@@ -122,6 +123,7 @@ def _audit(config, as_of, out):
     return run_auditor("audit", "--config", str(config), "--as-of", as_of, "--out", str(out))
 
 
+@pytest.mark.integration
 def test_a_rotation_night_keeps_records_rechecks_evidence_and_audits_complete(tmp_path):
     from auditor.demo.server import DemoHTTPServer
 
@@ -191,6 +193,7 @@ def _rotation_night(demo_server, tmp_path):
     assert "超期未复查" in third.stdout
 
 
+@pytest.mark.integration
 def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):
     """A rotation night killed part-way (kill -9: nothing closed) is only a partial cache: the next night
     still reaches every page, keeps only records that were stored whole, and concludes what night 1 did."""

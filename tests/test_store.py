@@ -212,3 +212,20 @@ def test_redirect_chains_that_reach_nothing_are_settled_as_pages_that_could_not_
         f"{x}/away": (None, "redirect_offsite", [f"{x}/away", "http://mirror.example/a.pdf"]),
         f"{x}/gone": (None, "redirect_unreached", [f"{x}/gone", f"{x}/nowhere"]),
     }
+
+
+def test_a_bug_in_sql_is_a_bug_and_only_a_refused_write_is_a_fault(tmp_path):
+    """'no such column' inside a transaction surfaces as the bug it is (exit 4), never as "could not be
+    written … free space" (exit 3); a full disk, an I/O error or a lock held too long is a fault."""
+    from auditor.errors import StoreWriteError
+    from auditor.store import _fault
+
+    with Store(tmp_path / "s.sqlite") as store:
+        with pytest.raises(sqlite3.OperationalError, match="no such column"), store.transaction() as db:
+            db.execute("SELECT no_such_column FROM runs")
+        with pytest.raises(StoreWriteError), store.transaction():
+            raise sqlite3.OperationalError("database or disk is full")
+    assert _fault(sqlite3.OperationalError("disk I/O error")) and _fault(
+        OSError(28, "No space left on device")
+    )
+    assert not _fault(sqlite3.OperationalError("no such table: pages")) and not _fault(KeyError("x"))

@@ -20,21 +20,26 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
+from auditor.browser import chromium
 from auditor.demo import demo_config, documents
 from auditor.demo.server import DemoHTTPServer
 from auditor.demo.site import Resource
 from auditor.evidence import archive, contents, processes
 from auditor.evidence.reader import Reader
-from auditor.evidence.sanitise import CSP
-from auditor.evidence.screenshots import OneShot, render, safe_copy
+from auditor.evidence.sanitise import CSP, safe_copy
+from auditor.evidence.screenshots import OneShot, render
 from auditor.evidence.text import Limits, extract
-from auditor.report.printing import chromium
 from auditor.store import Store
 from tests import bombs
 from tests.conftest import run_auditor
 
 MARKER_TEXT = "LOCAL-MARKER-7d1e"
-needs_chromium = pytest.mark.skipif(chromium() is None, reason="Chromium is not installed")
+
+
+def needs_chromium(test):  # a real browser: the integration tier
+    return pytest.mark.integration(
+        pytest.mark.skipif(chromium() is None, reason="Chromium is not installed")(test)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,6 +107,7 @@ def test_a_zip_header_that_lies_about_its_size_inflates_no_further_than_it_said(
     assert got["error"] == "unreadable" and got["detail"] == "BadZipFile", got
 
 
+@pytest.mark.integration
 def test_memory_over_the_ceiling_stops_that_file_and_the_next_is_read():
     body = bombs.docx_with_body(
         "", "<w:p><w:r><w:t>部门预算</w:t></w:r></w:p>" * 1000, 3000, ""
@@ -112,6 +118,7 @@ def test_memory_over_the_ceiling_stops_that_file_and_the_next_is_read():
         assert r.read(documents.docx(["部门预算"]), "", "b.docx")["text"] == "部门预算"
 
 
+@pytest.mark.integration
 def test_time_over_the_limit_kills_the_reader_and_everything_it_started():
     slow = bombs.pdf_slow_page(3)  # under every size limit; about 6 s of text extraction
     with Reader(Limits(seconds=1.5)) as r:
@@ -122,6 +129,7 @@ def test_time_over_the_limit_kills_the_reader_and_everything_it_started():
         assert "部门预算" in r.read(documents.text_pdf(["部门预算"]), "", "b.pdf")["text"]
 
 
+@pytest.mark.integration
 def test_the_nights_reading_budget_leaves_the_rest_for_another_night():
     with Reader(Limits(seconds=1.5, budget_seconds=1)) as r:
         assert r.read(bombs.pdf_slow_page(3), "", "a.pdf")["error"] == "seconds"
@@ -173,6 +181,7 @@ def test_a_file_over_a_limit_is_unchecked_on_its_item_never_a_gap(tmp_path):
     assert e.contents[0]["error"] == "zip_bytes"
 
 
+@pytest.mark.integration
 def test_limits_are_remembered_and_a_reading_cut_short_is_not(tmp_path):
     with Store(tmp_path / "s.sqlite") as store:
         run = store.start_run("x", "x", "x", "x", [])
@@ -616,6 +625,7 @@ def test_a_browser_that_fails_loses_no_copy_and_each_gap_says_why(demo_copy):
     assert "未截图：浏览器未能生成截图" in (out / "gap-report.html").read_text("utf-8")
 
 
+@pytest.mark.integration
 def test_the_copy_marks_the_row_that_names_the_item(tmp_path):
     rows = "".join(f"<tr><td>{n}</td><td>事项{n}</td><td>党政办</td></tr>" for n in range(1, 80))
     page = f"<html><body><h1>信息公开目录</h1><table>{rows}<tr><td>80</td><td>受捐赠财产的使用与管理情况</td><td>财务处</td></tr></table></body></html>"

@@ -368,6 +368,7 @@ def test_the_commands_write_their_files_and_exit_0_or_2(history, tmp_path, capsy
     assert "bad.yaml:6" in err and "gap_fund" in err
 
 
+@pytest.mark.system
 def test_the_demo_ships_a_year_of_history_both_commands_read(tmp_path):
     """`auditor demo` out of the box: fifteen month-end nights of 2021-2022 before the day it stands at, with
     gaps opening and closing by the site's own dates, so the annual report and the assessment say something."""

@@ -21,7 +21,7 @@ from auditor.checklist import for_site
 from auditor.config import SiteConfig
 from auditor.demo.server import DemoHTTPServer
 from auditor.demo.site import build_site, load_college
-from auditor.reviews import Review, apply_reviews, load_reviews, sync, write_review
+from auditor.reviews import Review, write_review
 from auditor.store import Store
 
 FIRST, LAST = date(2021, 9, 1), date(2022, 10, 31)
@@ -55,15 +55,11 @@ def has_history(cfg: SiteConfig) -> bool:
 
 
 def _audit(cfg: SiteConfig, night: date) -> dict[str, Any]:
-    """Audit the night's crawl as `auditor audit` would, keep it in the history; no archive, no reports."""
-    from auditor import history
-    from auditor.audit import run_audit
+    """Audit the night's crawl as the nightly job does, without the evidence archive; no reports."""
+    from auditor.audit import audit_and_record
 
     with Store(cfg.store) as store:
-        result = run_audit(store, cfg, for_site(cfg), night)
-        apply_reviews(result, sync(store, load_reviews(cfg.reviews), night), str(cfg.reviews))
-        history.attach(store, result, cfg.rectify_days, cfg.holidays)
-        history.save(store, result)
+        result = audit_and_record(store, cfg, for_site(cfg), night, evidence=False)
     return {"status": result.status, "open": len(result.gaps())}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from auditor.demo.site import Resource, Site, build_site, calendar_page
 
@@ -99,7 +99,9 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith(site.trap_prefix) and host == site.trap_host:
             ym = parse_qs(urlsplit(path).query).get("ym", ["2022-11"])[0]
             return 200, [("Content-Type", "text/html; charset=utf-8")], calendar_page(ym)
-        res = site.resources.get((host, path))
+        res = site.resources.get((host, path)) or site.resources.get(
+            (host, unquote(path))
+        )  # as a server decodes
         if res is None:
             return (
                 404,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -110,10 +111,10 @@ def write(store: Store, store_path: Path, run_id: int, urls: list[str]) -> Writt
 
 
 def _warc_date(stamp: str | None) -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    moment = datetime.fromisoformat(stamp) if stamp else datetime.now(timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = datetime.fromisoformat(stamp) if stamp else datetime.now(UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sha1_digest(body: bytes) -> str:
@@ -125,7 +126,10 @@ def _sha1_digest(body: bytes) -> str:
 def read(store_path: Path, row: dict[str, Any], store: Store | None = None) -> tuple[bytes | None, str]:
     """(payload, problem) of an archive index row: a revisit is read from the record it points at; the
     payload's SHA-256 is checked against the index. problem is '' or a key of REASONS."""
+    import zlib
+
     from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
 
     if row["record"] == "revisit" and store is not None:
         originals = [r for r in store.archived(sha256=row["sha256"]) if r["record"] == "response"]
@@ -140,8 +144,14 @@ def read(store_path: Path, row: dict[str, Any], store: Store | None = None) -> t
         try:
             record = next(iter(ArchiveIterator(fh)))
             payload = record.content_stream().read()
-        except Exception:  # a truncated or overwritten file
-            return None, "mismatch"
+        except (
+            ArchiveLoadFailed,
+            StopIteration,
+            EOFError,
+            zlib.error,
+            ValueError,
+        ):  # truncated or overwritten
+            return None, "mismatch"  # (a bug raises something else, and is not told as tampering)
     if hashlib.sha256(payload).hexdigest() != row["sha256"]:
         return None, "mismatch"
     return payload, ""
@@ -251,7 +261,7 @@ def _copy(
     store: Store, store_path: Path, row: dict[str, Any], e: dict[str, Any], a: dict[str, Any], out_dir: Path
 ) -> tuple[str, str]:
     """(file name, problem) of one evidence's copy under `out_dir`."""
-    from auditor.evidence.screenshots import safe_copy
+    from auditor.evidence.sanitise import safe_copy
 
     name = copy_name(e["url"], a["sha256"], bool(e.get("is_file")), a.get("content_type"))
     if (out_dir / name).exists() and not name.endswith(".html"):

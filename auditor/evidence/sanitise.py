@@ -127,3 +127,26 @@ def safe_page(
     text, _ = decode_html(payload, content_type or None)
     body = clean(text, url)
     return document(focus(body, mark) if mark else body, f"存档副本 · {url}", stamp)
+
+
+def stamp(url: str, captured: str, sha: str) -> str:
+    """What the copy is, above it (character references only: right whatever the copy's encoding)."""
+    text = (
+        f'<div style="position:sticky;top:0;z-index:2147483647;background:#fff3cd;color:#000;font:13px sans-serif;'
+        f'padding:4px 8px;border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
+        f"（北京时间）· SHA-256 {sha[:16]}…</div>"
+    )
+    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+def safe_copy(
+    payload: bytes,
+    url: str,
+    captured: str,
+    sha: str,
+    content_type: str | None = None,
+    mark: str | None = None,
+) -> bytes:
+    """The archived page as a document safe to open and to photograph, stamped; `mark`: words whose row the
+    picture is to show."""
+    return safe_page(payload, url, content_type, stamp(url, captured, sha), mark)

@@ -12,7 +12,6 @@ page that answered 304 (same payload) reuses its earlier screenshot. A shot that
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import secrets
 import subprocess
@@ -24,11 +23,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from auditor.browser import CHROMIUM_FLAGS, chromium
 from auditor.clock import beijing
 from auditor.evidence import archive, processes
-from auditor.evidence.sanitise import CSP, FOCUS, safe_page
+from auditor.evidence.sanitise import CSP, FOCUS, safe_copy
 from auditor.findings import AuditResult, ItemResult
-from auditor.report.printing import CHROMIUM_FLAGS, chromium
 from auditor.store import Store
 
 SHOT_VERSION = 2  # in the file name: shots taken before the sandbox (version 1) are never shown again
@@ -63,29 +62,6 @@ def shown_at(item: ItemResult, directory_pages: list[str]) -> tuple[str | None, 
     if item.directory:
         return item.directory["page"], item.directory["label"]
     return (directory_pages[0], item.category) if directory_pages else (None, None)
-
-
-def stamp(url: str, captured: str, sha: str) -> str:
-    """What the copy is, above it (character references only: right whatever the copy's encoding)."""
-    text = (
-        f'<div style="position:sticky;top:0;z-index:2147483647;background:#fff3cd;color:#000;font:13px sans-serif;'
-        f'padding:4px 8px;border-bottom:2px solid #c0392b">存档副本 · {html.escape(url)} · 抓取于 {html.escape(captured)}'
-        f"（北京时间）· SHA-256 {sha[:16]}…</div>"
-    )
-    return text.encode("ascii", "xmlcharrefreplace").decode("ascii")
-
-
-def safe_copy(
-    payload: bytes,
-    url: str,
-    captured: str,
-    sha: str,
-    content_type: str | None = None,
-    mark: str | None = None,
-) -> bytes:
-    """The archived page as a document safe to open and to photograph, stamped; `mark`: words whose row the
-    picture is to show."""
-    return safe_page(payload, url, content_type, stamp(url, captured, sha), mark)
 
 
 class OneShot:

@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 from lxml import etree
+from w3lib.url import safe_url_string
 
 from auditor.extract import tree
 from auditor.extract.blocks import block_kind
@@ -252,9 +253,11 @@ DEFAULT_PORTS = {"http": ":80", "https": ":443"}
 
 
 def clean_url(url: str) -> str:
-    """One spelling per URL, so a link, a 目录 target and the stored page agree: fragments and session ids
-    dropped (;jsessionid=…, ?sid=…), scheme and host lower-cased, a default port and an empty path
-    ('http://cwc.x.edu.cn' → 'http://cwc.x.edu.cn/') normalised."""
+    """One spelling per URL, so a link, a 目录 target, the request and the stored page agree: Scrapy's own
+    (w3lib's safe_url_string: 某某大学2022年部门决算.pdf as %E6%9F%90…, a space as %20 — what a request for it
+    and its response carry), fragments and session ids dropped (;jsessionid=…, ?sid=…), scheme and host
+    lower-cased, a default port and an empty path ('http://cwc.x.edu.cn' → 'http://cwc.x.edu.cn/') normalised.
+    Reports show the readable form (auditor.urls.readable)."""
     url = SESSION_PARAM.sub("", url.strip()).split("#", 1)[0]
     url = url[:-1] if url.endswith(("?", "&")) else url
     parts = urlsplit(url)
@@ -264,7 +267,7 @@ def clean_url(url: str) -> str:
     if netloc.endswith(DEFAULT_PORTS[parts.scheme.lower()]):
         netloc = netloc[: -len(DEFAULT_PORTS[parts.scheme.lower()])]
     rest = url.split(parts.netloc, 1)[1]
-    return f"{parts.scheme.lower()}://{netloc}{rest if rest.startswith('/') else '/' + rest}"
+    return safe_url_string(f"{parts.scheme.lower()}://{netloc}{rest if rest.startswith('/') else '/' + rest}")
 
 
 def resolve(base: str, href: str) -> str:

@@ -110,7 +110,7 @@ def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Pa
             )
         own_doc = load_located(own)
         if not isinstance(own_doc.data, dict):
-            raise own_doc.error((), "the config must be a YAML mapping", "see the README's site.yaml")
+            raise own_doc.error((), "the config must be a YAML mapping", "see docs/configuration.md")
         load_config(own)  # its own mistakes are named in its own file, at their own lines
         raw, origin, home = _absolute(own_doc.data, own.parent), str(own), own.parent
     else:
@@ -141,7 +141,7 @@ def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Pa
 def load_province(path: str | Path) -> ProvinceConfig:
     doc = load_located(path)
     raw = doc.data
-    hint = "see the README: province: 湖南, schools: [{config: schools/x/site.yaml}, …]"
+    hint = "see docs/operations.md: province: 湖南, schools: [{config: schools/x/site.yaml}, …]"
     if not isinstance(raw, dict):
         raise doc.error((), "province.yaml must be a mapping", hint)
     for k in raw:

@@ -27,6 +27,7 @@ from auditor.province.queue import (
     read_result,
     redis_client,
     shown,
+    unreachable,
 )
 
 POLL_S = 2.0
@@ -51,9 +52,11 @@ def run_queued(
     as_of: date | None = None,
     say: Callable[[str], None] = print,
     poll: float = POLL_S,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
-    """Enqueue the night, wait for it, write and return province-run.json's content."""
-    started = time.monotonic()
+    """Enqueue the night, wait for it, write and return province-run.json's content. `clock`: the night's
+    time (a test moves it on instead of waiting hours)."""
+    started = clock()
     night = night_id()
     client = redis_client(url)
     actor = declare(broker(url))
@@ -66,15 +69,15 @@ def run_queued(
     try:
         for job in jobs.values():
             actor.send(**job.message())
-    except Exception as e:
+    except unreachable() as e:
         raise QueueUnreachable(f"{shown(url)}: {e}") from None
     attempts = dict.fromkeys(jobs, 1)
     say(f"{province.province}: {len(jobs)} schools queued on {shown(url)} (night {night})")
     deadline = started + province.night_hours * 3600
     results: dict[str, dict[str, Any]] = {}
     lost_since: dict[str, float] = {}
-    unreachable = False
-    while len(results) < len(jobs) and time.monotonic() < deadline:
+    away = False  # the queue did not answer last time we asked
+    while len(results) < len(jobs) and clock() < deadline:
         time.sleep(poll)
         for name, job in jobs.items():
             if name not in results and (got := read_result(job.result_path)):
@@ -85,28 +88,26 @@ def run_queued(
         pending = [n for n in jobs if n not in results]
         try:
             held = in_flight(client, night)
-        except Exception as e:
-            if not unreachable:
+        except unreachable() as e:
+            if not away:
                 say(f"  the queue is unreachable ({e}); waiting for it (results already written are kept)")
-            unreachable = True
+            away = True
             continue
-        if unreachable:
+        if away:
             say("  the queue answers again")
-            unreachable = False
+            away = False
         if (
             pending
             and all(n not in held and attempts[n] >= ATTEMPTS for n in pending)
-            and all(
-                time.monotonic() - lost_since.get(n, time.monotonic()) >= LEASE_MS / 1000 for n in pending
-            )
+            and all(clock() - lost_since.get(n, clock()) >= LEASE_MS / 1000 for n in pending)
         ):
             break  # every school left has been lost and re-queued as often as it may be
         for name in pending:
             if name in held:
                 lost_since.pop(name, None)
                 continue
-            since = lost_since.setdefault(name, time.monotonic())
-            if time.monotonic() - since < LEASE_MS / 1000 or attempts[name] >= ATTEMPTS:
+            since = lost_since.setdefault(name, clock())
+            if clock() - since < LEASE_MS / 1000 or attempts[name] >= ATTEMPTS:
                 continue
             if read_result(jobs[name].result_path):  # finished between the two reads
                 continue
@@ -114,7 +115,8 @@ def run_queued(
             jobs[name] = dataclasses.replace(jobs[name], attempt=attempts[name])
             try:
                 actor.send(**jobs[name].message())
-            except Exception:
+            except unreachable() as e:  # Redis away again: the next round tries
+                say(f"  {name}: could not be queued again ({type(e).__name__}: {e}); will retry")
                 attempts[name] -= 1
                 continue
             lost_since.pop(name, None)
@@ -136,7 +138,7 @@ def run_queued(
         "as_of": as_of.isoformat() if as_of else None,
         "queue": shown(url),
         "night": night,
-        "seconds": round(time.monotonic() - started, 2),
+        "seconds": round(clock() - started, 2),
         "schools": [results[s.name] for s in province.schools],
     }
     path = province.path.parent / "province-run.json"

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from auditor.statuses import is_published
+
 DEFAULTS = yaml.safe_load(
     Path(str(resources.files("rules").joinpath("transparency.yaml"))).read_text("utf-8")
 )
@@ -27,7 +29,7 @@ NOT_COUNTED = ("not_applicable", "exempt")
 def parts(findings: dict[str, Any], item: str, total: int) -> dict[str, float]:
     """The three parts, each 0–100, with what they were counted from."""
     applicable = [it for it in findings["items"] if it["status"] not in NOT_COUNTED]
-    published = [it for it in applicable if it["status"] == "ok" or it.get("set_aside")]
+    published = [it for it in applicable if is_published(it["status"], bool(it.get("set_aside")))]
     completion = 100 * len(published) / len(applicable) if applicable else 0.0
     report = next((it for it in findings["items"] if it["id"] == item), None)
     keys = [f.get("key") or "" for f in (report or {}).get("findings", [])]

@@ -67,6 +67,14 @@ def shown(url: str) -> str:
     return re.sub(r"//[^@/]*@", "//***@", url)
 
 
+def unreachable() -> tuple[type[BaseException], ...]:
+    """The errors that mean Redis did not answer (refused, timed out, the connection dropped): those alone are
+    'the queue is unreachable'; any other is a bug and surfaces as one."""
+    import redis
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
 def redis_client(url: str) -> Any:
     import redis
 

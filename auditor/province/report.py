@@ -26,6 +26,7 @@ from auditor.province import index
 from auditor.province.config import ProvinceConfig, School, folder_name
 from auditor.report.view import status_label
 from auditor.report.xlsx import table
+from auditor.statuses import is_published
 from auditor.store import Store
 
 TREND_POINTS = 12  # the last audit of each of the latest months
@@ -121,7 +122,7 @@ def collect(province: ProvinceConfig, out: Path) -> dict[str, Any]:
             if it["status"] in index.NOT_COUNTED:
                 continue
             per[it["category"]][1] += 1
-            per[it["category"]][0] += it["status"] == "ok"
+            per[it["category"]][0] += is_published(it["status"], bool(it.get("set_aside")))
             if it["open"]:
                 missing[it["id"]] += 1
         heat[r["school"]] = {

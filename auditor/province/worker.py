@@ -32,6 +32,7 @@ from auditor.province.queue import (
     read_result,
     redis_client,
     shown,
+    unreachable,
     write_result,
 )
 from auditor.province.runner import run_school
@@ -91,17 +92,25 @@ class Worker:
             proc.append(p)
             self.children.add(p)
 
-        def keep() -> None:  # renew the lease while the child runs; stop the child if another took it
+        def keep() -> None:
+            """Renew the lease while the child runs. Another worker took it, or it could not be renewed for as
+            long as it lasts (so another may have taken it): stop the child — two workers never crawl one school."""
+            renewed = time.monotonic()
             while not finished.wait(LEASE_MS / 3000):
                 try:
                     ours = lease.renew()
-                except Exception:  # Redis away: nobody else can take it either; try again
+                except unreachable() as e:
+                    self.log(f"{job.school}: could not renew its lease ({type(e).__name__}: {e})")
+                    if time.monotonic() - renewed < LEASE_MS / 1000:
+                        continue
+                    ours = False
+                if ours:
+                    renewed = time.monotonic()
                     continue
-                if not ours:
-                    lost.set()
-                    for p in proc:
-                        p.terminate()
-                    return
+                lost.set()
+                for p in proc:
+                    p.terminate()
+                return
 
         env = dict(os.environ)
         env["AUDITOR_POLITENESS_REDIS"] = self.url  # crawls on every worker space their requests per host IP

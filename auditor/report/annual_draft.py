@@ -12,8 +12,9 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Pt
 
+from auditor import safe
 from auditor.config import REQUEST_KEYS
-from auditor.report import disclosure, safe
+from auditor.report import disclosure
 from auditor.report.view import status_label
 from auditor.report.word import chinese_document, heading, repeat_header, set_widths, shade
 

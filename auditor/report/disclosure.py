@@ -15,7 +15,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from auditor.report import safe
+from auditor import safe
 from auditor.report.view import publication_link, t
 from auditor.report.word import (
     chinese_document,
@@ -27,6 +27,7 @@ from auditor.report.word import (
     shade,
 )
 from auditor.report.xlsx import table
+from auditor.statuses import is_published
 
 BASENAME = "清单事项公开情况表"
 URL_SAFE = (
@@ -69,7 +70,7 @@ def remark(it: dict[str, Any], lang: str) -> str:
         )
     if it["status"] == "not_applicable":
         return "不适用" + (f"：{it['note']}" if it["note"] else "") if lang != "en" else "not applicable"
-    if it["status"] == "ok" or it.get("set_aside"):
+    if is_published(it["status"], bool(it.get("set_aside"))):
         return ""
     return REMARKS.get(lang, REMARKS["zh"]).get(it["status"], "")
 

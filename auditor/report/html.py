@@ -15,11 +15,10 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from auditor import safe
 from auditor.clock import beijing
-from auditor.evidence import COPIES, REASONS, SHOT_REASONS
-from auditor.report import safe
+from auditor.messages import COPIES, REASONS, SHOT_REASONS
 from auditor.report.view import (
-    ORDER,
     REVIEW_FLAGS,
     attempt_banner,
     by_category,
@@ -38,6 +37,7 @@ from auditor.report.view import (
     t,
     to_check,
 )
+from auditor.statuses import ORDER
 
 
 def css_string(text: str) -> str:
@@ -99,6 +99,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         when=beijing,
         review_text=lambda r: review_text(r, lang),
         safe_link=safe.link,
+        readable=safe.readable,
         copies=COPIES,
         screenshot=lambda it: _screenshot(it, assets),
         shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),

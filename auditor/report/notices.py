@@ -10,7 +10,7 @@ from typing import Any
 
 from docx.shared import Pt
 
-from auditor.report import safe
+from auditor import safe
 from auditor.report.view import by_department, message, publication_link, review_label, status_label
 from auditor.report.word import (
     chinese_document,

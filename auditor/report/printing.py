@@ -11,22 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",  # this machine's closed network refuses Chromium's own requests
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-)
+from auditor.browser import CHROMIUM_FLAGS, chromium
+
 FONTS_CONF = Path(__file__).parent / "fonts.conf"  # 宋体/仿宋/黑体 → Noto CJK SC
-
-
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
 
 def office() -> str | None:

@@ -10,9 +10,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from auditor.report.safe import terminal as clean
 from auditor.report.view import (
-    ORDER,
     attempt_banner,
     by_category,
     crawl_errors,
@@ -25,6 +23,8 @@ from auditor.report.view import (
     t,
     to_check,
 )
+from auditor.safe import terminal as clean
+from auditor.statuses import ORDER
 
 NBSP = "\u00a0"  # a fact's own spaces do not break the line
 STYLE = {

@@ -7,10 +7,9 @@ from __future__ import annotations
 from collections import Counter, OrderedDict
 from typing import Any
 
-from auditor.findings import GAPS
-from auditor.rules import error_label
+from auditor.answers import error_label
+from auditor.statuses import GAPS
 
-ORDER = ("missing", "late", "broken", "stale", "inconclusive", "ok", "exempt", "not_applicable")
 STATUS = {
     "zh": {
         "ok": "已公开",

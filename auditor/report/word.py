@@ -13,7 +13,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from auditor.report import safe
+from auditor import safe
 
 
 def chinese_document(body_font: str = "宋体") -> Any:
@@ -118,7 +118,7 @@ def hyperlink(paragraph: Any, url: str, text: str | None = None, size: float | N
         props.append(el)
     run.append(props)
     t = OxmlElement("w:t")
-    t.text = safe.document(text or target)
+    t.text = safe.document(text or safe.readable(target))
     t.set(qn("xml:space"), "preserve")
     run.append(t)
     link.append(run)

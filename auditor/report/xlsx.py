@@ -13,8 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from auditor import safe
 from auditor.clock import beijing
-from auditor.report import safe
 from auditor.report.view import (
     by_department,
     crawl_errors,
@@ -94,6 +94,7 @@ def table(ws: Worksheet, header: list[str], rows: list[list[Any]], landscape: bo
 def _link(cell: Any) -> None:
     if target := safe.link(cell.value):
         cell.hyperlink = target
+        cell.value = safe.readable(target)  # shown as read; the link keeps the encoded spelling
         cell.font = Font(color="0563C1", underline="single")
 
 

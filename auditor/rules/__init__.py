@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from auditor.answers import DEAD_ERRORS, REFUSALS, WAF_STATUSES, is_broken
 from auditor.checklist import Item
 from auditor.clock import beijing
 from auditor.findings import Evidence, Finding
@@ -50,12 +51,10 @@ class Rule:
 _REGISTRY: dict[str, Rule] = {}
 
 # Legal citations name the document; an article number only where checked against the official text
-# (README, "Legal citations"). The government-website indicators bind government sites, not colleges: 参照.
+# (docs/design.md, "Legal citations"). The government-website indicators bind government sites, not colleges: 参照.
 TIMELY = "教办函〔2014〕23号：信息形成或变更之日起20个工作日内予以公开或更新"
 UNDATED = "参照全国政府网站普查评分办法（2015年）：未注明信息发布时间的视为不更新"
 LINKS = "参照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：链接可用性、附件可下载"
-WAF_STATUSES = (401, 403, 407, 412, 429)
-BROKEN_STATUSES = (404, 410)
 
 
 def rule(
@@ -75,36 +74,6 @@ def all_rules() -> list[Rule]:
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
     return sorted(_REGISTRY.values(), key=lambda r: r.order)
-
-
-# Requests that got no answer even after the night's late retries: the public cannot open it either
-DEAD_ERRORS = {
-    "dns": ("域名无法解析", "its host name does not resolve"),
-    "timeout": ("请求超时", "times out"),
-    "refused": ("连接被拒绝", "refuses connections"),
-}
-# Requests the crawl made but could not complete for reasons of its own or the site's guard: cannot verify
-REFUSALS = {
-    "robots": ("被 robots.txt 禁止抓取", "is forbidden to crawlers by robots.txt"),
-    "redirect_loop": ("重定向形成循环，无法到达页面", "redirects in a loop"),
-    "redirect_limit": ("重定向次数过多（超过 10 次）", "redirects more than 10 times"),
-    "redirect_offsite": ("重定向到允许抓取的域名以外", "redirects outside the allowed domains"),
-    "redirect_unreached": ("重定向后的地址未能抓取", "redirects to an address the crawl could not fetch"),
-    "too_large": ("文件过大，未下载", "is larger than the crawl downloads"),
-}
-
-
-def error_label(key: str) -> str:
-    """A crawl error's name as a report says it: http_412 → HTTP 412, timeout → 请求超时."""
-    if key.startswith("http_"):
-        return f"HTTP {key[5:]}"
-    if key.startswith("challenge"):
-        return "访问验证页面"
-    return (DEAD_ERRORS.get(key) or REFUSALS.get(key) or (key,))[0]
-
-
-def is_broken(status: int | None) -> bool:
-    return status is not None and (status in BROKEN_STATUSES or 500 <= status < 600)
 
 
 def is_dead(ev: Evidence) -> bool:
@@ -142,6 +111,10 @@ def why_blocked(ev: Evidence) -> tuple[str, str]:
         )
     if error in REFUSALS:
         return REFUSALS[error]
+    if (
+        not ev.fetched or not error
+    ):  # linked, never requested (or no answer recorded): said so, never "失败（）"
+        return "本次抓取未请求该地址（未在抓取范围内或未能排入抓取）", "was not requested by this crawl"
     return f"请求失败（{error}）", f"failed ({error})"
 
 

@@ -10,9 +10,10 @@ entry answers 404 → broken (链接失效), not 已公开.
 
 from __future__ import annotations
 
+from auditor.answers import DEAD_ERRORS, is_broken
 from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
-from auditor.rules import DEAD_ERRORS, LINKS, Context, first_failed, is_broken, is_dead, rule
+from auditor.rules import LINKS, Context, first_failed, is_dead, rule
 
 
 @rule("broken", "broken", "medium", order=13)

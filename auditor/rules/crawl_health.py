@@ -8,9 +8,9 @@ Bad: the crawl hit its page limit, or 80 % of requests timed out → every item 
 
 from __future__ import annotations
 
+from auditor.answers import error_label
 from auditor.checklist import Item
 from auditor.findings import GAPS, Finding
-from auditor.rules import error_label
 from auditor.store import Run
 
 MOST_FAILED = 0.5  # a crawl where more than this share of requests failed cannot support "missing"

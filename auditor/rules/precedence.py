@@ -21,8 +21,9 @@ from __future__ import annotations
 from auditor.checklist import Item
 from auditor.findings import Finding
 from auditor.rules import Context, crawl_health
+from auditor.statuses import DECIDING
 
-PRECEDENCE = ("missing", "late", "broken", "stale", "inconclusive")
+PRECEDENCE = DECIDING  # auditor.statuses: the order every report lists them in
 TERMINAL = ("not_applicable", "exempt")
 CLAIM_KEYS = ("unverifiable.claim",)
 BLOCKED_KEYS = ("unverifiable.blocked",)

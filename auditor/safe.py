@@ -15,6 +15,8 @@ from typing import Any
 
 from rich.markup import escape
 
+from auditor import urls
+
 # ANSI/VT sequences: CSI (ESC [ … final), OSC (ESC ] … BEL or ST), and two-byte escapes
 ESCAPES = re.compile(
     r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])|\x9b[0-?]*[ -/]*[@-~]"
@@ -53,6 +55,11 @@ def document(text: Any) -> str:
 def markdown(text: Any) -> str:
     """For a Markdown table cell: HTML escaped (no raw tags reach a renderer), pipes and newlines inert."""
     return html.escape(plain(text), quote=False).replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def readable(url: Any) -> str:
+    """A URL as a person reads it, plain (auditor.urls.readable)."""
+    return plain(urls.readable(url))
 
 
 def link(url: Any) -> str | None:
