@@ -821,19 +821,16 @@ def build_parser() -> argparse.ArgumentParser:
     ar.add_argument("--out", default="reports", help="output directory (default: reports)")
     ar.set_defaults(func=cmd_annual_report)
 
-    am = sub.add_parser("assessment", help="each department's disclosure record over a period (HTML + XLSX)")
-    am.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
-    am.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
-    am.add_argument("--config", required=True)
-    am.add_argument("--out", default="reports", help="output directory (default: reports)")
-    am.set_defaults(func=cmd_assessment)
-
-    lg = sub.add_parser("ledger", help="the 整改台账 of a period: one row per gap (XLSX)")
-    lg.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
-    lg.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
-    lg.add_argument("--config", required=True)
-    lg.add_argument("--out", default="reports", help="output directory (default: reports)")
-    lg.set_defaults(func=cmd_ledger)
+    for name, what, func in (
+        ("assessment", "each department's disclosure record over a period (HTML + XLSX)", cmd_assessment),
+        ("ledger", "the 整改台账 of a period: one row per gap (XLSX)", cmd_ledger),
+    ):
+        period = sub.add_parser(name, help=what)
+        period.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
+        period.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
+        period.add_argument("--config", required=True)
+        period.add_argument("--out", default="reports", help="output directory (default: reports)")
+        period.set_defaults(func=func)
 
     pv = sub.add_parser("province", help="every college of a province: run their nights, report the index")
     pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")

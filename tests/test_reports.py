@@ -345,6 +345,10 @@ def test_rectification_notices_per_department(audited, tmp_path):
     assert any("失效地址" in r[2] and "3046.html" in r[2] for r in finance)
     links = [r.target_ref for r in finance_doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert any(u.endswith("3046.html") for u in links)  # evidence URLs are links Word opens
+    from docx.oxml.ns import qn
+
+    theme = finance_doc.settings.element.find(qn("w:themeFontLang"))  # the template says ja-JP
+    assert theme.get(qn("w:eastAsia")) == theme.get(qn("w:val")) == "zh-CN"
     if printing.office():
         pdf = printing.docx_to_pdf(notices["财务处"], tmp_path)
         w, h = printing.pdf_page_size(pdf)
