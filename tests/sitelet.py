@@ -1,5 +1,5 @@
 """A store made from a fixture college's pages without a crawl: every page the builder renders (VSB, WebPlus,
-static GBK, JS lists, Drupal, Hanweb, .shtml — the layouts of auditor/demo/site.py) is decoded and extracted
+static GBK, JS lists, Drupal, Hanweb, .shtml — the layouts of auditor/demo/layouts/) is decoded and extracted
 as the spider would, and written as one complete run. For audit tests on realistic HTML that need to be fast
 and exact about which pages exist."""
 
