@@ -1,6 +1,6 @@
 """Small components on their own: the redirect log and the late-retry middleware (on a stand-in crawler: no
-network, no reactor) and the rule registry (every status decision a module that declares itself and shows a
-good and a bad example)."""
+network, no reactor) and the rule registry (every status decision a module that declares itself; its examples
+are cases in tests/rule_cases/, run by tests/test_rule_cases.py)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,13 @@
 """The checks: every status decision, one module each, found by a registry (not a hand-kept list).
 
-Each module declares its rule with `@rule(...)`: name, the status its findings argue for, severity, order,
-and has a good and a bad example in its docstring. A rule takes an item, its evidence (auditor.pages has
-already decided what each page is) and an explicit context with the as-of date, and returns findings. None
-imports Scrapy or reads the clock. `precedence` turns the findings of all rules into the item's one status.
+Each module declares its rules with `rule(...)`: the name its findings carry, the status they argue for,
+severity, the legal basis they cite, the message keys they use, and — for a rule that runs — its order and
+check. The check builds its findings from that declaration (`RULE.finding(item, key, params)`), so no finding
+restates a rule's name, status or severity, and none names a rule that is not declared. A rule takes an item,
+its evidence (auditor.pages has already decided what each page is) and an explicit context with the as-of
+date, and returns findings. None imports Scrapy or reads the clock. `precedence` turns the findings of all
+rules into the item's one status. Each rule's examples are data: tests/rule_cases/<rule>.yaml, run by
+tests/test_rule_cases.py.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from auditor.answers import DEAD_ERRORS, REFUSALS, WAF_STATUSES, is_broken
 from auditor.checklist import Item
 from auditor.clock import beijing
 from auditor.findings import Evidence, Finding
+from auditor.statuses import STATUSES
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,49 @@ class Context:
 Check = Callable[[Item, list[Evidence], Context], list[Finding]]
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Rule:
-    name: str
+    """A rule as declared. A rule with a check runs in `order`; a variant (`of`) is another rule's check
+    saying something under a name, status and severity of its own (freshness's `deadline` and `undated`)."""
+
+    name: str  # what its findings are called (findings.json's `rule`)
     status: str  # the status its findings argue for
     severity: str
-    order: int  # rules run in this order; a terminal rule's finding ends the item's checks
-    check: Check
+    keys: tuple[str, ...]  # the message keys its findings use
+    basis: str = ""  # the citation its findings add to the item's own basis
+    cites_item: bool = True  # False: `basis` alone (the rule's ground is not the item's own citation)
+    order: int | None = None  # rules run in this order; a terminal rule's finding ends the item's checks
     terminal: bool = False
+    of: str | None = None  # the rule whose check emits this variant
+    check: Check | None = None
+
+    def checker(self, check: Check) -> Check:
+        """Make `check` this rule's check (as a decorator)."""
+        if self.order is None:
+            raise ValueError(f"rule {self.name!r} runs a check but declares no order")
+        self.check = check
+        return check
+
+    def finding(
+        self,
+        item: Item,
+        key: str,
+        params: dict[str, Any],
+        url: str | None = None,
+        *,
+        due: str | None = None,
+        link: dict[str, Any] | None = None,
+        basis: str | None = None,
+    ) -> Finding:
+        """A finding of this rule: name, status and severity as declared; `basis` replaces the declared one
+        where a finding cites something of its own (an annual report's part)."""
+        if key not in self.keys:
+            raise ValueError(f"rule {self.name!r} declares no message key {key!r}")
+        if basis is None:
+            basis = self.basis
+            if self.cites_item:
+                basis = f"{item.basis}；{self.basis}" if self.basis else item.basis
+        return Finding(self.name, self.status, self.severity, key, params, basis, url, due=due, link=link)
 
 
 _REGISTRY: dict[str, Rule] = {}
@@ -58,22 +98,43 @@ LINKS = "参照《政府网站与政务新媒体检查指标》（国办秘函�
 
 
 def rule(
-    name: str, status: str, severity: str, order: int, terminal: bool = False
-) -> Callable[[Check], Check]:
-    """Register a module's check function."""
+    name: str,
+    status: str,
+    severity: str,
+    keys: tuple[str, ...],
+    *,
+    basis: str = "",
+    cites_item: bool = True,
+    order: int | None = None,
+    terminal: bool = False,
+    of: Rule | None = None,
+) -> Rule:
+    """Declare (and register) a rule; give it a check with `@RULE.checker`."""
+    if name in _REGISTRY:
+        raise ValueError(f"rule {name!r} is declared twice")
+    if status not in STATUSES:
+        raise ValueError(f"rule {name!r} declares an unknown status {status!r}")
+    declared = Rule(name, status, severity, keys, basis, cites_item, order, terminal, of.name if of else None)
+    _REGISTRY[name] = declared
+    return declared
 
-    def register(check: Check) -> Check:
-        _REGISTRY[name] = Rule(name, status, severity, order, check, terminal)
-        return check
 
-    return register
+def _load() -> None:
+    for module in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{module.name}")
 
 
 def all_rules() -> list[Rule]:
-    """Every rule of this package, in order (importing the modules registers them)."""
-    for module in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{module.name}")
-    return sorted(_REGISTRY.values(), key=lambda r: r.order)
+    """Every rule of this package that runs a check, in order (importing the modules registers them)."""
+    _load()
+    return sorted((r for r in _REGISTRY.values() if r.check), key=lambda r: r.order or 0)
+
+
+def registry() -> dict[str, Rule]:
+    """Every rule name a finding may carry, by name: the rules that run, their variants, and the ones the
+    audit adds (crawl_health's `crawl_incomplete`)."""
+    _load()
+    return dict(_REGISTRY)
 
 
 def is_dead(ev: Evidence) -> bool:

@@ -2,15 +2,8 @@
 the yearly notice requires of it: each part it must have (checklist `annual_report.parts`, data a province
 extends), the statistics period it must state (1 September – 31 August of the year it covers), publication by
 31 October, on the 信息公开专栏. Each shortcoming is one finding; none changes the item's status (freshness
-decides late or ok), reports show them beside it.
-
-Good: 2021-2022学年信息公开工作年度报告 on xxgk, published 2022-10-28, headings 一、概述 … 七、其他需要报告的事项
-and 附件：清单事项公开情况表, "统计期限自2021年9月1日起至2022年8月31日止" → no finding.
-Bad: the same report with six headings (no 其他需要报告的事项, no 清单事项公开情况表) → exactly two findings,
-one per missing part; published 2022-11-08 → "晚于应发布日期 2022-10-31 8天"; on www's 新闻 → not on the 专栏.
-Not judged: a page saying 详见附件 whose file could not be read, or text holding none of the parts (not the
-report's body) → one finding that its parts were not checked, never eight accusations.
-"""
+decides late or ok), reports show them beside it. What it cannot read (a file not downloaded, a page holding
+none of the parts) is one finding that the parts were not checked, never eight accusations."""
 
 from __future__ import annotations
 
@@ -63,7 +56,23 @@ def on_column(e: Evidence, words: tuple[str, ...]) -> bool:
     return e.claimed or any(w in where for w in words)
 
 
-@rule("annual_report", "ok", "medium", order=13)
+ANNUAL_REPORT = rule(
+    "annual_report",
+    "ok",
+    "medium",
+    (
+        "annual_report.late",
+        "annual_report.channel",
+        "annual_report.unread",
+        "annual_report.no_period",
+        "annual_report.wrong_period",
+        "annual_report.part_missing",
+    ),
+    order=13,
+)
+
+
+@ANNUAL_REPORT.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     spec = ctx.annual_report
     r = item.renewal
@@ -83,7 +92,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     out: list[Finding] = []
 
     def add(key: str, basis: str, **params: object) -> None:
-        out.append(Finding("annual_report", "ok", "medium", key, {**base, **params}, basis, e.url))
+        out.append(ANNUAL_REPORT.finding(item, key, {**base, **params}, e.url, basis=basis))
 
     if e.published and date.fromisoformat(e.published[:10]) > due:
         days = (date.fromisoformat(e.published[:10]) - due).days

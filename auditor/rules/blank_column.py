@@ -1,10 +1,6 @@
 """blank column (counts as missing): a column for the item exists but holds nothing — it says 暂无内容 /
-正在建设中, or it has no entries, no files and no text of its own at all.
-
-Good: 受捐赠财产 column with an article → not blank.
-Bad: the same column whose list is empty, with or without 暂无内容 → missing (空白栏目).
-A column whose list is loaded by a script the crawl cannot run is not judged here (unverifiable).
-"""
+正在建设中, or it has no entries, no files and no text of its own at all. A column whose list is loaded by a
+script the crawl cannot run is not judged here (unverifiable)."""
 
 from __future__ import annotations
 
@@ -13,9 +9,12 @@ from auditor.findings import Evidence, Finding
 from auditor.rules import Context, due_of, rule
 
 BASIS = "参照《政府网站与政务新媒体检查指标》（国办秘函〔2019〕19号）：栏目开设后从未发布内容或显示“暂无内容”“正在建设中”的为空白栏目"
+BLANK_COLUMN = rule(
+    "blank_column", "missing", "high", ("blank_column.blank", "blank_column.empty"), basis=BASIS, order=11
+)
 
 
-@rule("blank_column", "missing", "high", order=11)
+@BLANK_COLUMN.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     blanks = [
         e
@@ -30,13 +29,10 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     e = blanks[0]
     key = "blank_column.blank" if e.placeholder else "blank_column.empty"
     return [
-        Finding(
-            "blank_column",
-            "missing",
-            "high",
+        BLANK_COLUMN.finding(
+            item,
             key,
             {"short": item.short, "placeholder": e.placeholder or "", "url": e.url, "publish": item.publish},
-            f"{item.basis}；{BASIS}",
             e.url,
             due=due_of(item, ctx.as_of),
         )

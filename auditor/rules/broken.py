@@ -1,12 +1,7 @@
 """broken: the item's documents cannot be opened — the page (or the 目录's target) answers 404/410, or still
 answers 5xx or nothing (timeout, DNS) after the night's late retries; every document a column lists for it is
 dead, or the newest document's attached files are. One failed visit is not a dead link (spiders/later.py
-tries again later the same night); the message says when the failure was first seen.
-
-Good: 2021年度部门决算 page with a PDF that downloads → not broken.
-Bad: the same page whose 决算公开表.pdf answers 404 → broken (the tables are the item); a column whose only
-entry answers 404 → broken (链接失效), not 已公开.
-"""
+tries again later the same night); the message says when the failure was first seen."""
 
 from __future__ import annotations
 
@@ -15,8 +10,12 @@ from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
 from auditor.rules import LINKS, Context, first_failed, is_dead, rule
 
+BROKEN = rule(
+    "broken", "broken", "medium", ("broken.page", "broken.entry", "broken.attachment"), basis=LINKS, order=13
+)
 
-@rule("broken", "broken", "medium", order=13)
+
+@BROKEN.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     docs = [e for e in evidence if e.is_document and e.usable]
     if not docs:
@@ -55,9 +54,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
             "answer": answer_zh,
             "status": e.status,
         }
-        return [
-            Finding("broken", "broken", "medium", key, params, f"{item.basis}；{LINKS}", e.url, link=link)
-        ]
+        return [BROKEN.finding(item, key, params, e.url, link=link)]
     # Attachments: judge the newest document that has any.
     with_files = [e for e in docs if e.attachments]
     if not with_files:
@@ -73,10 +70,8 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     names = "、".join(f"“{a['name']}” (HTTP {a['status']})" for a in bad[:3])
     since_zh, since_en = first_failed(bad[0].get("failed_at"), bad[0].get("attempts"))
     return [
-        Finding(
-            "broken",
-            "broken",
-            "medium",
+        BROKEN.finding(
+            item,
             "broken.attachment",
             {
                 "short": item.short,
@@ -86,7 +81,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "since_zh": since_zh,
                 "since_en": since_en,
             },
-            f"{item.basis}；{LINKS}",
             bad[0]["url"],
             link={
                 "source": newest.url,

@@ -1,12 +1,6 @@
 """content: what the item's document really contains, read from the downloaded file (auditor.evidence).
 A finding here never sets a status by itself: an ok item keeps it and shows it; only a document that states
-another period stops counting as the edition its title claims (freshness then judges the item).
-
-Good: 2022年部门预算.pdf whose text holds 收支预算总表, 收入预算表, 支出预算表, 财政拨款支出预算表 for 2022 → no finding.
-Bad: the same file with three of the four tables → "缺少：收入预算表"; its tables headed 2021年 → "内容为2021年";
-a scanned PDF → "扫描件，内容未核查"; a file over a reading limit (a decompression bomb, a PDF whose pages draw
-megabytes each) → "内容未核查：超出读取限制…", and nothing concluded from it.
-"""
+another period stops counting as the edition its title claims (freshness then judges the item)."""
 
 from __future__ import annotations
 
@@ -25,7 +19,18 @@ def _newest(item: Item, evidence: list[Evidence]) -> Evidence | None:
     return max(docs, key=lambda e: (e.edition_start or 0, e.published or ""), default=None)
 
 
-@rule("content", "ok", "info", order=12)
+CONTENT = rule(
+    "content",
+    "ok",
+    "info",
+    ("content.wrong_period", "content.scanned", "content.unchecked", "content.incomplete"),
+    basis=BASIS,
+    cites_item=False,
+    order=12,
+)
+
+
+@CONTENT.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     e = _newest(item, evidence)
     if e is None:
@@ -34,41 +39,25 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     params = {"short": item.short, "title": e.title, "url": e.url}
     if item.content.period and e.content_period and e.period and e.content_period_start != e.period_start:
         out.append(
-            Finding(
-                "content",
-                "ok",
-                "info",
+            CONTENT.finding(
+                item,
                 "content.wrong_period",
                 {**params, "claimed": e.period, "stated": e.content_period},
-                BASIS,
                 e.url,
             )
         )
     readable = [c for c in e.contents if c.get("text")]
     scanned = [c for c in e.contents if c.get("scanned")]
     if scanned and not readable:
-        out.append(
-            Finding(
-                "content",
-                "ok",
-                "info",
-                "content.scanned",
-                {**params, "name": scanned[0]["name"]},
-                BASIS,
-                e.url,
-            )
-        )
+        out.append(CONTENT.finding(item, "content.scanned", {**params, "name": scanned[0]["name"]}, e.url))
     for c in e.contents:
         if c.get("error") and not c.get("text") and c["error"] not in QUIET:
             why_zh, why_en = unchecked(c["error"], c.get("detail"))
             out.append(
-                Finding(
-                    "content",
-                    "ok",
-                    "info",
+                CONTENT.finding(
+                    item,
                     "content.unchecked",
                     {**params, "name": c["name"], "why_zh": why_zh, "why_en": why_en, "url": c["url"]},
-                    BASIS,
                     e.url,
                 )
             )
@@ -77,17 +66,14 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         missing = item.content.missing(text)
         if missing:
             out.append(
-                Finding(
-                    "content",
-                    "ok",
-                    "info",
+                CONTENT.finding(
+                    item,
                     "content.incomplete",
                     {
                         **params,
                         "missing": "、".join(missing),
                         "names": "、".join(c["name"] for c in readable),
                     },
-                    BASIS,
                     e.url,
                 )
             )

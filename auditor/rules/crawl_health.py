@@ -1,16 +1,13 @@
 """inconclusive (the whole audit): a crawl that did not finish, never reached its start page, or where most
 requests failed (network errors, not 404s) cannot show that anything is missing. Every item says so, keeps
-what it *would* have reported in the message, and nothing counts as a gap.
-
-Good: a complete crawl, 3 % of requests 404 → audited normally (404s are findings).
-Bad: the crawl hit its page limit, or 80 % of requests timed out → every item inconclusive, exit 3.
-"""
+what it *would* have reported in the message, and nothing counts as a gap."""
 
 from __future__ import annotations
 
 from auditor.answers import error_label
 from auditor.checklist import Item
 from auditor.findings import GAPS, Finding
+from auditor.rules import rule
 from auditor.store import Run
 
 MOST_FAILED = 0.5  # a crawl where more than this share of requests failed cannot support "missing"
@@ -21,6 +18,10 @@ REASONS = {
     "interrupted": "抓取进程中断",
     "running": "抓取仍在进行",
 }
+# Not a check of its own: precedence gives every item this one finding when `problem` names one
+CRAWL_INCOMPLETE = rule(
+    "crawl_incomplete", "inconclusive", "info", ("audit.crawl_incomplete",), basis=BASIS, cites_item=False
+)
 
 
 STOPS = {
@@ -60,10 +61,8 @@ def problem(run: Run) -> str | None:
 def finding(item: Item, would: list[Finding], reason: str) -> Finding:
     """The one finding an item gets from a crawl that cannot support gaps; `would` is what it would have said."""
     gaps = [f for f in would if f.status in GAPS]
-    return Finding(
-        "crawl_incomplete",
-        "inconclusive",
-        "info",
+    return CRAWL_INCOMPLETE.finding(
+        item,
         "audit.crawl_incomplete",
         {
             "short": item.short,
@@ -71,5 +70,4 @@ def finding(item: Item, would: list[Finding], reason: str) -> Finding:
             "would_zh": f"若抓取完整，将检查：{gaps[0].message}" if gaps else "",
             "would_en": f"A complete crawl would check: {gaps[0].text('en')}" if gaps else "",
         },
-        BASIS,
     )

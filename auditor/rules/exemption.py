@@ -1,8 +1,4 @@
-"""exempt: the school exempts the item in site.yaml, with a reason (学校无校办企业). Shown, never hidden.
-
-Good: no exemption for moe-17 → the item is checked.
-Bad: `exemptions: {moe-17: 学校无校办企业}` → exempt, and every report shows the reason.
-"""
+"""exempt: the school exempts the item in site.yaml, with a reason (学校无校办企业). Shown, never hidden."""
 
 from __future__ import annotations
 
@@ -10,9 +6,11 @@ from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
 from auditor.rules import Context, rule
 
+EXEMPTION = rule("exemption", "exempt", "info", ("exemption.exempt",), order=1, terminal=True)
 
-@rule("exemption", "exempt", "info", order=1, terminal=True)
+
+@EXEMPTION.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if ctx.exemption is None:
         return []
-    return [Finding("exemption", "exempt", "info", "exemption.exempt", {"reason": ctx.exemption}, item.basis)]
+    return [EXEMPTION.finding(item, "exemption.exempt", {"reason": ctx.exemption})]

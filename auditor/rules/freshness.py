@@ -1,22 +1,16 @@
 """stale / late: a periodic item whose newest edition does not cover the period due as of `as_of`.
 
 late  — the item has a legal deadline (annual report by 31 Oct for the previous academic year,
-        employment quality report by 31 Dec) and it passed without the due edition;
-stale — any other periodic item behind its renewal, or whose editions carry no date at all
-        (an undated item counts as not updated, as government-site inspections do).
+        employment quality report by 31 Dec) and it passed without the due edition (rule `deadline`);
+stale — any other periodic item behind its renewal (rule `freshness`), or whose editions carry no date at
+        all (rule `undated`: an undated item counts as not updated, as government-site inspections do).
 Only documents are editions: a notice asking for material for the report is not the report.
 
 An edition that could not be read (a redirect off-site, a WAF) stands for what its list entry says it is
 when no readable one exists: older than the edition due, it cannot make the item current (unverifiable
-does not raise it), so the item is behind — a page that redirects to file:/// does not make it 已公开.
-
-Good (as of 2022-11-15): 2021-2022学年信息公开工作年度报告 → moe-06 current.
-Bad: newest is 2020-2021学年, and a newer 关于征集2021-2022学年…年度报告素材的通知 → moe-06 late.
-Bad: the only edition, 2021年校级领导干部社会兼职情况, redirects off-site → moe-22 stale as of 2025-11-25.
-
-应发布日期 (the finding's `due`) is the due date of the oldest edition missing: newest 2019年部门决算 as of
-2022-11-15 → the 2020 edition's, not the 2021 one's; with no edition at all, the edition due tonight's (the
-gap's episode keeps the earliest any night found).
+does not raise it), so the item is behind. 应发布日期 (the finding's `due`) is the due date of the oldest
+edition missing; with no edition at all, that of the edition due tonight (the gap's episode keeps the
+earliest any night found).
 """
 
 from __future__ import annotations
@@ -25,13 +19,22 @@ from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
 from auditor.rules import TIMELY, UNDATED, Context, is_blocked, rule, set_aside, set_aside_en
 
+FRESHNESS = rule(
+    "freshness", "stale", "medium", ("freshness.none", "freshness.behind"), basis=TIMELY, order=14
+)
+# Its variants: a legal deadline passed (annual report, employment report); editions with no date at all
+DEADLINE = rule(
+    "deadline", "late", "high", ("freshness.none", "freshness.behind"), basis=TIMELY, of=FRESHNESS
+)
+UNDATED_EDITIONS = rule("undated", "stale", "medium", ("freshness.undated",), basis=UNDATED, of=FRESHNESS)
+
 
 def editions(item: Item, evidence: list[Evidence]) -> list[Evidence]:
     """The item's readable documents whose titles name an edition of it."""
     return [e for e in evidence if e.usable and e.is_document and item.renewal.is_edition(e.title)]
 
 
-@rule("freshness", "stale", "medium", order=14)
+@FRESHNESS.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     r = item.renewal
     unread = [e for e in evidence if is_blocked(e) and e.is_document and r.is_edition(e.title)]
@@ -40,7 +43,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     due = r.due_period(ctx.as_of)
     if due is None:
         return []
-    status, severity = ("late", "high") if r.hard else ("stale", "medium")
     want = r.describe(due)
     deadline = r.due_date(due).isoformat()
     found = editions(item, evidence) or unread
@@ -56,23 +58,16 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         "aside_zh": set_aside(ctx),
         "aside_en": set_aside_en(ctx),
     }
-    rule_name = "deadline" if r.hard else "freshness"
+    behind = DEADLINE if r.hard else FRESHNESS
     if not found:
-        return [
-            Finding(
-                rule_name, status, severity, "freshness.none", params, f"{item.basis}；{TIMELY}", due=deadline
-            )
-        ]
+        return [behind.finding(item, "freshness.none", params, due=deadline)]
     if not dated:
         e = found[0]
         return [
-            Finding(
-                "undated",
-                "stale",
-                "medium",
+            UNDATED_EDITIONS.finding(
+                item,
                 "freshness.undated",
                 {**params, "url": e.url, "edition": e.describe()},
-                f"{item.basis}；{UNDATED}",
                 e.url,
                 due=deadline,
             )
@@ -88,10 +83,8 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
         else {}
     )  # fmt: skip
     return [
-        Finding(
-            rule_name,
-            status,
-            severity,
+        behind.finding(
+            item,
             "freshness.behind",
             {
                 **params,
@@ -101,7 +94,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "url": e.url,
                 "edition": e.describe(),
             },
-            f"{item.basis}；{TIMELY}",
             e.url,
             due=r.due_date(first).isoformat(),
         )

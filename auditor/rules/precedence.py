@@ -9,12 +9,7 @@
    — `unverifiable.blocked`, raised only where it could change the verdict), missing/late/stale/broken
    become inconclusive, and so does an item that would be ok only through a column whose documents could
    not be read.
-5. Otherwise the first of: missing, late, broken, stale, inconclusive — or ok.
-
-Good: findings [stale, broken] → broken.
-Bad: findings [stale] and an unfetched 目录 link → inconclusive, not stale.
-Bad: a column lists 2025-2026学年收费标准, whose page loops through the CAS login → inconclusive, not stale.
-"""
+5. Otherwise the first of: missing, late, broken, stale, inconclusive — or ok."""
 
 from __future__ import annotations
 

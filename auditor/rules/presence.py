@@ -1,9 +1,5 @@
 """missing: nothing on the crawled sites is the item — no document, no column — and nothing that could not
-be checked claims it. Notices and news that only mention it are named in the message, not counted.
-
-Good: a page titled 湘岳职业技术学院2022年招生章程 → moe-07 present.
-Bad: only 关于开展2023届毕业生就业质量年度报告编制工作的通知 → moe-33 missing (a notice about the report).
-"""
+be checked claims it. Notices and news that only mention it are named in the message, not counted."""
 
 from __future__ import annotations
 
@@ -11,16 +7,16 @@ from auditor.checklist import Item
 from auditor.findings import Evidence, Finding
 from auditor.rules import Context, due_of, rule, set_aside, set_aside_en
 
+PRESENCE = rule("presence", "missing", "high", ("presence.missing",), order=10)
 
-@rule("presence", "missing", "high", order=10)
+
+@PRESENCE.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if evidence or ctx.unfetched:
         return []
     return [
-        Finding(
-            "presence",
-            "missing",
-            "high",
+        PRESENCE.finding(
+            item,
             "presence.missing",
             {
                 "short": item.short,
@@ -30,7 +26,6 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
                 "aside_zh": set_aside(ctx),
                 "aside_en": set_aside_en(ctx),
             },
-            item.basis,
             due=due_of(item, ctx.as_of),
         )
     ]

@@ -3,11 +3,7 @@ page), 403 or captcha, a 429 still refused at the end of the night, a page robot
 loops, goes on too long or leaves the allowed domains, a column whose list only a script fills, or a
 信息公开目录 link the crawl never stored (off-site, or it could not be reached). Reported as 'cannot verify',
 never as missing or broken. A 目录 target the crawl did store is judged like any other page (it is not
-'cannot verify' because it matched nothing).
-
-Good: 教职工争议解决 column answers 200 → verified.
-Bad: it answers 412 with a safeline challenge → inconclusive, "check by hand".
-"""
+'cannot verify' because it matched nothing)."""
 
 from __future__ import annotations
 
@@ -16,6 +12,15 @@ from auditor.findings import Evidence, Finding
 from auditor.rules import Context, is_blocked, rule, why_blocked
 
 BASIS = "无法核实：对方网站拒绝或未抓取，不作为未公开处理（请人工核实）"
+UNVERIFIABLE = rule(
+    "unverifiable",
+    "inconclusive",
+    "info",
+    ("unverifiable.claim", "unverifiable.blocked", "unverifiable.scripted"),
+    basis=BASIS,
+    cites_item=False,
+    order=12,
+)
 
 
 def matters(item: Item, blocked: Evidence, evidence: list[Evidence], ctx: Context) -> bool:
@@ -39,47 +44,26 @@ def matters(item: Item, blocked: Evidence, evidence: list[Evidence], ctx: Contex
     return covers is None or covers >= due
 
 
-@rule("unverifiable", "inconclusive", "info", order=12)
+@UNVERIFIABLE.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     out = []
     for url in ctx.unfetched[:2]:  # precedence keeps these only where they change the verdict
-        out.append(
-            Finding(
-                "unverifiable",
-                "inconclusive",
-                "info",
-                "unverifiable.claim",
-                {"short": item.short, "url": url},
-                BASIS,
-                url,
-            )
-        )
+        out.append(UNVERIFIABLE.finding(item, "unverifiable.claim", {"short": item.short, "url": url}, url))
     for e in [e for e in evidence if is_blocked(e) and matters(item, e, evidence, ctx)][:2]:
         why_zh, why_en = why_blocked(e)
         if e.field in ("entry", "column_entry", "anchor"):  # what links call it: the page could not say
             why_zh = f"（链接文字“{e.matched}”）{why_zh}"
             why_en = f"(linked as “{e.matched}”) {why_en}"
         out.append(
-            Finding(
-                "unverifiable",
-                "inconclusive",
-                "info",
+            UNVERIFIABLE.finding(
+                item,
                 "unverifiable.blocked",
                 {"short": item.short, "url": e.url, "why_zh": why_zh, "why_en": why_en},
-                BASIS,
                 e.url,
             )
         )
     for e in [e for e in evidence if e.empty and e.scripted and not e.placeholder][:1]:
         out.append(
-            Finding(
-                "unverifiable",
-                "inconclusive",
-                "info",
-                "unverifiable.scripted",
-                {"short": item.short, "url": e.url},
-                BASIS,
-                e.url,
-            )
+            UNVERIFIABLE.finding(item, "unverifiable.scripted", {"short": item.short, "url": e.url}, e.url)
         )
     return out
