@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from auditor import __version__, preflight
+from auditor import __version__, preflight, wording
 from auditor.errors import InputError, StoreWriteError
 from auditor.lock import Busy
 from auditor.nightly import (
@@ -38,12 +38,19 @@ from auditor.nightly import (
     unstored,
 )
 from auditor.safe import terminal as clean
+from auditor.wording import say
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
     from auditor.store import Store
 
 EXIT_USAGE, EXIT_INTERNAL = 2, 4  # 0, 1 and 3 are a night's (auditor.nightly.Night.exit_code)
+LANG = "zh"  # the language of this command's messages (--lang; reports take theirs from the same option)
+
+
+def _t(key: str, **facts: Any) -> str:
+    """One of the command line's messages (auditor/wording/cli.yaml), in the command's language."""
+    return say(f"cli.{key}", LANG, **facts)
 
 
 def _console() -> Console:
@@ -57,7 +64,7 @@ def _as_of(text: str | None, flag: str = "--as-of") -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            flag, None, f"'{text}' is not a date", f"write it as YYYY-MM-DD, e.g. {flag} 2022-11-15"
+            flag, None, _t("input.not_a_date", text=text), _t("input.not_a_date_hint", flag=flag)
         ) from None
 
 
@@ -67,9 +74,7 @@ def _report_night(night: Night, console: Console, as_json: bool = False, lang: s
 
     if night.documents:
         if night.documents_failed:
-            Console(stderr=True).print(
-                f"[yellow]warning:[/] documents not downloaded: {clean(night.documents)}"
-            )
+            _say(_t("warning"), "yellow", _t("documents_failed", why=night.documents))
         else:
             console.print(night.documents)
     if as_json:
@@ -77,17 +82,15 @@ def _report_night(night: Night, console: Console, as_json: bool = False, lang: s
     else:
         print_summary(night.findings, console, lang)
         console.print(
-            f"{'reports' if lang == 'en' else '报告'}: " + "  ".join(str(p) for p in night.paths),
+            f"{_t('reports')}: " + "  ".join(str(p) for p in night.paths),
             soft_wrap=True,
         )
     if night.pruned:
-        console.print(
-            f"retention: dropped the crawled pages of {len(night.pruned)} old run(s); audits and history are kept"
-        )
+        console.print(_t("retention", runs=len(night.pruned)))
     for what in night.alerts_sent:
-        console.print(f"alert sent: {what}")
+        console.print(_t("alert_sent", what=what))
     for what in night.alerts_failed:
-        Console(stderr=True).print(f"[yellow]warning:[/] alert not delivered: {what}")
+        _say(_t("warning"), "yellow", _t("alert_failed", what=what))
     return night.exit_code
 
 
@@ -98,9 +101,7 @@ def _site_lock(cfg: SiteConfig) -> Iterator[None]:
 
     with RunLock(cfg.store) as lock:
         if lock.stale:
-            Console(stderr=True).print(
-                f"note: cleared a stale lock left by a run that ended without releasing it: {lock.stale}"
-            )
+            _say(_t("warning"), "yellow", _t("stale_lock", lock=lock.stale))
         yield
 
 
@@ -138,7 +139,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     urls = candidate_documents(cfg, args.run)
     counts = fetch_documents(cfg, args.run, urls) if urls else {}
-    print(f"documents: {counts.get('documents', 0)} of {len(urls)} candidate files downloaded")
+    print(_t("documents", downloaded=counts.get("documents", 0), candidates=len(urls)))
     return EXIT_OK
 
 
@@ -150,9 +151,10 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         base = load_checklist()
         checked = load_checklist(extra=[args.check])
         new = checked.ids() - base.ids()
+        names = ("：" if LANG == "zh" else ": ") + ", ".join(sorted(new)) if new else ""
         console.print(
-            f"[green]OK[/] {args.check}: {len(checked.items)} items after layering on the shipped checklist"
-            f" ({len(new)} new{': ' + ', '.join(sorted(new)) if new else ''})."
+            "[green]OK[/] "
+            + escape(_t("checklist_ok", path=args.check, items=len(checked.items), new=len(new), names=names))
         )
         return EXIT_OK
     profile, exemptions, checklist = None, {}, load_checklist()
@@ -189,7 +191,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
         t.add_row(it.id, it.category, it.short, it.owner, renewal, applies)
         shown += 1
     console.print(t)
-    console.print(f"{shown} items" + (" apply to this school" if profile else ""))
+    console.print(_t("checklist_count_site" if profile else "checklist_count", shown=shown))
     return EXIT_OK
 
 
@@ -203,13 +205,13 @@ def _stored_findings(cfg: SiteConfig, audit_id: int | None) -> dict:
             raise InputError(
                 str(cfg.store),
                 None,
-                "no audit in this store yet",
-                f"run `auditor run --config {cfg.path}` first",
+                _t("input.no_audit_yet"),
+                _t("input.run_first", config=cfg.path),
             )
         findings = store.findings(audit_id) if audit_id else current(store)
     if findings is None:
         raise InputError(
-            str(cfg.store), None, f"no audit #{audit_id}", "list them with `auditor history --config …`"
+            str(cfg.store), None, _t("input.no_audit", audit=audit_id), _t("input.no_audit_hint")
         )
     return findings
 
@@ -236,42 +238,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-DIFF_MARKS = {
-    "zh": {
-        "new": "新问题",
-        "resolved": "已整改",
-        "set_aside": "复核排除",
-        "to_check": "转为需人工核实",
-        "changed": "状态变化",
-    },
-    "en": {
-        "new": "new gap",
-        "resolved": "resolved",
-        "set_aside": "set aside by review",
-        "to_check": "now to check by hand",
-        "changed": "changed",
-    },
-}
-HEADS = {
-    "zh": {
-        "diff": ("事项", "上次", "本次", "变化", "原因"),
-        "audits": ("检查", "截至", "抓取", "结论", "未关闭问题", "需人工核实"),
-        "item": ("检查", "截至", "状态", "未关闭", "证据", "说明"),
-        "no_change": "两次检查之间没有变化",
-        "audits_title": "历次检查",
-        "complete": "完整",
-        "inconclusive": "无法核实",
-    },
-    "en": {
-        "diff": ("item", "before", "after", "change", "why"),
-        "audits": ("check", "as of", "crawl", "result", "open gaps", "to check"),
-        "item": ("check", "as of", "status", "open", "evidence", "finding"),
-        "no_change": "no change",
-        "audits_title": "checks",
-        "complete": "complete",
-        "inconclusive": "inconclusive",
-    },
-}
+DIFF_MARKS = wording.table("diff")
+HEADS = wording.table("heads")
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -287,8 +255,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise InputError(
             "diff",
             None,
-            f"name two audits to compare, not {len(args.audits)}",
-            "write `auditor diff --config site.yaml A B`, or no numbers for the last two",
+            _t("input.two_audits", n=len(args.audits)),
+            _t("input.two_audits_hint"),
         )
     if args.audits:
         a_id, b_id = args.audits
@@ -298,8 +266,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise InputError(
             str(cfg.store),
             None,
-            "fewer than two audits to compare",
-            "run the audit again tomorrow, or name two: diff A B",
+            _t("input.fewer_than_two"),
+            _t("input.fewer_than_two_hint"),
         )
     a, b = _stored_findings(cfg, int(a_id)), _stored_findings(cfg, int(b_id))
     heads = HEADS.get(args.lang, HEADS["zh"])
@@ -353,7 +321,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         rows = store.item_history(args.item)
     if not rows:
         raise InputError(
-            str(cfg.store), None, f"no audit has item '{args.item}'", "use an id from `auditor checklist`"
+            str(cfg.store), None, _t("input.item_in_no_audit", item=args.item), _t("input.use_checklist_id")
         )
     t = Table(title=clean(args.item), title_justify="left")
     for col in heads["item"]:
@@ -377,15 +345,15 @@ def _history_store(cfg: SiteConfig) -> Store:
     from auditor.store import Store
 
     if not cfg.store.exists():
-        raise InputError(str(cfg.store), None, "no store yet", f"run `auditor run --config {cfg.path}` first")
+        raise InputError(str(cfg.store), None, _t("input.no_store"), _t("input.run_first", config=cfg.path))
     store = Store(cfg.store)
     if not store.audits("complete"):
         store.close()
         raise InputError(
             str(cfg.store),
             None,
-            "the store holds no complete audit",
-            f"run `auditor run --config {cfg.path}` first",
+            _t("input.no_complete_audit"),
+            _t("input.run_first", config=cfg.path),
         )
     return store
 
@@ -410,7 +378,7 @@ def cmd_annual_report(args: argparse.Namespace) -> int:
         path = annual_draft.write(facts, parts, cfg, out)
         data.write_text(json.dumps(facts, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     except OSError as e:  # a full disk or a read-only --out: nothing was concluded about the school, exit 3
-        raise StoreWriteError(str(out), e, "the annual report") from e
+        raise StoreWriteError(str(out), e, "annual_report") from e
     c, n = facts["coverage"], facts["published"]
     console = _console()
     console.print(
@@ -445,7 +413,7 @@ def cmd_assessment(args: argparse.Namespace) -> int:
         paths = assessment.write(result, out)
         data.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     except OSError as e:
-        raise StoreWriteError(str(out), e, "the assessment") from e
+        raise StoreWriteError(str(out), e, "assessment") from e
     t = Table(title=f"{clean(cfg.school)} 信息公开考核 {period.start} 至 {period.end}", title_justify="left")
     for col in ("名次", "责任部门", "负责事项", "发现问题", "超期天数", "已整改", "得分"):
         t.add_column(col)
@@ -480,7 +448,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     try:
         path = ledger.write(cfg.school, period.label, episodes, period.end, Path(args.out))
     except OSError as e:
-        raise StoreWriteError(args.out, e, "the ledger") from e
+        raise StoreWriteError(args.out, e, "ledger") from e
     _console().print(f"整改台账：{len(episodes)} 个问题 · {clean(str(path))}", soft_wrap=True)
     return EXIT_OK
 
@@ -501,13 +469,19 @@ def cmd_province_run(args: argparse.Namespace) -> int:
         try:
             night = run_queued(province, check_url(args.queue), as_of, say)
         except QueueUnreachable as e:
-            _say("refused:", "red", f"the queue did not answer ({e}); no school was run")
+            _say(_t("refused"), "red", _t("queue_down", why=e))
             return EXIT_INCONCLUSIVE
     else:
         night = run_province(province, as_of, say)
     done = sum(s["outcome"] == "complete" for s in night["schools"])
     console.print(
-        f"{clean(province.province)}: {done}/{len(night['schools'])} schools complete in {night['seconds']:.0f} s"
+        _t(
+            "province_done",
+            province=clean(province.province),
+            done=done,
+            total=len(night["schools"]),
+            seconds=f"{night['seconds']:.0f}",
+        )
     )
     return exit_code(night)
 
@@ -518,7 +492,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from auditor.province.worker import serve
 
     if args.schools < 1:
-        raise InputError("--schools", None, "must be at least 1", "write --schools 1")
+        raise InputError("--schools", None, _t("input.schools_min"), _t("input.schools_min_hint"))
     return serve(check_url(args.queue), args.schools, args.name, lambda line: print(line, flush=True))
 
 
@@ -531,7 +505,7 @@ def cmd_province_report(args: argparse.Namespace) -> int:
     try:
         paths = write(province, Path(args.out), draft=args.draft)
     except OSError as e:
-        raise StoreWriteError(args.out, e, "the province report") from e
+        raise StoreWriteError(args.out, e, "province_report") from e
     _console().print("报告: " + "  ".join(clean(str(p)) for p in paths[:3]), soft_wrap=True)
     if args.draft:
         _console().print(
@@ -552,7 +526,7 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     item = next((it for it in findings["items"] if it["id"] == args.item), None)
     if item is None:
         raise InputError(
-            args.item, None, f"no item '{args.item}' in this audit", "use an id from `auditor checklist`"
+            args.item, None, _t("input.no_item_here", item=args.item), _t("input.use_checklist_id")
         )
     rows = []
     with Store(cfg.store) as store:
@@ -595,11 +569,14 @@ def cmd_evidence(args: argparse.Namespace) -> int:
     if args.extract:
         if not 1 <= args.extract <= len(rows) or rows[args.extract - 1][2] is None:
             raise InputError(
-                "--extract", None, f"record {args.extract} cannot be extracted", "pick a # whose 校验 is 一致"
+                "--extract",
+                None,
+                _t("input.cannot_extract", record=args.extract),
+                _t("input.cannot_extract_hint"),
             )
         target = Path(args.to or f"{rows[args.extract - 1][1]['sha256']}.bin")
         target.write_bytes(rows[args.extract - 1][2])
-        console.print(f"written: {target}")
+        console.print(_t("written_to", path=target))
     return EXIT_OK if all(not r[3] or r[3] == "none" for r in rows) else EXIT_INCONCLUSIVE
 
 
@@ -612,7 +589,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     load_reviews(cfg.reviews)  # a malformed file is reported first, and never overwritten
     if args.decision == "acknowledged" and not args.due:
-        raise InputError("--due", None, "an acknowledged gap needs a due date", "add --due YYYY-MM-DD")
+        raise InputError("--due", None, _t("input.due_needed"), _t("input.due_needed_hint"))
     from auditor.checklist import for_site
 
     due = _as_of(args.due, "--due").isoformat() if args.due else None
@@ -620,8 +597,8 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise InputError(
             "review",
             None,
-            f"no such item '{args.item}'",
-            "use an id listed by `auditor checklist --config …`",
+            _t("input.no_such_item", item=args.item),
+            _t("input.no_such_item_hint"),
         )
     with Store(cfg.store) as store:
         audits = store.audits()
@@ -630,16 +607,15 @@ def cmd_review(args: argparse.Namespace) -> int:
         raise InputError(
             str(cfg.store),
             None,
-            f"item '{args.item}' is in no audit yet",
-            "run `auditor audit` first, then review",
+            _t("input.not_audited", item=args.item),
+            _t("input.not_audited_hint"),
         )
     if args.decision in ("false_positive", "acknowledged") and row["status"] not in GAPS:
         raise InputError(
             "--decision",
             None,
-            f"{args.item} is '{row['status']}' in the latest audit, not a gap: there is nothing to call a false "
-            f"positive or to promise to fix",
-            "review only items reported missing, late, stale or broken",
+            _t("input.not_a_gap", item=args.item, status=row["status"]),
+            _t("input.not_a_gap_hint"),
         )
     review = Review(
         args.item,
@@ -655,7 +631,14 @@ def cmd_review(args: argparse.Namespace) -> int:
     with Store(cfg.store) as store:
         store.record_reviews([review.as_yaml()], "cli")
     _console().print(
-        f"recorded in {cfg.reviews}: {args.item} {args.decision} ({row['status']}) by {args.reviewer}"
+        _t(
+            "review_recorded",
+            file=cfg.reviews,
+            item=args.item,
+            decision=args.decision,
+            status=row["status"],
+            reviewer=args.reviewer,
+        )
     )
     return EXIT_OK
 
@@ -691,12 +674,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         out = Path(args.out) / "demo"
         cfg = load_config(demo_config(server, out))
         if not demo_history.has_history(cfg):
-            console.print(f"[bold]演示学院[/] {cfg.school} — a year of nightly history first (month ends)")
-            demo_history.build(server, cfg, lambda line: console.print(f"  history {line}"))
-        console.print(
-            f"[bold]演示学院[/] {cfg.school} — serving on 127.0.0.1:{server.port}, "
-            f"crawling {cfg.start_urls[0]}"
-        )
+            console.print(_t("demo_history", school=cfg.school))
+            demo_history.build(server, cfg, lambda line: console.print(_t("demo_history_night", night=line)))
+        console.print(_t("demo_start", school=cfg.school, port=server.port, url=cfg.start_urls[0]))
         night = run_night(
             cfg, server.site.as_of, out, args.lang, Console(stderr=True),
             on_crawl=lambda crawl: print_summary(crawl, console, cfg.crawl.revisit_days),
@@ -704,9 +684,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         code = _report_night(night, console, lang=args.lang)
         year = f"--config {cfg.path} --out {out}"
         console.print(
-            f"config: {cfg.path}\nstore:  {cfg.store}\nthe year's history: auditor annual-report --year 2021-2022 "
-            f"{year} --as-of {server.site.as_of}\n                    auditor assessment --from 2021-09-01 "
-            f"--to 2022-08-31 {year}",
+            _t("demo_next", config=cfg.path, store=cfg.store, year=year, as_of=server.site.as_of),
             soft_wrap=True,
         )
         # the demo has planted gaps: finding them is success
@@ -721,11 +699,8 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
     server = start_server(args.port)
     path = demo_config(server, Path(args.out) / "demo")
     console = _console()
-    console.print(
-        f"演示学院 serving on http://127.0.0.1:{server.port} (hosts *.{server.site.domain}, routed by Host; "
-        f"also usable as an HTTP proxy)"
-    )
-    console.print(f"start URL: {server.site.start_url}\nconfig for `auditor crawl`: {path}\nCtrl-C to stop.")
+    console.print(_t("demo_serving", port=server.port, domain=server.site.domain))
+    console.print(_t("demo_serving_next", url=server.site.start_url, config=path))
     try:
         while True:
             time.sleep(3600)
@@ -733,6 +708,19 @@ def cmd_serve_demo(args: argparse.Namespace) -> int:
         return EXIT_OK
     finally:
         server.stop()
+
+
+def _sub(subparsers: Any, name: str, **kw: Any) -> argparse.ArgumentParser:
+    """A command; every one speaks Chinese by default and English with --lang en (AUDITOR_LANG sets the
+    default), in its messages and in the reports it writes."""
+    command = subparsers.add_parser(name, **kw)
+    command.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=os.environ.get("AUDITOR_LANG") if os.environ.get("AUDITOR_LANG") in ("zh", "en") else "zh",
+        help="language of messages and reports (default zh; AUDITOR_LANG)",
+    )
+    return command
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -744,33 +732,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"auditor {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    c = sub.add_parser("crawl", help="crawl a site into the store")
+    c = _sub(sub, "crawl", help="crawl a site into the store")
     c.add_argument("--config", required=True, help="the site's YAML config (site.yaml)")
     c.set_defaults(func=cmd_crawl)
 
-    a = sub.add_parser("audit", help="audit the latest crawl in the store; write findings.json")
+    a = _sub(sub, "audit", help="audit the latest crawl in the store; write findings.json")
     a.add_argument("--config", required=True)
     a.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     a.add_argument("--out", default="reports", help="output directory (default: reports)")
     a.add_argument("--json", action="store_true", help="print findings.json instead of the summary")
-    a.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     a.set_defaults(func=cmd_audit)
 
-    rp = sub.add_parser("report", help="show a stored audit again (default: the last)")
+    rp = _sub(sub, "report", help="show a stored audit again (default: the last)")
     rp.add_argument("--config", required=True)
     rp.add_argument("--last", action="store_true", help="the latest audit (the default)")
     rp.add_argument("--audit", type=int, help="a stored audit number instead of the last")
     rp.add_argument("--out", help="also write its report files here")
     rp.add_argument("--json", action="store_true", help="print its findings.json")
-    rp.add_argument("--lang", choices=("zh", "en"), default="zh")
     rp.set_defaults(func=cmd_report)
 
-    dc = sub.add_parser("documents", help="(run by crawl) download the candidate documents of a crawl")
+    dc = _sub(sub, "documents", help="(run by crawl) download the candidate documents of a crawl")
     dc.add_argument("--config", required=True)
     dc.add_argument("--run", type=int, required=True)
     dc.set_defaults(func=cmd_documents)
 
-    ev = sub.add_parser("evidence", help="an item's archived records (WARC), checked; --extract N --to FILE")
+    ev = _sub(sub, "evidence", help="an item's archived records (WARC), checked; --extract N --to FILE")
     ev.add_argument("item")
     ev.add_argument("--config", required=True)
     ev.add_argument("--audit", type=int)
@@ -778,23 +764,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--to", help="file to write the extracted payload to")
     ev.set_defaults(func=cmd_evidence)
 
-    df = sub.add_parser("diff", help="compare the last two audits (or two named ones)")
+    df = _sub(sub, "diff", help="compare the last two audits (or two named ones)")
     df.add_argument("--config", required=True)
     df.add_argument(
         "audits", nargs="*", type=int, metavar="AUDIT", help="two audit numbers (default: the last two)"
     )
-    df.add_argument("--lang", choices=("zh", "en"), default="zh")
     df.set_defaults(func=cmd_diff)
 
-    hi = sub.add_parser("history", help="the stored audits, or one item's history: history moe-33")
+    hi = _sub(sub, "history", help="the stored audits, or one item's history: history moe-33")
     hi.add_argument("item", nargs="?")
     hi.add_argument("--config", required=True)
-    hi.add_argument("--lang", choices=("zh", "en"), default="zh")
     hi.set_defaults(func=cmd_history)
 
-    rv = sub.add_parser(
-        "review", help="record a review decision about an item's finding (writes reviews.yaml)"
-    )
+    rv = _sub(sub, "review", help="record a review decision about an item's finding (writes reviews.yaml)")
     rv.add_argument("item")
     rv.add_argument("--config", required=True)
     rv.add_argument("--decision", required=True, choices=("false_positive", "exempted", "acknowledged"))
@@ -803,15 +785,14 @@ def build_parser() -> argparse.ArgumentParser:
     rv.add_argument("--due", help="for acknowledged: when it will be published (YYYY-MM-DD)")
     rv.set_defaults(func=cmd_review)
 
-    r = sub.add_parser("run", help="crawl, audit and write reports (the nightly job)")
+    r = _sub(sub, "run", help="crawl, audit and write reports (the nightly job)")
     r.add_argument("--config", required=True)
     r.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     r.add_argument("--out", default="reports", help="output directory (default: reports)")
-    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="report language (default zh)")
     r.set_defaults(func=cmd_run)
 
-    ar = sub.add_parser(
-        "annual-report", help="draft the year's 信息公开工作年度报告 (DOCX) from the stored history"
+    ar = _sub(
+        sub, "annual-report", help="draft the year's 信息公开工作年度报告 (DOCX) from the stored history"
     )
     ar.add_argument("--year", required=True, help="the academic year it reports on, e.g. 2021-2022")
     ar.add_argument("--config", required=True)
@@ -825,7 +806,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("assessment", "each department's disclosure record over a period (HTML + XLSX)", cmd_assessment),
         ("ledger", "the 整改台账 of a period: one row per gap (XLSX)", cmd_ledger),
     ):
-        period = sub.add_parser(name, help=what)
+        period = _sub(sub, name, help=what)
         period.add_argument("--from", dest="date_from", required=True, help="first day, YYYY-MM-DD")
         period.add_argument("--to", dest="date_to", required=True, help="last day, YYYY-MM-DD")
         period.add_argument("--config", required=True)
@@ -834,7 +815,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     pv = sub.add_parser("province", help="every college of a province: run their nights, report the index")
     pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")
-    pr = pvs.add_parser("run", help="crawl and audit every school of province.yaml (in parallel, bounded)")
+    pr = _sub(pvs, "run", help="crawl and audit every school of province.yaml (in parallel, bounded)")
     pr.add_argument("--config", required=True, help="province.yaml")
     pr.add_argument(
         "--queue",
@@ -843,7 +824,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pr.add_argument("--as-of", help="audit as of this date (YYYY-MM-DD; default today)")
     pr.set_defaults(func=cmd_province_run)
-    pp = pvs.add_parser("report", help="write province.html, province.xlsx, province.json")
+    pp = _sub(pvs, "report", help="write province.html, province.xlsx, province.json")
     pp.add_argument("--config", required=True, help="province.yaml")
     pp.add_argument("--out", default="reports", help="output directory (default: reports)")
     pp.add_argument(
@@ -851,7 +832,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pp.set_defaults(func=cmd_province_report)
 
-    w = sub.add_parser("worker", help="run schools' nights from a province queue (see province run --queue)")
+    w = _sub(sub, "worker", help="run schools' nights from a province queue (see province run --queue)")
     w.add_argument("--queue", required=True, metavar="redis://HOST:PORT/DB")
     w.add_argument(
         "--schools", type=int, default=1, help="schools at a time, each a child process (default 1)"
@@ -859,23 +840,24 @@ def build_parser() -> argparse.ArgumentParser:
     w.add_argument("--name", default="", help="this worker's name in logs and results (default host-pid)")
     w.set_defaults(func=cmd_worker)
 
-    k = sub.add_parser(
-        "checklist", help="list the checklist items (that apply to a config), or validate a checklist file"
+    k = _sub(
+        sub,
+        "checklist",
+        help="list the checklist items (that apply to a config), or validate a checklist file",
     )
     k.add_argument("--config", help="show only the items that apply to this site's profile")
     k.add_argument("--all", action="store_true", help="with --config: also show the items that do not apply")
     k.add_argument("--check", metavar="FILE", help="validate a changed or extension checklist file")
     k.set_defaults(func=cmd_checklist)
 
-    d = sub.add_parser("demo", help="serve the bundled demo college, crawl and audit it, write reports")
+    d = _sub(sub, "demo", help="serve the bundled demo college, crawl and audit it, write reports")
     d.add_argument("--out", default="reports", help="output directory (default: reports)")
     d.add_argument(
         "--port", type=int, default=8410, help="port for the demo server (default 8410; a free one if taken)"
     )
-    d.add_argument("--lang", choices=("zh", "en"), default="zh")
     d.set_defaults(func=cmd_demo)
 
-    s = sub.add_parser("serve-demo", help="only serve the demo college, so you can crawl it yourself")
+    s = _sub(sub, "serve-demo", help="only serve the demo college, so you can crawl it yourself")
     s.add_argument("--out", default="reports", help="where to write the demo's site.yaml (default: reports)")
     s.add_argument("--port", type=int, default=8410)
     s.set_defaults(func=cmd_serve_demo)
@@ -903,17 +885,20 @@ def _die_with_parent() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _die_with_parent()
+    global LANG
     args = build_parser().parse_args(argv)
+    LANG = getattr(args, "lang", LANG)
+    wording.use(LANG)
     try:
         return int(args.func(args))
     except Busy as e:
-        _say("refused:", "red", str(e))
+        _say(_t("refused"), "red", e.text(LANG))
         return EXIT_INCONCLUSIVE
     except InputError as e:
-        _say("error:", "red", str(e))
+        _say(_t("error"), "red", e.text(LANG))
         return EXIT_USAGE
     except StoreWriteError as e:
-        _say("failed:", "red", str(e))
+        _say(_t("failed"), "red", e.text(LANG))
         return EXIT_INCONCLUSIVE
     except KeyboardInterrupt:
         return 130
@@ -921,10 +906,10 @@ def main(argv: list[str] | None = None) -> int:
         log = Path(tempfile.gettempdir()) / f"auditor-crash-{os.getpid()}.log"
         try:
             log.write_text(traceback.format_exc(), encoding="utf-8")
-            details = f"details in {log}"
+            details = _t("crash_log", log=log)
         except OSError:  # a full disk: the one line on stderr is all there is
-            details = "no room to write the details"
-        _say("internal error:", "red", f"{type(e).__name__}: {e} — nothing was concluded; {details}")
+            details = _t("crash_no_room")
+        _say(_t("internal"), "red", _t("crashed", error=f"{type(e).__name__}: {e}", details=details))
         return EXIT_INTERNAL
 
 

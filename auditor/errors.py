@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from auditor.wording import say
+
 
 def reason(error: BaseException) -> str:
     """What went wrong, in the system's words: an OSError's strerror ('No space left on device'), else the text."""
@@ -20,19 +22,31 @@ class InputError(Exception):
         text = f"{where}: {self.message}"
         return f"{text}\n  → {self.hint}" if self.hint else text
 
+    def text(self, lang: str = "zh") -> str:
+        return str(self)
+
 
 class StoreWriteError(Exception):
     """The store (or the reports) could not be written — a full disk, a file-size limit, a read-only file
     system. Nothing can be concluded from a crawl that was not stored: the CLI says so and exits 3, never a
-    report of gaps."""
+    report of gaps. `what` names the file in the catalogue's `written` section (store, reports, ledger, …);
+    `hint` is a catalogue key under `hint`, the default being to free space."""
 
-    def __init__(self, path: str, error: BaseException, what: str = "the store", hint: str = "") -> None:
-        self.path, self.why, self.what = path, reason(error), what
-        self.hint = hint or "free space on that file system (or point it at another one) and run again"
+    def __init__(
+        self, path: str, error: BaseException, what: str = "store", hint: str = "free_space", **facts: str
+    ) -> None:
+        self.path, self.why, self.what, self.hint, self.facts = path, reason(error), what, hint, facts
         super().__init__(str(self))
 
     def __str__(self) -> str:
-        return (
-            f"{self.path}: {self.what} could not be written ({self.why}); nothing was concluded from this run\n"
-            f"  → {self.hint}"
+        return self.text("en")
+
+    def text(self, lang: str = "zh") -> str:
+        return say(
+            "cli.not_written",
+            lang,
+            path=self.path,
+            what=say(f"written.{self.what}", lang),
+            why=self.why,
+            hint=say(f"hint.{self.hint}", lang, **self.facts),
         )

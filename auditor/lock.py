@@ -12,19 +12,27 @@ from types import TracebackType
 from typing import IO
 
 from auditor.store import now_iso
+from auditor.wording import say
 
 
 class Busy(Exception):
-    """Another run for the same site holds the lock."""
+    """Another run for the same site holds the lock: `holder` is what the lock file says of it."""
+
+    def __init__(self, holder: str, lock: Path) -> None:
+        self.holder, self.lock = holder, lock
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str = "zh") -> str:
+        return say("cli.busy", lang, holder=who(self.holder, lang), lock=self.lock)
 
 
-def _who(holder: str) -> str:
+def who(holder: str, lang: str = "zh") -> str:
     """The lock's holder in words: process 4242 on host web1, since 2022-11-15T01:00:00+00:00."""
     try:
         h = json.loads(holder)
-        return f"process {h['pid']} on {h['host']}, since {h['since']}"
+        return say("cli.holder", lang, pid=h["pid"], host=h["host"], since=h["since"])
     except (ValueError, KeyError, TypeError):
-        return holder or "unknown holder"
+        return holder or say("cli.holder_unknown", lang)
 
 
 class RunLock:
@@ -42,9 +50,7 @@ class RunLock:
             f.seek(0)
             holder = f.read().strip()
             f.close()
-            raise Busy(
-                f"another run for this site is in progress ({_who(holder)}); lock file {self.path}"
-            ) from None
+            raise Busy(holder, self.path) from None
         f.seek(0)
         previous = f.read().strip()
         if previous:

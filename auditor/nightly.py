@@ -48,13 +48,10 @@ class Night:
 
 def unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:
     """The crawl's records did not all reach the store: a full disk, or a pipeline that raised (a bug)."""
-    hint = ""
-    if result.counts.get("item_errors"):
-        hint = (
-            "storing a record raised — a bug, or dependencies older than pyproject.toml allows: "
-            f"run `pip check`, see {cfg.store.parent / 'logs'}, and report it"
-        )
-    return StoreWriteError(str(cfg.store), RuntimeError(result.store_error), hint=hint)
+    error = RuntimeError(result.store_error)
+    if result.counts.get("item_errors"):  # storing a record raised: a bug, or dependencies too old
+        return StoreWriteError(str(cfg.store), error, hint="item_errors", logs=str(cfg.store.parent / "logs"))
+    return StoreWriteError(str(cfg.store), error)
 
 
 def fetch_documents(cfg: SiteConfig, result: CrawlResult) -> tuple[str, bool]:
@@ -129,6 +126,6 @@ def audit_night(cfg: SiteConfig, as_of: date, out: Path, lang: str = "zh", prune
     try:
         paths = write_all(findings, out, lang)
     except OSError as e:  # a full disk under reports/: the audit is stored, but nobody was told — exit 3
-        raise StoreWriteError(str(out), e, "the reports") from e
+        raise StoreWriteError(str(out), e, "reports") from e
     sent, failed = send_alerts(cfg.alerts, findings, paths, cfg.departments)
     return Night(result.status, findings, paths, pruned, sent, failed, open_gaps=len(result.gaps()))

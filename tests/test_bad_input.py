@@ -141,7 +141,7 @@ CASES = [
         "diff with one audit number",
         {"site.yaml": SITE},
         ["diff", "--config", "{d}/site.yaml", "1"],
-        "name two audits",
+        "请指定两次检查进行比较，而不是 1 次",
     ),
     (
         "exemption of an unknown item",
@@ -164,7 +164,7 @@ CASES = [
             "--reason",
             "x",
         ],
-        "no such item 'moe-99'",
+        "没有事项“moe-99”",
     ),  # fmt: skip
     (
         "a promise's date in Chinese",
@@ -183,7 +183,7 @@ CASES = [
             "--due",
             "2022年12月1日",
         ],
-        "--due: '2022年12月1日' is not a date",
+        "--due: “2022年12月1日”不是日期",
     ),  # fmt: skip
 ]
 

@@ -129,7 +129,7 @@ def test_cli_checklist_check_and_listing(tmp_path, capsys):
     )
     assert main(["checklist", "--config", str(cfg)]) == 0
     out = capsys.readouterr().out
-    assert "44 items apply" in out and "dfc-self-evaluation" in out and "moe-11 " not in out
+    assert "本校适用 44 项" in out and "dfc-self-evaluation" in out and "moe-11 " not in out
 
 
 def site(tmp_path: Path, profile: str, extra: str = "") -> Path:

@@ -285,7 +285,7 @@ def test_documents_over_the_cap_keep_their_first_part(demo_server, tmp_path):
     data["documents"] = {"max_bytes": 4096}
     config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
     proc = run_auditor("crawl", "--config", str(config))
-    assert proc.returncode == 0 and "documents:" in proc.stdout
+    assert proc.returncode == 0 and "文件：候选" in proc.stdout
     import sqlite3
 
     db = sqlite3.connect(store)

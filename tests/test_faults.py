@@ -37,7 +37,7 @@ def test_full_disk_is_inconclusive_never_gaps(demo_server, tmp_path):
         timeout=300,
     )
     assert proc.returncode == 3, proc.stdout + proc.stderr
-    assert "the store could not be written" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+    assert "数据库未能写入" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
     assert "records stored" in proc.stderr  # how much of the crawl was lost
     assert not list((tmp_path / "rep").glob("*")), "no report from a crawl that was not stored"
     assert [s for s, _ in _runs(tmp_path / "auditor.sqlite")] == ["failed"]

@@ -154,7 +154,7 @@ def test_alerts_and_a_stopped_server(tmp_path, receivers):
     config = demo_config(server, tmp_path, retries=0, timeout=5)
     with_alerts(config, smtp_port, hook_port)
     code, first, out = run(config)
-    assert code == 1 and "alert sent: email" in out and "alert sent: webhook" in out
+    assert code == 1 and "已发送提醒：email" in out and "已发送提醒：webhook" in out
     from email import message_from_bytes, policy
 
     mails = {m["To"]: m for m in (message_from_bytes(raw, policy=policy.default) for raw in inbox.messages)}
@@ -220,13 +220,13 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
         overlap = run_auditor(
             "run", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o2")
         )
-        assert overlap.returncode == 3 and "another run for this site is in progress" in overlap.stderr
+        assert overlap.returncode == 3 and "本站点的另一次运行正在进行" in overlap.stderr
         said = " ".join(overlap.stderr.split())
-        assert f"(process {proc.pid} on " in said and '{"pid"' not in said  # the holder in words, not JSON
+        assert f" 上的进程 {proc.pid}，自 " in said and '{"pid"' not in said  # the holder in words, not JSON
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         code, findings, out = run(config)
-        assert code == 1 and "stale lock" in out
+        assert code == 1 and "过期锁（stale lock）" in out
         with Store(db) as store:
             assert [r.status for r in store.runs()] == ["interrupted", "complete"]
             assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -234,7 +234,7 @@ def test_redis_restarted_empty_mid_night_and_the_night_still_completes(tmp_path)
         for s in servers:
             s.stop()
     assert coord.returncode == 0, out
-    assert "the queue is unreachable" in out and "queued again (attempt 2)" in out
+    assert "队列无应答" in out and "重新排入队列（第 2 次）" in out
     summary = json.loads((tmp_path / "province-run.json").read_text("utf-8"))
     assert [s["outcome"] for s in summary["schools"]] == ["complete"] * 3
     for s in servers:  # and each night audited once, whatever the queue forgot
@@ -308,7 +308,9 @@ def test_politeness_per_host_ip_holds_across_crawls_on_different_workers(shared_
     first_end = min(max(h.at for h in s.hits) for s in servers)
     overlap = [t for t in times if t <= first_end]
     gaps = [b - a for a, b in zip(overlap, overlap[1:], strict=False)]
-    assert len(gaps) > 20 and min(gaps) >= 0.12, sorted(gaps)[:5]
+    # a slot is taken when the request leaves; the server notes it when it arrives, so a loaded machine's
+    # jitter shortens some gaps — never to the near-zero of two crawlers interleaving
+    assert len(gaps) > 20 and min(gaps) >= 0.1 and sorted(gaps)[len(gaps) // 2] >= 0.14, sorted(gaps)[:5]
 
 
 def test_a_message_delivered_again_runs_nothing_and_a_held_school_waits(shared_redis, tmp_path):

@@ -352,7 +352,7 @@ def test_the_commands_write_their_files_and_exit_0_or_2(history, tmp_path, capsy
     empty = tmp_path / "empty.yaml"
     empty.write_text(cfg.read_text("utf-8").replace(str(history), str(tmp_path / "none.sqlite")), "utf-8")
     assert main(["assessment", "--from", "2021-09-01", "--to", "2022-08-31", "--config", str(empty)]) == 2
-    assert "no store yet" in capsys.readouterr().err
+    assert "还没有数据库" in capsys.readouterr().err
     blocked = tmp_path / "a-file"
     blocked.write_text("x", "utf-8")
     args_blocked = ["--config", str(cfg), "--out", str(blocked / "reports")]

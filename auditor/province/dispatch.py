@@ -29,6 +29,7 @@ from auditor.province.queue import (
     shown,
     unreachable,
 )
+from auditor.wording import say as words
 
 POLL_S = 2.0
 
@@ -72,7 +73,9 @@ def run_queued(
     except unreachable() as e:
         raise QueueUnreachable(f"{shown(url)}: {e}") from None
     attempts = dict.fromkeys(jobs, 1)
-    say(f"{province.province}: {len(jobs)} schools queued on {shown(url)} (night {night})")
+    say(
+        words("province.queued", province=province.province, schools=len(jobs), queue=shown(url), night=night)
+    )
     deadline = started + province.night_hours * 3600
     results: dict[str, dict[str, Any]] = {}
     lost_since: dict[str, float] = {}
@@ -83,18 +86,25 @@ def run_queued(
             if name not in results and (got := read_result(job.result_path)):
                 results[name] = got
                 say(
-                    f"  {name}: {got['outcome']} (exit {got['exit']}, {got['seconds']:.0f} s, {got['worker']})"
+                    words(
+                        "province.school",
+                        name=name,
+                        outcome=name("province.outcome", got["outcome"]),
+                        exit=got["exit"],
+                        seconds=f"{got['seconds']:.0f}",
+                        worker=f", {got['worker']}",
+                    )
                 )
         pending = [n for n in jobs if n not in results]
         try:
             held = in_flight(client, night)
         except unreachable() as e:
             if not away:
-                say(f"  the queue is unreachable ({e}); waiting for it (results already written are kept)")
+                say(words("province.queue_away", why=e))
             away = True
             continue
         if away:
-            say("  the queue answers again")
+            say(words("province.queue_back"))
             away = False
         if (
             pending
@@ -116,13 +126,11 @@ def run_queued(
             try:
                 actor.send(**jobs[name].message())
             except unreachable() as e:  # Redis away again: the next round tries
-                say(f"  {name}: could not be queued again ({type(e).__name__}: {e}); will retry")
+                say(words("province.requeue_failed", name=name, why=f"{type(e).__name__}: {e}"))
                 attempts[name] -= 1
                 continue
             lost_since.pop(name, None)
-            say(
-                f"  {name}: no longer on the queue and no worker holds it; queued again (attempt {attempts[name]})"
-            )
+            say(words("province.requeued", name=name, attempt=attempts[name]))
     for name in jobs:
         if name not in results:
             reason = (
@@ -131,7 +139,7 @@ def run_queued(
                 else f"lost by the queue {ATTEMPTS} times"
             )
             results[name] = _missing(name, reason, attempts[name])
-            say(f"  {name}: inconclusive ({reason})")
+            say(words("province.lost", name=name, why=reason))
     summary = {
         "schema": "auditor.province-run/1",
         "province": province.province,

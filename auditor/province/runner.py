@@ -17,6 +17,8 @@ from datetime import date
 from typing import Any
 
 from auditor.province.config import ProvinceConfig, School
+from auditor.wording import name
+from auditor.wording import say as words
 
 OUTCOME = {0: "complete", 1: "complete", 2: "config_error", 3: "inconclusive", 4: "internal_error"}
 
@@ -71,11 +73,27 @@ def run_province(
 ) -> dict[str, Any]:
     """Every school, `province.parallel` at a time. Returns (and writes) the night's summary."""
     started = time.monotonic()
-    say(f"{province.province}: {len(province.schools)} schools, {province.parallel} at a time")
+    say(
+        words(
+            "province.start",
+            province=province.province,
+            schools=len(province.schools),
+            parallel=province.parallel,
+        )
+    )
 
     def one(school: School) -> dict[str, Any]:
         got = run_school(school, as_of, env)
-        say(f"  {school.name}: {got['outcome']} (exit {got['exit']}, {got['seconds']:.0f} s)")
+        say(
+            words(
+                "province.school",
+                name=school.name,
+                outcome=name("province.outcome", got["outcome"]),
+                exit=got["exit"],
+                seconds=f"{got['seconds']:.0f}",
+                worker="",
+            )
+        )
         return got
 
     with ThreadPoolExecutor(max_workers=province.parallel) as pool:

@@ -15,7 +15,7 @@ from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from auditor import safe
+from auditor import safe, wording
 from auditor.report.view import publication_link, t
 from auditor.report.word import (
     chinese_document,
@@ -33,23 +33,10 @@ BASENAME = "清单事项公开情况表"
 URL_SAFE = (
     ":/?#[]@!$&'()*+,;=%~-._"  # everything of a URL but what could close a Markdown autolink (<, >, space, |)
 )
-EXTRA = {"zh": "省级及学校补充事项", "en": "Provincial and school items"}
-REMARKS = {  # what a person writes in 备注 for an item that is not (yet) properly published
-    "zh": {
-        "missing": "尚未公开，待整改",
-        "late": "未按期发布，待整改",
-        "stale": "未及时更新，待整改",
-        "broken": "链接失效，待修复",
-        "inconclusive": "待人工核实",
-    },
-    "en": {
-        "missing": "not published yet",
-        "late": "not published by the deadline",
-        "stale": "not updated",
-        "broken": "link broken",
-        "inconclusive": "to be checked by hand",
-    },
-}
+EXTRA = wording.catalogue()["disclosure.extra"]
+REMARKS = wording.table(
+    "disclosure.remark"
+)  # what a person writes in 备注 for an item not (yet) properly published
 WIDTHS_CM = (1.2, 6.6, 5.6, 3.6)  # 序号, 公开事项, 公开网址, 备注: 17 cm, A4 less 2 cm margins
 
 
