@@ -13,44 +13,53 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
 
 from auditor.config import Profile, SiteConfig
 from auditor.errors import InputError
-from auditor.yamlsrc import Located, load_located
+from auditor.validation import Listed, Model, Says, Text, check, fault
+from auditor.yamlsrc import Key, Located, load_located
 
-PERIOD_KINDS = ("year", "academic_year", "cohort")
 ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 DUE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-ITEM_KEYS = {
-    "id",
-    "category",
-    "title",
-    "short",
-    "aliases",
-    "decoys",
-    "genres",
-    "owner",
-    "renewal",
-    "applies",
-    "basis",
-    "attachment",
-    "publish",
-    "content",
-}
-TOP_KEYS = {"schema", "basis_prefix", "decoy_words", "items", "annual_report"}
-APPLIES_KEYS = {"type": str, "graduate_programs": bool, "double_first_class": bool, "province": str}
+RENEWAL = Says(
+    "renewal period must be one of year, academic_year, cohort",
+    'write renewal: standing, or renewal: {{period: year, due: "05-31", lag: 0, hard: false}}',
+)
+APPLIES = Says(
+    "applies.{key} = {value} is not understood",
+    "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province",
+)
+SEE = "see rules/checklist.yaml for the format"
 
 
-@dataclass(frozen=True)
-class Renewal:
+def _month_day(due: Any) -> Any:
+    if isinstance(due, tuple):
+        return due
+    if not DUE.match(str(due)):
+        raise fault("due '{input}' is not MM-DD", 'write due: "10-31" (quoted)')
+    month, day = (int(x) for x in str(due).split("-"))
+    try:
+        date(2001, month, day)  # a day every year has (no 02-30; 02-29 not in 2025)
+    except ValueError:
+        raise fault(
+            "due '{input}' is not a day of every year",
+            'write a day that exists every year, e.g. due: "02-28"',
+        ) from None
+    return (month, day)
+
+
+class Renewal(Model):
     """How often an item must be renewed. `period` None means standing (no editions)."""
 
-    period: str | None = None
-    due: tuple[int, int] = (12, 31)
-    lag: int = 0
+    period: Annotated[Literal["year", "academic_year", "cohort"] | None, RENEWAL] = None
+    due: Annotated[tuple[int, int], BeforeValidator(_month_day)] = (12, 31)
+    lag: Annotated[int, Field(ge=-1, le=2), Says("lag must be a whole number from -1 to 2")] = 0
     hard: bool = False
-    editions: tuple[str, ...] = ()  # "就业 质量": words an edition's title holds, in this order, gaps allowed
+    # "就业 质量": words an edition's title holds, in this order, gaps allowed
+    editions: Listed[Text] = Field((), examples=[["就业 质量"]])
 
     def is_edition(self, title: str) -> bool:
         """Does a title name an edition of this item? Without `editions`, every document of the item does.
@@ -98,13 +107,28 @@ def _in_order(text: str, words: list[str]) -> bool:
     return True
 
 
-@dataclass(frozen=True)
-class Content:
+def _standing(renewal: Any) -> Any:
+    if isinstance(renewal, dict) and "period" not in renewal:
+        raise fault(RENEWAL.message, RENEWAL.hint)
+    return {} if renewal == "standing" else renewal
+
+
+def _alternatives(require: Any) -> Any:
+    if not isinstance(require, list):
+        return require
+    return tuple(
+        tuple(a.strip() for a in r.split("|") if a.strip()) if isinstance(r, str) else r for r in require
+    )
+
+
+class Content(Model):
     """What the item's document must contain: `require` — parts that must all appear, each a list of
     alternative wordings (收支预算总表 | 收支总表); `period` — the document must state its own year, 届 or
     学年, and a document stating another one is not that edition."""
 
-    require: tuple[tuple[str, ...], ...] = ()
+    require: Annotated[
+        tuple[Annotated[tuple[str, ...], Field(min_length=1)], ...], BeforeValidator(_alternatives)
+    ] = Field((), examples=[["收支预算总表", "收入预算表|收入总表"]])
     period: bool = False
 
     def missing(self, text: str) -> list[str]:
@@ -200,188 +224,110 @@ def default_path() -> Path:
     return Path(str(resources.files("rules").joinpath("checklist.yaml")))
 
 
-def _str_list(doc: Located, key: tuple[Any, ...], value: Any, item_id: str) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise doc.error(
-            key,
-            f"item {item_id}: '{key[-1]}' must be a list of words",
-            f"write for example: {key[-1]}: [招生章程, 招生计划]",
-        )
-    return tuple(v.strip() for v in value)
+class Applies(Model):
+    """Which schools an item applies to (every school, when none of these is given)."""
+
+    type: Literal["undergraduate", "vocational"] | None = None
+    graduate_programs: bool | None = None
+    double_first_class: bool | None = None
+    province: str | None = None
 
 
-def _content(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Content:
-    hint = "write content: {require: [收支预算总表, 收入预算表|收入总表], period: true}"
-    if not isinstance(raw, dict) or set(raw) - {"require", "period"}:
-        raise doc.error(key, f"item {item_id}: content takes require and period", hint)
-    require = raw.get("require") or []
-    if not isinstance(require, list) or not all(isinstance(r, str) and r.strip() for r in require):
-        raise doc.error(key + ("require",), f"item {item_id}: content.require must be a list of words", hint)
-    if not isinstance(raw.get("period", False), bool):
-        raise doc.error(key + ("period",), f"item {item_id}: content.period must be true or false", hint)
-    parts = tuple(tuple(a.strip() for a in r.split("|") if a.strip()) for r in require)
-    return Content(parts, raw.get("period", False))
+class ItemFile(Model):
+    """An item as a file gives it: all of it for a new id, the fields it changes for a known one."""
+
+    id: Annotated[
+        str,
+        Field(pattern=ID.pattern),
+        Says("id must be lower-case words joined by '-'", "write for example: id: moe-07"),
+    ]
+    category: Text | None = None
+    title: Text | None = None
+    short: Text | None = None
+    aliases: Listed[Text] | None = Field(None, examples=[["招生章程", "招生计划"]])
+    decoys: Listed[Text] | None = None
+    genres: Listed[Text] | None = None
+    owner: Text | None = None
+    renewal: Annotated[Renewal, BeforeValidator(_standing)] | None = Field(
+        None, examples=[{"period": "year", "due": "05-31", "lag": 0}]
+    )
+    applies: Annotated[Applies, APPLIES] | None = None
+    basis: Text | None = None
+    attachment: bool | None = None
+    publish: Text | None = None
+    content: Content | None = None
 
 
-def _renewal(doc: Located, key: tuple[Any, ...], raw: Any, item_id: str) -> Renewal:
-    if raw in (None, "standing"):
-        return Renewal()
-    hint = 'write renewal: standing, or renewal: {period: year, due: "05-31", lag: 0, hard: false}'
-    if not isinstance(raw, dict):
-        raise doc.error(key, f"item {item_id}: renewal must be 'standing' or a mapping", hint)
-    unknown = set(raw) - {"period", "due", "lag", "hard", "editions"}
-    if unknown:
-        raise doc.error(
-            key + (sorted(unknown)[0],), f"item {item_id}: unknown renewal key '{sorted(unknown)[0]}'", hint
-        )
-    if raw.get("period") not in PERIOD_KINDS:
-        raise doc.error(
-            key + ("period",),
-            f"item {item_id}: renewal period must be one of {', '.join(PERIOD_KINDS)}",
-            hint,
-        )
-    due = str(raw.get("due", "12-31"))
-    if not DUE.match(due):
-        raise doc.error(
-            key + ("due",), f"item {item_id}: due '{due}' is not MM-DD", 'write due: "10-31" (quoted)'
-        )
-    try:
-        date(2001, *(int(x) for x in due.split("-")))  # a day every year has (no 02-30; 02-29 not in 2025)
-    except ValueError:
-        raise doc.error(
-            key + ("due",),
-            f"item {item_id}: due '{due}' is not a day of every year",
-            'write a day that exists every year, e.g. due: "02-28"',
-        ) from None
-    lag = raw.get("lag", 0)
-    if not isinstance(lag, int) or isinstance(lag, bool) or not -1 <= lag <= 2:
-        raise doc.error(key + ("lag",), f"item {item_id}: lag must be a whole number from -1 to 2", hint)
-    if not isinstance(raw.get("hard", False), bool):
-        raise doc.error(key + ("hard",), f"item {item_id}: hard must be true or false", hint)
-    editions = _str_list(doc, key + ("editions",), raw["editions"], item_id) if "editions" in raw else ()
-    month, day = (int(x) for x in due.split("-"))
-    return Renewal(raw["period"], (month, day), lag, raw.get("hard", False), editions)
+class PartFile(Model):
+    part: Text
+    words: Listed[Text] = ()
+    basis: str = ""
 
 
-def _item(doc: Located, i: int, raw: Any, prefix: str, base: Item | None) -> Item:
-    key: tuple[Any, ...] = ("items", i)
-    if not isinstance(raw, dict):
-        raise doc.error(key, "each item must be a mapping", "start each item with '- id: …'")
-    item_id = raw.get("id")
-    if not isinstance(item_id, str) or not ID.match(item_id):
-        raise doc.error(
-            key,
-            f"item {item_id!r}: id must be lower-case words joined by '-'",
-            "write for example: id: moe-07",
-        )
-    for k in raw:
-        if k not in ITEM_KEYS:
-            raise doc.error(
-                key + (k,),
-                f"item {item_id}: unknown key '{k}'",
-                "known keys: " + ", ".join(sorted(ITEM_KEYS)),
-            )
-    values: dict[str, Any] = {}
-    for k in ("category", "title", "short", "owner", "basis", "publish"):
-        if k in raw:
-            if not isinstance(raw[k], str) or not raw[k].strip():
-                raise doc.error(key + (k,), f"item {item_id}: '{k}' must be non-empty text")
-            values[k] = raw[k].strip()
-    for k in ("aliases", "decoys", "genres"):
-        if k in raw:
-            values[k] = _str_list(doc, key + (k,), raw[k], item_id)
-    if "renewal" in raw:
-        values["renewal"] = _renewal(doc, key + ("renewal",), raw["renewal"], item_id)
-    if "content" in raw:
-        values["content"] = _content(doc, key + ("content",), raw["content"], item_id)
-    if "attachment" in raw:
-        if not isinstance(raw["attachment"], bool):
-            raise doc.error(key + ("attachment",), f"item {item_id}: attachment must be true or false")
-        values["attachment"] = raw["attachment"]
-    if "applies" in raw:
-        applies = raw["applies"] or {}
-        if not isinstance(applies, dict):
-            raise doc.error(
-                key + ("applies",),
-                f"item {item_id}: applies must be a mapping",
-                "write applies: {graduate_programs: true}",
-            )
-        for k, v in applies.items():
-            if k not in APPLIES_KEYS or not isinstance(v, APPLIES_KEYS[k]):
-                raise doc.error(
-                    key + ("applies", k),
-                    f"item {item_id}: applies.{k} = {v!r} is not understood",
-                    "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province",
-                )
-        values["applies"] = dict(applies)
+class AnnualReportFile(Model):
+    item: Text | None = None
+    basis: str | None = None
+    column: Listed[Text] | None = None
+    parts: list[PartFile] = Field([], examples=[[{"part": "概述", "words": ["概述"]}]])
+
+
+class ChecklistFile(Model):
+    schema_: str = Field("", alias="schema")
+    basis_prefix: str = ""
+    decoy_words: Listed[Text] = ()
+    items: list[ItemFile]
+    annual_report: AnnualReportFile | None = None
+
+
+def _item(doc: Located, i: int, raw: ItemFile, prefix: str, base: Item | None) -> Item:
+    values: dict[str, Any] = {k: getattr(raw, k) for k in raw.model_fields_set - {"id"}}
+    if raw.applies is not None:
+        values["applies"] = raw.applies.model_dump(exclude_none=True)
     if base is not None:
         return replace(base, **values)
     for k in ("category", "title", "aliases", "owner"):
         if k not in values:
-            raise doc.error(key, f"item {item_id}: missing '{k}'", f"every new item needs {k}")
+            raise doc.error(("items", i), f"item {raw.id}: missing '{k}'", f"every new item needs {k}")
     values.setdefault("short", values["title"])
     values.setdefault("publish", values["title"])
     basis = values.pop("basis", "")
-    number = f" 第{int(item_id[4:])}项" if item_id.startswith("moe-") else ""
+    number = f" 第{int(raw.id[4:])}项" if raw.id.startswith("moe-") else ""
     values["basis"] = basis or f"{prefix}{number}"
-    if item_id.startswith("moe-") and basis:
+    if raw.id.startswith("moe-") and basis:
         values["basis"] = f"{prefix}{number}；{basis}"
-    return Item(id=item_id, **values)
+    return Item(id=raw.id, **values)
 
 
-def _annual_report(doc: Located, raw: Any, base: AnnualReport) -> AnnualReport:
+def _annual_report(raw: AnnualReportFile | None, base: AnnualReport) -> AnnualReport:
     """Layer a file's `annual_report:` on `base`: a part with a known name replaces it, a new one is added."""
-    key: tuple[Any, ...] = ("annual_report",)
-    hint = "write annual_report: {item: moe-06, basis: …, column: [信息公开], parts: [{part: 概述, words: [概述]}]}"
-    if not isinstance(raw, dict) or set(raw) - {"item", "basis", "column", "parts"}:
-        raise doc.error(key, "annual_report takes item, basis, column and parts", hint)
-    basis = str(raw.get("basis", base.basis)).strip()
+    if raw is None:
+        return base
+    basis = base.basis if raw.basis is None else raw.basis
     parts = {p.name: p for p in base.parts}
-    for i, part in enumerate(raw.get("parts") or []):
-        at = key + ("parts", i)
-        if not isinstance(part, dict) or set(part) - {"part", "words", "basis"} or not part.get("part"):
-            raise doc.error(at, "each annual_report part is {part: name, words: [...], basis: …}", hint)
-        name = str(part["part"]).strip()
-        words = _str_list(doc, at + ("words",), part.get("words") or [name], name)
-        parts[name] = ReportPart(name, words, str(part.get("basis") or basis).strip())
-    column = raw.get("column")
-    return AnnualReport(
-        str(raw.get("item", base.item)),
-        tuple(parts.values()),
-        _str_list(doc, key + ("column",), column, "annual_report") if column is not None else base.column,
-        basis,
-    )
+    for part in raw.parts:
+        parts[part.part] = ReportPart(part.part, part.words or (part.part,), part.basis or basis)
+    column = base.column if raw.column is None else raw.column
+    return AnnualReport(raw.item or base.item, tuple(parts.values()), column, basis)
 
 
 def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: AnnualReport) -> AnnualReport:
-    raw = doc.data
-    if not isinstance(raw, dict) or not isinstance(raw.get("items"), list):
-        raise doc.error(
-            (),
-            "a checklist file is a mapping with an 'items:' list",
-            "see rules/checklist.yaml for the format",
-        )
-    unknown = sorted(set(raw) - TOP_KEYS)
-    if unknown:
-        raise doc.error(
-            (unknown[0],),
-            f"unknown top-level key '{unknown[0]}'",
-            "known keys: " + ", ".join(sorted(TOP_KEYS)),
-        )
-    if "annual_report" in raw:
-        report = _annual_report(doc, raw["annual_report"], report)
-    prefix = str(raw.get("basis_prefix", "")) or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
-    if "decoy_words" in raw:
-        decoys.extend(_str_list(doc, ("decoy_words",), raw["decoy_words"], "(file)"))
+    def subject(loc: Key) -> str:  # which item an error is in
+        entry = doc.data["items"][loc[1]] if loc[:1] == ("items",) and len(loc) > 2 else None
+        return f"item {entry.get('id')}: " if isinstance(entry, dict) else ""
+
+    root = Says("a checklist file is a mapping with an 'items:' list", SEE)
+    raw = check(doc, ChecklistFile, doc.data, root, subject, SEE)
+    report = _annual_report(raw.annual_report, report)
+    prefix = raw.basis_prefix or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
+    decoys.extend(raw.decoy_words)
     seen: set[str] = set()
-    for i, entry in enumerate(raw["items"]):
-        item_id = entry.get("id") if isinstance(entry, dict) else None
-        if item_id in seen:
+    for i, entry in enumerate(raw.items):
+        if entry.id in seen:
             raise doc.error(
-                ("items", i), f"item {item_id} appears twice in this file", "merge the two entries"
+                ("items", i), f"item {entry.id} appears twice in this file", "merge the two entries"
             )
-        item = _item(doc, i, entry, prefix, items.get(item_id) if isinstance(item_id, str) else None)
-        seen.add(item.id)
+        seen.add(entry.id)
+        item = _item(doc, i, entry, prefix, items.get(entry.id))
         items[item.id] = replace(item, order=items[item.id].order if item.id in items else len(items))
     return report
 

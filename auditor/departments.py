@@ -15,20 +15,33 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, Field
+
+from auditor.validation import Listed, Model, Says, Text, check, fault
 from auditor.yamlsrc import Located, load_located
 
-KEYS = {"name", "aliases", "contacts"}
 SEPARATORS = re.compile(r"[、，,／/;；]")
 NOISE = re.compile(r"[\s（）()【】\[\]]")
 
 
-@dataclass(frozen=True)
-class Department:
-    name: str
-    aliases: tuple[str, ...] = ()
-    contacts: tuple[str, ...] = ()
+def _email(address: str) -> str:
+    if "@" not in address:
+        raise fault("'{input}' is not an e-mail address", "write name@school.edu.cn")
+    return address
+
+
+class Department(Model):
+    """One office: its official name, the names sites use for it, and who hears about its new gaps."""
+
+    name: Annotated[Text, Says("each department needs a name", "write '- name: 财务处'")]
+    aliases: Listed[Text] = Field((), examples=[["党政办", "党委办公室", "校长办公室"]])
+    contacts: Listed[Annotated[Text, AfterValidator(_email)]] = Field((), examples=[["dzb@example.edu.cn"]])
+
+
+class DepartmentsFile(Model):
+    departments: list[Department] = Field(examples=[[{"name": "财务处", "aliases": ["计划财务处"]}]])
 
 
 def _key(name: str) -> str:
@@ -52,58 +65,28 @@ class Departments:
         return next((d.contacts for d in self.listed if d.name == name), ())
 
 
-def _strings(doc: Located, key: tuple[Any, ...], value: Any, what: str) -> tuple[str, ...]:
-    value = [value] if isinstance(value, str) else (value or [])
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise doc.error(key, f"'{key[-1]}' must be a list of {what}", f"write {key[-1]}: [..., ...]")
-    return tuple(v.strip() for v in value)
-
-
 def load_departments(doc: Located, raw: Any) -> Departments:
     """`raw` is site.yaml's departments: value (a list, or a file path resolved beside site.yaml)."""
-    key: tuple[Any, ...] = ("departments",)
     if isinstance(raw, str):
         path = Path(raw) if Path(raw).is_absolute() else Path(doc.path).resolve().parent / raw
-        if not path.exists():
-            raise doc.error(key, f"departments file {path} does not exist", "create it, or list them here")
-        doc = load_located(path)
-        if not isinstance(doc.data, dict) or not isinstance(doc.data.get("departments"), list):
+        if not path.is_file():
+            what = "is a directory" if path.is_dir() else "does not exist"
             raise doc.error(
-                (), "a departments file holds a 'departments:' list", "start it with: departments:"
+                ("departments",), f"departments file {path} {what}", "create it, or list them here"
             )
-        raw = doc.data["departments"]
-    if raw is None:
-        return Departments()
-    if not isinstance(raw, list):
-        raise doc.error(key, "'departments' must be a list", "start each with '- name: 财务处'")
-    out: list[Department] = []
+        doc = load_located(path)
+        root = Says("a departments file holds a 'departments:' list", "start it with: departments:")
+        listed = check(doc, DepartmentsFile, doc.data, root).departments
+    else:
+        listed = check(doc, DepartmentsFile, {"departments": [] if raw is None else raw}).departments
     seen: dict[str, str] = {}
-    for i, entry in enumerate(raw):
-        at = (*key, i)
-        if not isinstance(entry, dict) or not isinstance(entry.get("name"), str) or not entry["name"].strip():
-            raise doc.error(at, "each department needs a name", "write '- name: 财务处'")
-        for k in entry:
-            if k not in KEYS:
-                raise doc.error(
-                    (*at, k), f"unknown key '{k}' in a department", "known keys: aliases, contacts, name"
-                )
-        dept = Department(
-            entry["name"].strip(),
-            _strings(doc, (*at, "aliases"), entry.get("aliases"), "names"),
-            _strings(doc, (*at, "contacts"), entry.get("contacts"), "e-mail addresses"),
-        )
-        for contact in dept.contacts:
-            if "@" not in contact:
-                raise doc.error(
-                    (*at, "contacts"), f"'{contact}' is not an e-mail address", "write name@school.edu.cn"
-                )
+    for i, dept in enumerate(listed):
         for name in (dept.name, *dept.aliases):
             if _key(name) in seen and seen[_key(name)] != dept.name:
                 raise doc.error(
-                    at,
+                    ("departments", i),
                     f"'{name}' names both {seen[_key(name)]} and {dept.name}",
                     "keep it under one department",
                 )
             seen[_key(name)] = dept.name
-        out.append(dept)
-    return Departments(tuple(out))
+    return Departments(tuple(listed))

@@ -16,20 +16,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import yaml
+from pydantic import BeforeValidator, Field, model_validator
 
 from auditor.errors import InputError
 from auditor.findings import AuditResult
 from auditor.history import fingerprint
 from auditor.store import Store
+from auditor.validation import Model, Says, Text, check, fault
 from auditor.yamlsrc import load_located
 
 DECISIONS = ("false_positive", "exempted", "acknowledged")
 WITHDRAWN = "withdrawn"  # an event, not a decision one writes: the review was taken out of reviews.yaml
 FILED = ("reviews.yaml", "cli")  # events that live in the file too (a web decision does not)
-KEYS = {"item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint"}
 HEADER = (
     "# Review decisions about auditor findings. Written by `auditor review`; editable by hand.\n"
     "# decision: false_positive | exempted | acknowledged (needs due: YYYY-MM-DD)\n"
@@ -52,13 +53,39 @@ class Review:
         return {k: v for k, v in self.__dict__.items() if v is not None and k != "line"}
 
 
-def _iso(doc: Any, key: tuple[Any, ...], value: Any, what: str) -> str:
-    if isinstance(value, date):
-        return value.isoformat()
+def _iso(value: Any) -> Any:
     try:
-        return date.fromisoformat(str(value)).isoformat()
+        return value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        raise doc.error(key, f"{what} '{value}' is not a date", "write it as YYYY-MM-DD") from None
+        raise fault("{key} '{input}' is not a date", "write it as YYYY-MM-DD") from None
+
+
+Day = Annotated[date, BeforeValidator(_iso)]
+
+
+class Entry(Model):
+    """One decision about an item's finding, as reviews.yaml holds it."""
+
+    item: Text = Field(examples=["moe-34"])
+    decision: Literal["false_positive", "exempted", "acknowledged"]
+    reviewer: Text = Field(examples=["李四（纪检监察处）"])
+    reason: Text = Field(examples=["报告刊于校报，经核实已公开"])
+    date: Day | None = None
+    due: Day | None = None  # when an acknowledged gap will be published
+    status: str | None = None  # what was reviewed (recorded by `auditor review`)
+    fingerprint: Annotated[str, BeforeValidator(str)] | None = None
+
+    @model_validator(mode="after")
+    def _promise_has_a_day(self) -> Entry:
+        if self.decision == "acknowledged" and self.due is None:
+            raise fault(
+                "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)"
+            )
+        return self
+
+
+class ReviewsFile(Model):
+    reviews: list[Entry] = []
 
 
 def load_reviews(path: Path) -> list[Review]:
@@ -66,52 +93,13 @@ def load_reviews(path: Path) -> list[Review]:
     if not path.exists():
         return []
     doc = load_located(path)
-    raw = doc.data or {}
-    if not isinstance(raw, dict) or not isinstance(raw.get("reviews", []), list):
-        raise doc.error(
-            (), "a reviews file is a mapping with a 'reviews:' list", "see docs/configuration.md, 'Review'"
-        )
-    out: list[Review] = []
-    for i, entry in enumerate(raw.get("reviews") or []):
-        key = ("reviews", i)
-        if not isinstance(entry, dict):
-            raise doc.error(key, "each review must be a mapping", "start it with '- item: moe-26'")
-        for k in entry:
-            if k not in KEYS:
-                raise doc.error(
-                    key + (k,), f"unknown key '{k}' in a review", "known keys: " + ", ".join(sorted(KEYS))
-                )
-        for k in ("item", "decision", "reviewer", "reason"):
-            if not isinstance(entry.get(k), str) or not entry[k].strip():
-                raise doc.error(
-                    key, f"review {i + 1} has no '{k}'", "every review needs item, decision, reviewer, reason"
-                )
-        if entry["decision"] not in DECISIONS:
-            raise doc.error(
-                key + ("decision",),
-                f"decision '{entry['decision']}' is not known",
-                "write false_positive, exempted or acknowledged",
-            )
-        due = _iso(doc, key + ("due",), entry["due"], "due") if entry.get("due") else None
-        if entry["decision"] == "acknowledged" and not due:
-            raise doc.error(
-                key, "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)"
-            )
-        when = _iso(doc, key + ("date",), entry["date"], "date") if entry.get("date") else ""
-        out.append(
-            Review(
-                entry["item"].strip(),
-                entry["decision"],
-                entry["reviewer"].strip(),
-                entry["reason"].strip(),
-                when,
-                due,
-                entry.get("status"),
-                str(entry["fingerprint"]) if entry.get("fingerprint") else None,
-                doc.line(*key),
-            )
-        )
-    return out
+    see = "see docs/configuration.md, 'Review'"
+    root = Says("a reviews file is a mapping with a 'reviews:' list", see)
+    return [
+        Review(e.item, e.decision, e.reviewer, e.reason, e.date.isoformat() if e.date else "",
+               e.due.isoformat() if e.due else None, e.status, e.fingerprint, doc.line("reviews", i))
+        for i, e in enumerate(check(doc, ReviewsFile, doc.data or {}, root, see=see).reviews)
+    ]  # fmt: skip
 
 
 def _key(r: Any) -> tuple[str, ...]:

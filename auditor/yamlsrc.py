@@ -64,6 +64,8 @@ class _Builder:
                         "keep one of them",
                     )
                 self.lines[key + (k,)] = k_node.start_mark.line + 1
+                if isinstance(k, bool):  # `on:` is read as true; a model may take it as the word it is
+                    self.lines.setdefault(key + (k_node.value,), k_node.start_mark.line + 1)
                 out[k] = self.build(v_node, key + (k,))
             return out
         if isinstance(node, yaml.SequenceNode):

@@ -104,7 +104,7 @@ def province(tmp_path_factory):
 def test_every_school_runs_on_one_machine_and_the_exit_says_whether_all_completed(province):
     config, first, second = province
     assert first.returncode == 3, first.stdout + first.stderr  # the unreachable school
-    assert "湘江职业技术学院: complete" in first.stdout and "湘西职业技术学院: inconclusive" in first.stdout
+    assert "湘江职业技术学院：完成" in first.stdout and "湘西职业技术学院：无法核实" in first.stdout
     night = json.loads((config.parent / "province-run.json").read_text("utf-8"))
     by = {s["school"]: s for s in night["schools"]}
     assert (

@@ -16,21 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import Field
 
-from auditor.config import load_config, weights
+from auditor.config import load_config
 from auditor.errors import InputError
+from auditor.province.index import DEFAULT_WEIGHTS
+from auditor.validation import Model, Says, Text, check, weights
 from auditor.yamlsrc import Located, load_located
 
-TOP = {
-    "province",
-    "schools",
-    "defaults",
-    "scoring",
-    "parallel",
-    "objection_days",
-    "publish_departments",
-    "night_hours",
-}
 PATH_KEYS = ("store", "reviews")
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 
@@ -59,6 +52,24 @@ class ProvinceConfig:
     night_hours: float = (
         10.0  # on a queue: a school with no result this long after the night began is inconclusive
     )
+
+
+Scoring = weights("Scoring", DEFAULT_WEIGHTS)  # the transparency score's weights (rules/transparency.yaml)
+
+
+class ProvinceFile(Model):
+    """province.yaml: a province's schools (each a site.yaml, or one inline) and how its nights run."""
+
+    province: Text = Field(examples=["湖南"])
+    schools: list[dict[str, Any]] = Field(min_length=1, examples=[[{"config": "schools/xzsh/site.yaml"}]])
+    defaults: dict[str, Any] = Field({}, examples=[{"crawl": {"delay": 0.5}}])  # site.yaml settings for all
+    scoring: Scoring = Field(
+        Scoring(), examples=[{"weights": {"completion": 60, "annual_report": 25, "timeliness": 15}}]
+    )
+    parallel: int = Field(default_factory=lambda: max(1, min(4, (os.cpu_count() or 2) // 2)), ge=1)
+    objection_days: int = Field(10, ge=1)
+    publish_departments: bool = False
+    night_hours: float = Field(10.0, gt=0, le=48)
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -96,8 +107,6 @@ def folder_name(school: str) -> str:
 def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Path) -> School:
     key: tuple[Any, ...] = ("schools", i)
     hint = "write - config: schools/xzsh/site.yaml, or an inline {school: …, start_urls: […], allowed_domains: […]}"
-    if not isinstance(entry, dict):
-        raise doc.error(key, "each school is a mapping", hint)
     if "config" in entry:
         if set(entry) - {"config"}:
             raise doc.error(
@@ -108,11 +117,8 @@ def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Pa
             raise doc.error(
                 key + ("config",), f"no such file: {own}", "give the path of the school's site.yaml"
             )
-        own_doc = load_located(own)
-        if not isinstance(own_doc.data, dict):
-            raise own_doc.error((), "the config must be a YAML mapping", "see docs/configuration.md")
         load_config(own)  # its own mistakes are named in its own file, at their own lines
-        raw, origin, home = _absolute(own_doc.data, own.parent), str(own), own.parent
+        raw, origin, home = _absolute(load_located(own).data, own.parent), str(own), own.parent
     else:
         raw, origin, home = dict(entry), f"{doc.path}:{doc.line(*key)}", None
     name = raw.get("school")
@@ -140,54 +146,15 @@ def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Pa
 
 def load_province(path: str | Path) -> ProvinceConfig:
     doc = load_located(path)
-    raw = doc.data
     hint = "see docs/operations.md: province: 湖南, schools: [{config: schools/x/site.yaml}, …]"
-    if not isinstance(raw, dict):
-        raise doc.error((), "province.yaml must be a mapping", hint)
-    for k in raw:
-        if k not in TOP:
-            raise doc.error((k,), f"unknown key '{k}'", "known keys: " + ", ".join(sorted(TOP)))
-    if not isinstance(raw.get("province"), str) or not raw["province"].strip():
-        raise doc.error(("province",), "missing 'province' (its name, e.g. 湖南)", hint)
-    schools = raw.get("schools")
-    if not isinstance(schools, list) or not schools:
-        raise doc.error(("schools",), "'schools' must list at least one school", hint)
-    defaults = raw.get("defaults") or {}
-    if not isinstance(defaults, dict):
-        raise doc.error(
-            ("defaults",),
-            "'defaults' must be a mapping of site.yaml settings",
-            "e.g. defaults: {crawl: {delay: 0.5}}",
-        )
+    raw = check(doc, ProvinceFile, doc.data, Says("province.yaml must be a mapping", hint))
     base = Path(doc.path).resolve().parent
-    parsed = [_school(doc, i, s, defaults, base) for i, s in enumerate(schools)]
+    parsed = [_school(doc, i, s, raw.defaults, base) for i, s in enumerate(raw.schools)]
     names = [s.name for s in parsed]
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
         raise doc.error(("schools",), f"school '{twice}' is listed twice", "list each school once")
-    weights = _weights(doc, raw.get("scoring"))
-    parallel = raw.get("parallel", max(1, min(4, (os.cpu_count() or 2) // 2)))
-    days = raw.get("objection_days", 10)
-    for k, v in (("parallel", parallel), ("objection_days", days)):
-        if not isinstance(v, int) or isinstance(v, bool) or v < 1:
-            raise doc.error((k,), f"'{k}' must be a whole number of at least 1", f"write {k}: 2")
-    publish = raw.get("publish_departments", False)
-    if not isinstance(publish, bool):
-        raise doc.error(("publish_departments",), "'publish_departments' is true or false", "write false")
-    hours = raw.get("night_hours", 10)
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or not 0 < hours <= 48:
-        raise doc.error(
-            ("night_hours",),
-            "'night_hours' must be a number of hours, more than 0 and at most 48",
-            "write night_hours: 10",
-        )
     return ProvinceConfig(
-        Path(doc.path), raw["province"].strip(), tuple(parsed), weights, parallel, days, publish, float(hours)
-    )
-
-
-def _weights(doc: Located, raw: Any) -> dict[str, float]:
-    from auditor.province.index import DEFAULT_WEIGHTS
-
-    hint = "write scoring: {weights: {completion: 60, annual_report: 25, timeliness: 15}}"
-    return weights(doc, "scoring", raw, DEFAULT_WEIGHTS, hint)
+        Path(doc.path), raw.province, tuple(parsed), raw.scoring.weights.model_dump(exclude_unset=True),
+        raw.parallel, raw.objection_days, raw.publish_departments, raw.night_hours,
+    )  # fmt: skip
