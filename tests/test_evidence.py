@@ -23,7 +23,7 @@ from auditor.evidence.text import extract
 from auditor.findings import Evidence
 from auditor.rules import Context, annual_report, content, freshness, precedence
 from auditor.store import Store
-from tests.conftest import run_auditor
+from tests.conftest import SHOTS, run_auditor
 
 CHECKLIST = load_checklist()
 ITEM = CHECKLIST.get
@@ -234,7 +234,7 @@ def test_an_audit_with_no_browser_still_works_and_says_so(demo_copy):
     bin_dir.mkdir()
     os.symlink(shutil.which("python3") or "/usr/bin/python3", bin_dir / "python3")
     out = demo_copy.parent / "out"
-    env = {"PATH": str(bin_dir)}  # no chromium on the PATH
+    env = {"PATH": str(bin_dir), **SHOTS}  # screenshots asked for, no chromium on the PATH
     proc = run_auditor(
         "audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out), env=env
     )
@@ -252,12 +252,12 @@ def test_an_unchanged_page_is_archived_once_and_revisited(demo_server, tmp_path)
     assert proc.returncode == 0
     config = tmp_path / "site.yaml"
     first = run_auditor(
-        "audit", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o1")
+        "audit", "--config", str(config), "--as-of", "2022-11-15", "--out", str(tmp_path / "o1"), env=SHOTS
     )
     assert first.returncode == 1
     proc, _ = crawl_demo(demo_server, tmp_path)  # the same site again: 304s and the same payloads
     second = run_auditor(
-        "audit", "--config", str(config), "--as-of", "2022-11-16", "--out", str(tmp_path / "o2")
+        "audit", "--config", str(config), "--as-of", "2022-11-16", "--out", str(tmp_path / "o2"), env=SHOTS
     )
     assert second.returncode == 1
     f2 = json.loads((tmp_path / "o2" / "findings.json").read_text("utf-8"))

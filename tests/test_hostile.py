@@ -19,7 +19,7 @@ from docx import Document
 from auditor.demo import demo_config
 from auditor.demo.server import DemoHTTPServer
 from auditor.safe import XML_ILLEGAL
-from tests.conftest import run_auditor
+from tests.conftest import SHOTS, run_auditor
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hostile.yaml"
 SECRET = "TOPSECRET-4f1c9e"
@@ -39,7 +39,9 @@ def night(tmp_path_factory):
     server = DemoHTTPServer(0, yaml.safe_load(text)).start()
     try:
         config = demo_config(server, out)
-        proc = run_auditor("run", "--config", str(config), "--out", str(out / "rep"), "--as-of", AS_OF)
+        proc = run_auditor(
+            "run", "--config", str(config), "--out", str(out / "rep"), "--as-of", AS_OF, env=SHOTS
+        )
     finally:
         server.stop()
     assert proc.returncode == 1, proc.stdout + proc.stderr  # real gaps exist; nothing crashed

@@ -268,7 +268,7 @@ def test_retention_keeps_history(tmp_path):
         config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
         run(config)
         code, findings, out = run(config, "2022-11-16")
-        assert code == 1 and "retention" in out
+        assert code == 1 and "保留策略" in out
         with Store(tmp_path / "auditor.sqlite") as store:
             runs = store.runs()
             assert store.count("pages", runs[0].id) == 0 and store.count("pages", runs[1].id) > 400

@@ -31,7 +31,7 @@ from auditor.evidence.screenshots import OneShot, render
 from auditor.evidence.text import Limits, extract
 from auditor.store import Store
 from tests import bombs
-from tests.conftest import run_auditor
+from tests.conftest import SHOTS, run_auditor
 
 MARKER_TEXT = "LOCAL-MARKER-7d1e"
 
@@ -459,7 +459,7 @@ def hostile_night(tmp_path_factory):
                 200, bombs.docx_xxe(str(marker)), [("Content-Type", FILES["b0mb07"][1])], kind="attachment"
             )
     server.start()
-    before = _helpers()
+    night = f"hostile-{os.getpid()}-{time.monotonic_ns()}"  # in the environment of all it starts
     try:
         config = demo_config(server, out)
         wrapper = (
@@ -469,26 +469,29 @@ def hostile_night(tmp_path_factory):
         proc = subprocess.run(
             [sys.executable, "-c", wrapper, sys.executable, "-m", "auditor.cli", "run", "--config", str(config),
              "--out", str(out / "rep"), "--as-of", "2025-11-25"],
-            capture_output=True, text=True, timeout=900, env=_env(),
+            capture_output=True, text=True, timeout=900, env={**_env(), **SHOTS, "AUDITOR_TEST_NIGHT": night},
         )  # fmt: skip
     finally:
         server.stop()
-    left = _helpers() - before
+    left = _helpers(night)
     peak = int(re.search(r"PEAK (\d+)", proc.stderr).group(1)) // 1024
     findings = json.loads((out / "rep" / "findings.json").read_text("utf-8"))
     return proc, out, {i["id"]: i for i in findings["items"]}, peak, secret, left
 
 
-def _helpers() -> set[int]:
-    """Live readers, browsers and LibreOffice processes."""
+def _helpers(night: str) -> set[int]:
+    """Live readers, browsers and LibreOffice processes started by `night` (its mark is in their environment:
+    other tests' browsers, running beside it on another worker, are not its own)."""
     names = (b"auditor.evidence.reader", b"chromium", b"soffice")
+    mark = f"AUDITOR_TEST_NIGHT={night}".encode()
     alive = set()
     for pid, _, cmd in processes._processes():
         try:
             state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            ours = mark in Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
         except OSError:
             continue
-        if state != "Z" and any(n in cmd for n in names):
+        if state != "Z" and ours and any(n in cmd for n in names):
             alive.add(pid)
     return alive
 
@@ -614,7 +617,7 @@ def test_a_browser_that_fails_loses_no_copy_and_each_gap_says_why(demo_copy):
     out = demo_copy.parent / "out"
     proc = run_auditor(
         "audit", "--config", str(demo_copy), "--as-of", "2022-11-15", "--out", str(out),
-        env={"PATH": f"{bin_dir}:/usr/bin:/bin"},
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", **SHOTS},
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
     findings = json.loads((out / "findings.json").read_text("utf-8"))

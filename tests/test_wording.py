@@ -16,13 +16,6 @@ from auditor.lock import Busy
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(autouse=True)
-def spoken_chinese_after():
-    """--lang en sets the process's language: leave the next test the default."""
-    yield
-    wording.use("zh")
-
-
 def fields(text: object) -> set[str]:
     texts = text if isinstance(text, list) else [text]
     found = {f for t in texts for _, f, _, _ in string.Formatter().parse(str(t)) if f}

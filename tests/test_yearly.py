@@ -377,7 +377,7 @@ def test_the_demo_ships_a_year_of_history_both_commands_read(tmp_path):
     out = tmp_path / "reports"
     proc = run_auditor("demo", "--out", str(out), "--port", "0", timeout=600)
     assert proc.returncode == 0, proc.stderr
-    assert "history 2021-09-01: complete" in proc.stdout and "需要整改的问题（7）" in proc.stdout
+    assert "历史 2021-09-01: complete" in proc.stdout and "需要整改的问题（7）" in proc.stdout
     cfg = out / "demo" / "site.yaml"
     year = ["--config", str(cfg), "--out", str(tmp_path / "year")]
     assert run_auditor("annual-report", "--year", "2021-2022", "--as-of", "2022-11-15", *year).returncode == 0

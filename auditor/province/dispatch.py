@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from auditor import wording
 from auditor.province.config import ProvinceConfig
 from auditor.province.queue import (
     ATTEMPTS,
@@ -89,7 +90,7 @@ def run_queued(
                     words(
                         "province.school",
                         name=name,
-                        outcome=name("province.outcome", got["outcome"]),
+                        outcome=wording.name("province.outcome", got["outcome"]),
                         exit=got["exit"],
                         seconds=f"{got['seconds']:.0f}",
                         worker=f", {got['worker']}",

@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
+from auditor import wording
 from auditor.province.config import ProvinceConfig, School
-from auditor.wording import name
 from auditor.wording import say as words
 
 OUTCOME = {0: "complete", 1: "complete", 2: "config_error", 3: "inconclusive", 4: "internal_error"}
@@ -88,7 +88,7 @@ def run_province(
             words(
                 "province.school",
                 name=school.name,
-                outcome=name("province.outcome", got["outcome"]),
+                outcome=wording.name("province.outcome", got["outcome"]),
                 exit=got["exit"],
                 seconds=f"{got['seconds']:.0f}",
                 worker="",
