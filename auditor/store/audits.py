@@ -9,6 +9,14 @@ from typing import Any
 
 from auditor.store.connection import Connection, now_iso
 
+STATE_FACTS = (  # (name, path in a stored item's result) of the facts gap episodes are built from
+    ("short", "short"), ("category", "category"), ("owner", "owner"), ("to_check", "to_check"),
+    ("set_aside", "set_aside"), ("due_date", "due_date"), ("rectify_by", "rectify_by"),
+    ("rectify_source", "rectify_source"), ("days_overdue", "days_overdue"), ("review_decision", "review.decision"),
+    ("review_due", "review.due"), ("review_by", "review.reviewer"), ("review_overdue", "review.overdue"),
+    ("number", "number"),
+)  # fmt: skip
+
 
 class AuditHistory(Connection):
     """Save audits; read them, their items and each item's history."""
@@ -79,24 +87,22 @@ class AuditHistory(Connection):
             (item_id,),
         ).fetchall()
 
-    def item_states(self) -> list[sqlite3.Row]:
+    def item_states(self) -> list[dict[str, Any]]:
         """Every item of every complete audit, oldest audit first, with the facts the findings computed
-        (open, to_check, set_aside, owner, due date, 整改时限, review): what gap episodes are built from."""
-        fields = ", ".join(
-            f"json_extract(i.result, '$.{path}') AS {name}"
-            for name, path in (
-                ("short", "short"), ("category", "category"), ("owner", "owner"), ("to_check", "to_check"),
-                ("set_aside", "set_aside"), ("due_date", "due_date"), ("rectify_by", "rectify_by"),
-                ("rectify_source", "rectify_source"),
-                ("days_overdue", "days_overdue"), ("review_decision", "review.decision"),
-                ("review_due", "review.due"), ("review_by", "review.reviewer"), ("review_overdue", "review.overdue"),
-                ("number", "number"),
-            )
-        )  # fmt: skip
-        return self.db.execute(
-            f"SELECT a.id AS audit_id, a.as_of, i.item_id, i.status, i.open, {fields} FROM audit_items i"
-            " JOIN audits a ON a.id = i.audit_id WHERE a.status = 'complete' ORDER BY a.as_of, a.id, i.rowid"
+        (open, to_check, set_aside, owner, due date, 整改时限, review): what gap episodes are built from.
+        One json_extract with every path parses each stored result once (a year of nights is 20,000 rows)."""
+        paths = ", ".join(f"'$.{path}'" for _, path in STATE_FACTS)
+        rows = self.db.execute(
+            f"SELECT a.id AS audit_id, a.as_of, i.item_id, i.status, i.open, json_extract(i.result, {paths}) AS facts"
+            " FROM audit_items i JOIN audits a ON a.id = i.audit_id WHERE a.status = 'complete'"
+            " ORDER BY a.as_of, a.id, i.rowid"
         ).fetchall()
+        names = [name for name, _ in STATE_FACTS]
+        return [
+            {"audit_id": r[0], "as_of": r[1], "item_id": r[2], "status": r[3], "open": r[4],
+             **dict(zip(names, json.loads(r[5]), strict=True))}
+            for r in rows
+        ]  # fmt: skip
 
     def item_documents(self, start: str, end: str, until: str) -> list[sqlite3.Row]:
         """The checklist documents published from `start` to `end` (their own date), as the complete audits up
