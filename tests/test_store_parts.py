@@ -540,6 +540,13 @@ def test_rotation_prune_drops_old_pages_keeps_runs_audits_and_what_a_kept_revisi
     assert store.db.execute("SELECT count(*) FROM bodies").fetchone()[0] == 1  # night one's own body went
     assert store.stored_runs() == (two, three, 2)
     assert store.prune(2) == []  # nothing more to drop
+    # the revisit that needed night one's WARC goes with night three's pages: that WARC is needed no more,
+    # though night one had no pages left to drop by then
+    four, five = new_run(store), new_run(store)
+    store.write_batch(four, [page("a.htm", body=shared)])
+    store.write_batch(five, [page("a.htm", body=shared)])
+    assert store.prune(2) == [two, three]
+    assert store.archive_files() == set()
 
 
 # --- review events ---------------------------------------------------------------------------------------

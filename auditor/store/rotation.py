@@ -103,12 +103,14 @@ class Rotation(Connection):
         with self.transaction() as db:
             for table in ("pages", "links", "attachments", "entries", "directory", "redirects"):
                 db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])
-            # the archive of a dropped run goes too, unless a kept run's revisit records point into its WARC
-            db.executemany(
-                "DELETE FROM archive WHERE run_id=? AND warc NOT IN"
-                " (SELECT refers_to FROM archive WHERE refers_to IS NOT NULL AND run_id>=?)",
-                [(r, min(keep)) for r in old],
-            )
+            # the archive of every dropped run goes too, unless a kept run's revisit records point into its WARC
+            # — asked again each night: a WARC kept for a revisit goes once no kept run points into it
+            if keep:
+                db.execute(
+                    "DELETE FROM archive WHERE run_id<? AND warc NOT IN"
+                    " (SELECT refers_to FROM archive WHERE refers_to IS NOT NULL AND run_id>=?)",
+                    (min(keep), min(keep)),
+                )
             # payloads no kept page, file or archive record refers to
             db.execute(
                 "DELETE FROM bodies WHERE sha256 NOT IN (SELECT body_sha256 FROM pages WHERE body_sha256 IS NOT NULL"
