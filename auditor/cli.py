@@ -74,7 +74,7 @@ def _report_night(night: Night, console: Console, as_json: bool = False, lang: s
 
     if night.documents:
         if night.documents_failed:
-            _say(_t("warning"), "yellow", _t("documents_failed", why=night.documents))
+            _say(_t("warning"), "yellow", _t("documents_failed", why=clean(night.documents)))
         else:
             console.print(night.documents)
     if as_json:
@@ -895,7 +895,7 @@ def main(argv: list[str] | None = None) -> int:
         _say(_t("refused"), "red", e.text(LANG))
         return EXIT_INCONCLUSIVE
     except InputError as e:
-        _say(_t("error"), "red", e.text(LANG))
+        _say(_t("error"), "red", str(e))  # worded where it was raised
         return EXIT_USAGE
     except StoreWriteError as e:
         _say(_t("failed"), "red", e.text(LANG))

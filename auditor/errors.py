@@ -22,9 +22,6 @@ class InputError(Exception):
         text = f"{where}: {self.message}"
         return f"{text}\n  → {self.hint}" if self.hint else text
 
-    def text(self, lang: str = "zh") -> str:
-        return str(self)
-
 
 class StoreWriteError(Exception):
     """The store (or the reports) could not be written — a full disk, a file-size limit, a read-only file
