@@ -35,7 +35,7 @@ def academic_year(text: str) -> Period:
     """'2021-2022' → 1 September 2021 to 31 August 2022 (the period the annual report covers)."""
     m = YEAR.match(text.strip())
     if not m or int(m.group(2)) != int(m.group(1)) + 1:
-        raise InputError("--year", None, f"'{text}' is not an academic year", "write it as 2021-2022")
+        raise InputError.said("--year", None, "not_academic_year", input=text)
     first = int(m.group(1))
     return Period(date(first, 9, 1), date(first + 1, 8, 31), f"{first}-{first + 1}学年")
 
@@ -45,11 +45,9 @@ def between(start: str, end: str) -> Period:
     try:
         a, b = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError:
-        raise InputError(
-            "--from/--to", None, f"'{start}' or '{end}' is not a date", "write YYYY-MM-DD"
-        ) from None
+        raise InputError.said("--from/--to", None, "not_dates", start=start, end=end) from None
     if b < a:
-        raise InputError("--from/--to", None, f"--to {end} is before --from {start}", "swap them")
+        raise InputError.said("--from/--to", None, "dates_reversed", start=start, end=end)
     return Period(a, b, f"{a.isoformat()}至{b.isoformat()}")
 
 

@@ -83,12 +83,7 @@ def item_pages(
     is read — all the documents pass needs to choose its files."""
     run = store.run(run_id) if run_id else store.latest_run(status=None)
     if run is None:
-        raise InputError(
-            str(cfg.store),
-            None,
-            "no crawl in this store yet",
-            f"run `auditor crawl --config {cfg.path}` first",
-        )
+        raise InputError.said(str(cfg.store), None, "no_crawl", config=cfg.path)
     urls = store.page_urls(run.id)
     matcher = Matcher(checklist.items, checklist.decoy_words, cfg.school)
     matched = matcher.match_all(iter_signals(store, run.id, urls))

@@ -18,36 +18,28 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from auditor.config import Profile, SiteConfig
-from auditor.errors import InputError
+from auditor.errors import InputError, words
 from auditor.validation import Listed, Model, Says, Text, check, fault
+from auditor.wording import say
 from auditor.yamlsrc import Key, Located, load_located
 
 ID = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$")
 DUE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
-RENEWAL = Says(
-    "renewal period must be one of year, academic_year, cohort",
-    'write renewal: standing, or renewal: {{period: year, due: "05-31", lag: 0, hard: false}}',
-)
-APPLIES = Says(
-    "applies.{key} = {value} is not understood",
-    "known: type (undergraduate|vocational), graduate_programs, double_first_class (true/false), province",
-)
-SEE = "see rules/checklist.yaml for the format"
+RENEWAL = Says("renewal")
+APPLIES = Says("applies")
+SEE = "see_checklist"  # errors.hint.see_checklist
 
 
 def _month_day(due: Any) -> Any:
     if isinstance(due, tuple):
         return due
     if not DUE.match(str(due)):
-        raise fault("due '{input}' is not MM-DD", 'write due: "10-31" (quoted)')
+        raise fault("due_format")
     month, day = (int(x) for x in str(due).split("-"))
     try:
         date(2001, month, day)  # a day every year has (no 02-30; 02-29 not in 2025)
     except ValueError:
-        raise fault(
-            "due '{input}' is not a day of every year",
-            'write a day that exists every year, e.g. due: "02-28"',
-        ) from None
+        raise fault("due_every_year") from None
     return (month, day)
 
 
@@ -56,7 +48,7 @@ class Renewal(Model):
 
     period: Annotated[Literal["year", "academic_year", "cohort"] | None, RENEWAL] = None
     due: Annotated[tuple[int, int], BeforeValidator(_month_day)] = (12, 31)
-    lag: Annotated[int, Field(ge=-1, le=2), Says("lag must be a whole number from -1 to 2")] = 0
+    lag: Annotated[int, Field(ge=-1, le=2), Says("lag")] = 0
     hard: bool = False
     # "就业 质量": words an edition's title holds, in this order, gaps allowed
     editions: Listed[Text] = Field((), examples=[["就业 质量"]])
@@ -109,7 +101,7 @@ def _in_order(text: str, words: list[str]) -> bool:
 
 def _standing(renewal: Any) -> Any:
     if isinstance(renewal, dict) and "period" not in renewal:
-        raise fault(RENEWAL.message, RENEWAL.hint)
+        raise fault(RENEWAL.key)
     return {} if renewal == "standing" else renewal
 
 
@@ -239,7 +231,7 @@ class ItemFile(Model):
     id: Annotated[
         str,
         Field(pattern=ID.pattern),
-        Says("id must be lower-case words joined by '-'", "write for example: id: moe-07"),
+        Says("item_id"),
     ]
     category: Text | None = None
     title: Text | None = None
@@ -287,7 +279,7 @@ def _item(doc: Located, i: int, raw: ItemFile, prefix: str, base: Item | None) -
         return replace(base, **values)
     for k in ("category", "title", "aliases", "owner"):
         if k not in values:
-            raise doc.error(("items", i), f"item {raw.id}: missing '{k}'", f"every new item needs {k}")
+            raise doc.error(("items", i), *words("item_missing_key", item=raw.id, key=k))
     values.setdefault("short", values["title"])
     values.setdefault("publish", values["title"])
     basis = values.pop("basis", "")
@@ -313,9 +305,9 @@ def _annual_report(raw: AnnualReportFile | None, base: AnnualReport) -> AnnualRe
 def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: AnnualReport) -> AnnualReport:
     def subject(loc: Key) -> str:  # which item an error is in
         entry = doc.data["items"][loc[1]] if loc[:1] == ("items",) and len(loc) > 2 else None
-        return f"item {entry.get('id')}: " if isinstance(entry, dict) else ""
+        return say("errors.item_prefix", item=entry.get("id")) if isinstance(entry, dict) else ""
 
-    root = Says("a checklist file is a mapping with an 'items:' list", SEE)
+    root = Says("checklist_root")
     raw = check(doc, ChecklistFile, doc.data, root, subject, SEE)
     report = _annual_report(raw.annual_report, report)
     prefix = raw.basis_prefix or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
@@ -323,9 +315,7 @@ def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: 
     seen: set[str] = set()
     for i, entry in enumerate(raw.items):
         if entry.id in seen:
-            raise doc.error(
-                ("items", i), f"item {entry.id} appears twice in this file", "merge the two entries"
-            )
+            raise doc.error(("items", i), *words("item_twice", item=entry.id))
         seen.add(entry.id)
         item = _item(doc, i, entry, prefix, items.get(entry.id))
         items[item.id] = replace(item, order=items[item.id].order if item.id in items else len(items))
@@ -343,12 +333,7 @@ def load_checklist(
     for source in sources:
         report = _load_into(load_located(source), items, decoys, report)
     if report.item not in items:
-        raise InputError(
-            sources[0],
-            None,
-            f"annual_report names item '{report.item}', which no file defines",
-            "use an item id",
-        )
+        raise InputError.said(sources[0], None, "annual_report_item", item=report.item)
     ordered = sorted(items.values(), key=lambda it: it.order)
     return Checklist(tuple(ordered), tuple(dict.fromkeys(decoys)), tuple(sources), report)
 
@@ -371,9 +356,6 @@ def check_exemptions(
 ) -> None:
     unknown = sorted(set(exemptions) - checklist.ids())
     if unknown:
-        raise InputError(
-            config_path,
-            (lines or {}).get(unknown[0]) or None,
-            f"exemption for unknown item '{unknown[0]}'",
-            "use an id listed by `auditor checklist --config …`",
+        raise InputError.said(
+            config_path, (lines or {}).get(unknown[0]) or None, "exemption_unknown", item=unknown[0]
         )

@@ -86,7 +86,8 @@ def _report_night(night: Night, console: Console, as_json: bool = False, lang: s
             soft_wrap=True,
         )
     if night.pruned:
-        console.print(_t("retention", runs=len(night.pruned)))
+        rows = ", ".join(f"{table} {n}" for table, n in night.pruned.rows.items()) or "—"
+        console.print(_t("retention", runs=len(night.pruned.runs), rows=rows, files=len(night.pruned.files)))
     for what in night.alerts_sent:
         console.print(_t("alert_sent", what=what))
     for what in night.alerts_failed:
@@ -648,7 +649,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from auditor.crawl import print_summary, run_crawl
 
     cfg = load_config(args.config)
-    preflight.writable_dir(cfg.store.parent, "the store's directory")
+    preflight.writable_dir(cfg.store.parent, say("errors.store_folder"))
     console = _console()
     with _site_lock(cfg):
         result = run_crawl(cfg, Console(stderr=True))

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 
 from auditor.departments import Department, Departments, load_departments
+from auditor.errors import words
 from auditor.validation import Listed, Model, Says, Text, check, fault, weights
 from auditor.weights import DEFAULT_WEIGHTS
 from auditor.yamlsrc import load_located
@@ -46,7 +47,7 @@ class Profile(Model):
 
     type: Annotated[
         Literal["vocational", "undergraduate"],
-        Says(hint="write type: vocational (高职/专科) or type: undergraduate (本科)"),
+        Says("school_type"),
     ] = "undergraduate"
     graduate_programs: bool = False
     province: str = Field("", examples=["湖南"])
@@ -57,7 +58,7 @@ def _ip(ip: str) -> str:
     try:
         ipaddress.ip_address(ip)
     except ValueError:
-        raise fault("'{input}' (for {key}) is not an IP address") from None
+        raise fault("not_ip") from None
     return ip
 
 
@@ -89,7 +90,7 @@ class CrawlSettings(Model):
 
 def _http(url: str) -> str:
     if url and not url.startswith(("http://", "https://")):
-        raise fault("webhook must be an http(s) URL", "write webhook: https://…")
+        raise fault("webhook_url")
     return url
 
 
@@ -115,31 +116,26 @@ class AlertSettings(Model):
     @model_validator(mode="after")
     def _mail_needs_a_server(self) -> AlertSettings:
         if self.email_to and not self.smtp_host:
-            raise fault("email_to is set but smtp_host is not", "add smtp_host: your mail server")
+            raise fault("email_without_smtp")
         return self
 
 
 def _start_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise fault("'{input}' is not an http(s) URL", "write a full URL such as http://www.example.edu.cn/")
+        raise fault("not_url")
     return url
 
 
 def _domain(domain: str) -> str:
     if "/" in domain or ":" in domain or " " in domain:
-        raise fault(
-            "'{input}' is not a domain name",
-            "write a bare domain such as example.edu.cn (no scheme, port or path)",
-        )
+        raise fault("not_domain")
     return domain.lower().lstrip(".")
 
 
 def _item_id(item: Any) -> Any:
     if not isinstance(item, str) or not ITEM_ID.match(item):
-        raise fault(
-            "'{input}' is not a checklist item id", "use ids such as moe-17 (see `auditor checklist`)"
-        )
+        raise fault("not_item_id")
     return item
 
 
@@ -148,10 +144,7 @@ class Exemption(Model):
 
     reason: Annotated[
         Text,
-        Says(
-            "exemption of {parent} has no reason",
-            "write the reason shown in reports, e.g. {parent}: 暂未涉及（学校无校办企业）",
-        ),
+        Says("exemption_reason"),
     ]
     by: str = Field("", examples=["党政办 张三 2022-09-01"])
 
@@ -181,7 +174,7 @@ class Documents(Model):
 
 def _academic_year(year: Any) -> Any:
     if not re.match(r"^\d{4}-\d{4}$", str(year)):
-        raise fault("'{input}' must be an academic year (2021-2022) with its figures")
+        raise fault("academic_year")
     return year
 
 
@@ -261,16 +254,13 @@ def load_config(path: str | Path) -> SiteConfig:
     doc = load_located(path)
     raw = doc.data
     departments = load_departments(doc, raw.get("departments") if isinstance(raw, dict) else None)
-    root = Says("the config must be a YAML mapping", f"start from this example:\n{EXAMPLE}")
+    root = Says("config_root", (("example", EXAMPLE),))
     site = check(doc, SiteFile, raw, root)
     for i, url in enumerate(site.start_urls):
         host = urlsplit(url).hostname or ""
         if not any(host == d or host.endswith("." + d) for d in site.allowed_domains):
-            raise doc.error(
-                ("start_urls", i),
-                f"start URL host '{host}' is outside allowed_domains {list(site.allowed_domains)}",
-                f"add '{host}' (or its parent domain) to allowed_domains",
-            )
+            said = words("start_outside", host=host, domains=list(site.allowed_domains))
+            raise doc.error(("start_urls", i), *said)
     base = Path(doc.path).resolve().parent
     return SiteConfig(
         path=doc.path,

@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, Field
 
+from auditor.errors import words
 from auditor.validation import Listed, Model, Says, Text, check, fault
 from auditor.yamlsrc import Located, load_located
 
@@ -28,14 +29,14 @@ NOISE = re.compile(r"[\s（）()【】\[\]]")
 
 def _email(address: str) -> str:
     if "@" not in address:
-        raise fault("'{input}' is not an e-mail address", "write name@school.edu.cn")
+        raise fault("not_email")
     return address
 
 
 class Department(Model):
     """One office: its official name, the names sites use for it, and who hears about its new gaps."""
 
-    name: Annotated[Text, Says("each department needs a name", "write '- name: 财务处'")]
+    name: Annotated[Text, Says("department_name")]
     aliases: Listed[Text] = Field((), examples=[["党政办", "党委办公室", "校长办公室"]])
     contacts: Listed[Annotated[Text, AfterValidator(_email)]] = Field((), examples=[["dzb@example.edu.cn"]])
 
@@ -70,12 +71,10 @@ def load_departments(doc: Located, raw: Any) -> Departments:
     if isinstance(raw, str):
         path = Path(raw) if Path(raw).is_absolute() else Path(doc.path).resolve().parent / raw
         if not path.is_file():
-            what = "is a directory" if path.is_dir() else "does not exist"
-            raise doc.error(
-                ("departments",), f"departments file {path} {what}", "create it, or list them here"
-            )
+            said = words("departments_is_dir" if path.is_dir() else "departments_missing", path=path)
+            raise doc.error(("departments",), *said)
         doc = load_located(path)
-        root = Says("a departments file holds a 'departments:' list", "start it with: departments:")
+        root = Says("departments_root")
         listed = check(doc, DepartmentsFile, doc.data, root).departments
     else:
         listed = check(doc, DepartmentsFile, {"departments": [] if raw is None else raw}).departments
@@ -83,10 +82,7 @@ def load_departments(doc: Located, raw: Any) -> Departments:
     for i, dept in enumerate(listed):
         for name in (dept.name, *dept.aliases):
             if _key(name) in seen and seen[_key(name)] != dept.name:
-                raise doc.error(
-                    ("departments", i),
-                    f"'{name}' names both {seen[_key(name)]} and {dept.name}",
-                    "keep it under one department",
-                )
+                said = words("department_twice", name=name, first=seen[_key(name)], second=dept.name)
+                raise doc.error(("departments", i), *said)
             seen[_key(name)] = dept.name
     return Departments(tuple(listed))

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-from auditor.wording import say
+from auditor.wording import catalogue, say
 
 
 def reason(error: BaseException) -> str:
     """What went wrong, in the system's words: an OSError's strerror ('No space left on device'), else the text."""
     return error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+
+
+def words(key: str, /, **facts: object) -> tuple[str, str]:
+    """An error's message and hint from the catalogue (`errors.<key>.message` / `.hint`, either may be absent:
+    ""), in the language the command speaks."""
+    return tuple(  # type: ignore[return-value]
+        say(f"errors.{key}.{part}", **facts) if f"errors.{key}.{part}" in catalogue() else ""
+        for part in ("message", "hint")
+    )
 
 
 class InputError(Exception):
@@ -16,6 +25,11 @@ class InputError(Exception):
     def __init__(self, path: str, line: int | None, message: str, hint: str = "") -> None:
         self.path, self.line, self.message, self.hint = path, line, message, hint
         super().__init__(str(self))
+
+    @classmethod
+    def said(cls, path: str, line: int | None, key: str, /, **facts: object) -> InputError:
+        """The error worded by the catalogue's `errors.<key>` (see `words`)."""
+        return cls(path, line, *words(key, **facts))
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from auditor.errors import StoreWriteError
+from auditor.store.rotation import Pruned
 
 if TYPE_CHECKING:
     from auditor.config import SiteConfig
@@ -31,7 +32,7 @@ class Night:
     status: str  # complete | inconclusive (the audit's)
     findings: dict[str, Any]
     paths: list[Path] = field(default_factory=list)
-    pruned: list[int] = field(default_factory=list)  # old runs whose crawled pages retention dropped
+    pruned: Pruned = field(default_factory=Pruned)  # what retention dropped tonight
     alerts_sent: list[str] = field(default_factory=list)
     alerts_failed: list[str] = field(default_factory=list)
     documents: str = ""  # the documents pass's one line, or why it failed
@@ -119,9 +120,9 @@ def audit_night(cfg: SiteConfig, as_of: date, out: Path, lang: str = "zh", prune
     with Store(cfg.store) as store:
         result = audit_and_record(store, cfg, checklist, as_of)
         findings = history.current(store) or result.as_json()
-        pruned = store.prune(cfg.keep_runs) if prune else []
-        if pruned:
-            archive.prune_files(store, cfg.store)
+        pruned = store.prune(cfg.keep_runs) if prune else Pruned()
+        if pruned.rows.get("archive"):
+            pruned.files = archive.prune_files(store, cfg.store)
         archive.export(store, cfg.store, findings, out / COPIES)
     try:
         paths = write_all(findings, out, lang)

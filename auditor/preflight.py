@@ -11,25 +11,19 @@ from auditor.config import SiteConfig
 from auditor.errors import InputError
 from auditor.reviews import load_reviews
 from auditor.store import Store
+from auditor.wording import say
 
 
 def writable_dir(path: Path, what: str) -> None:
     """`path` is (or can become) a directory this process can write in."""
     if path.exists() and not path.is_dir():
-        raise InputError(
-            str(path), None, f"{what} is a file, not a directory", f"name a directory for {what}"
-        )
+        raise InputError.said(str(path), None, "folder_is_file", what=what)
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path, prefix=".auditor-check-"):
             pass
     except OSError as e:
-        raise InputError(
-            str(path),
-            None,
-            f"{what} cannot be written ({e.strerror})",
-            "choose a directory this user can write, or fix its permissions",
-        ) from None
+        raise InputError.said(str(path), None, "folder_unwritable", what=what, why=e.strerror) from None
 
 
 def check(cfg: SiteConfig, out: Path | None = None) -> Checklist:
@@ -38,7 +32,7 @@ def check(cfg: SiteConfig, out: Path | None = None) -> Checklist:
     checklist = for_site(cfg)
     check_exemptions(checklist, cfg.exemptions, cfg.path, cfg.exemption_lines)
     load_reviews(cfg.reviews)
-    writable_dir(cfg.store.parent, "the store's directory")
+    writable_dir(cfg.store.parent, say("errors.store_folder"))
     Store(cfg.store).close()
     if out is not None:
         writable_dir(out, "--out")

@@ -57,7 +57,7 @@ def _iso(value: Any) -> Any:
     try:
         return value if isinstance(value, date) else date.fromisoformat(str(value))
     except ValueError:
-        raise fault("{key} '{input}' is not a date", "write it as YYYY-MM-DD") from None
+        raise fault("not_date") from None
 
 
 Day = Annotated[date, BeforeValidator(_iso)]
@@ -78,9 +78,7 @@ class Entry(Model):
     @model_validator(mode="after")
     def _promise_has_a_day(self) -> Entry:
         if self.decision == "acknowledged" and self.due is None:
-            raise fault(
-                "an acknowledged gap needs a due date", "add due: YYYY-MM-DD (when it will be published)"
-            )
+            raise fault("acknowledged_due")
         return self
 
 
@@ -93,8 +91,8 @@ def load_reviews(path: Path) -> list[Review]:
     if not path.exists():
         return []
     doc = load_located(path)
-    see = "see docs/configuration.md, 'Review'"
-    root = Says("a reviews file is a mapping with a 'reviews:' list", see)
+    see = "see_reviews"  # errors.hint.see_reviews
+    root = Says("reviews_root")
     return [
         Review(e.item, e.decision, e.reviewer, e.reason, e.date.isoformat() if e.date else "",
                e.due.isoformat() if e.due else None, e.status, e.fingerprint, doc.line("reviews", i))
@@ -141,12 +139,7 @@ def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str 
     latest: dict[str, Review] = {}
     for r in reviews:
         if r.item not in known:
-            raise InputError(
-                reviews_path,
-                r.line,
-                f"review of unknown item '{r.item}'",
-                "use an id from `auditor checklist`",
-            )
+            raise InputError.said(reviews_path, r.line, "review_unknown", item=r.item)
         latest[r.item] = r
     as_of = date.fromisoformat(result.as_of)
     for it in result.items:

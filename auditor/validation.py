@@ -22,7 +22,8 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError, PydanticUndefined
 
-from auditor.errors import InputError
+from auditor.errors import InputError, words
+from auditor.wording import catalogue, say
 from auditor.yamlsrc import Key, Located
 
 T = TypeVar("T")
@@ -43,17 +44,18 @@ class Model(BaseModel):
 
 @dataclass(frozen=True)
 class Says:
-    """Wording for the errors at or under a field, where the general one would not do. Formatted with {key} (the
-    key the error is at), {parent} (the key above it), {input} (what was written) and {value} (its repr)."""
+    """Wording for the errors at or under a field, where the general one would not do: the catalogue's
+    `errors.<key>` (message and/or hint), formatted with {key} (the key the error is at), {parent} (the key
+    above it), {input} (what was written), {value} (its repr) and `facts`."""
 
-    message: str = ""
-    hint: str = ""
+    key: str
+    facts: tuple[tuple[str, str], ...] = ()
 
 
-def fault(message: str, hint: str = "") -> PydanticCustomError:
-    """A domain check's error, raised by a validator: placed like a schema error, worded as Says is (and without
-    a hint, given the field's example)."""
-    return PydanticCustomError("auditor", "{message}", {"message": message, "hint": hint})
+def fault(key: str) -> PydanticCustomError:
+    """A domain check's error, raised by a validator: placed like a schema error, worded as Says is (the
+    catalogue's `errors.<key>`; without a hint, given the field's example)."""
+    return PydanticCustomError("auditor", "{said}", {"said": key})
 
 
 def _listed(value: Any) -> Any:
@@ -72,56 +74,35 @@ def weights(name: str, known: dict[str, float]) -> type[Model]:
     return create_model(name, __base__=Model, weights=(numbers, numbers()))
 
 
-WHAT = {  # the first word of a pydantic type error → what the value must be
-    "bool": "true or false",
-    "int": "a whole number",
-    "float": "a number",
-    "string": "text",
-    "list": "a list",
-    "tuple": "a list",
-    "dict": "a mapping",
-    "model": "a mapping",
-    "date": "a date (YYYY-MM-DD)",
-}
-RANGE = {
+RANGE = {  # pydantic's range errors → the sign, and the ctx field holding the limit
     "greater_than_equal": ("≥", "ge"),
     "greater_than": (">", "gt"),
     "less_than_equal": ("≤", "le"),
     "less_than": ("<", "lt"),
 }
-SAYS = {  # pydantic's error type → auditor's message (the type errors of WHAT aside)
-    "missing": "missing required key '{key}'",
-    "extra_forbidden": "unknown key '{key}'",
-    "too_short": "{name} must not be empty",
-    "string_too_short": "{name} must not be empty",
-    "greater_than_equal": "{name} must be at least {ge}",
-    "greater_than": "{name} must be more than {gt}",
-    "less_than_equal": "{name} must be at most {le}",
-    "less_than": "{name} must be less than {lt}",
-    "literal_error": "{name} must be {expected}, not {value}",
-    "string_pattern_mismatch": "{name} {value} is not written as expected",
-    "invalid_key": "key {value} is not a word",
-}
+TYPES = ("bool", "int", "float", "string", "list", "tuple", "dict", "model", "date")  # errors.what.*
 
 
 def check(
     doc: Located,
     model: type[M],
     data: Any,
-    root: Says = Says(),
+    root: Says | None = None,
     subject: Callable[[Key], str] = lambda loc: "",
-    see: str = "see docs/configuration.md",
+    see: str = "see_configuration",
 ) -> M:
     """`data` (read from `doc`) as a `model`, or its first error as an InputError at that key's line. `root` words
-    an error about the whole file, `subject` names what a key belongs to (an item), `see` is the last hint."""
+    an error about the whole file, `subject` names what a key belongs to (an item), `see` is the last hint (a
+    key of the catalogue's errors.hint). Worded in the language the command speaks."""
     try:
         return model.model_validate(data)
     except ValidationError as e:
         errors = [(tuple(p for p in err["loc"] if p != "[key]"), err) for err in e.errors()]
     loc, err = min(errors, key=lambda x: (x[1]["type"] == "missing", doc.line(*x[0]) or 0))
-    message, hint = _words(model, loc, err, see)
-    if not loc and (root.message or root.hint):
-        message, hint = root.message or message, root.hint or hint
+    message, hint = _words(model, loc, err, say(f"errors.hint.{see}"))
+    if not loc and root is not None:
+        said = words(root.key, **dict(root.facts))
+        message, hint = said[0] or message, said[1] or hint
     raise InputError(doc.path, doc.line(*loc), subject(loc) + message, hint)
 
 
@@ -131,38 +112,49 @@ def _words(model: type[BaseModel], loc: Key, err: Any, see: str) -> tuple[str, s
     fields, reached = _walk(model, loc[:-1] if kind == "extra_forbidden" else loc, says)
     key, parent = (loc[-1] if loc else ""), (loc[-2] if len(loc) > 1 else "")
     value = repr(err["input"]) if len(repr(err["input"])) <= 60 else repr(err["input"])[:57] + "…"
-    name = f"'{key}'" if not isinstance(key, int) or isinstance(key, bool) else f"each of '{parent}'"
-    words = {**ctx, "key": key, "parent": parent, "input": err["input"], "value": value, "name": name}
+    each = isinstance(key, int) and not isinstance(key, bool)
+    name = say("errors.name.each" if each else "errors.name.key", key=key, parent=parent)
+    facts = {**ctx, "key": key, "parent": parent, "input": err["input"], "value": value, "name": name}
     example = next((x for x in (_example(k, f) for k, f in reversed(fields)) if x), "")
-    hint = f"write for example: {example}" if example else see
-    what = WHAT.get(kind.split("_")[0]) if kind.endswith(("_type", "_parsing", "_from_float")) else None
+    hint = say("errors.hint.example", example=example) if example else see
+    first = kind.split("_")[0]
     if kind == "auditor":
-        message, hint = ctx["message"].format(**words), ctx["hint"].format(**words) or hint
-    elif what:
-        message = f"{name} must be {what}, not {value}"
+        message, said = words(ctx["said"], **facts)
+        hint = said or hint
+    elif first in TYPES and kind.endswith(("_type", "_parsing", "_from_float")):
+        message = say("errors.says.type", what=say(f"errors.what.{first}"), **facts)
+    elif f"errors.says.{kind}" in catalogue():
+        message = say(f"errors.says.{kind}", **facts)
     else:
-        message = SAYS[kind].format(**words) if kind in SAYS else f"{name}: {err['msg']}"
+        message = say("errors.says.other", msg=err["msg"], **facts)
     if kind == "extra_forbidden" and isinstance(reached, type) and issubclass(reached, BaseModel):
         known = [f.alias or n for n, f in reached.model_fields.items()]
         if parent != "" and len(known) <= 4:  # a small mapping: say all it takes
-            message += f": '{parent}' takes {_and(known)} only"
+            message += say("errors.says.takes_only", parent=parent, known=_and(known))
         if close := difflib.get_close_matches(str(key), known, n=1):
-            hint = f"did you mean '{close[0]}'?"
+            hint = say("errors.hint.did_you_mean", close=close[0])
         elif not example:
-            hint = f"known keys: {_and(sorted(known))}"
+            hint = say("errors.hint.known_keys", known=_and(sorted(known)))
     elif kind == "missing":
         example = _example(key, fields[-1][1]) if fields else ""
-        hint = f"add it, for example: {example}" if example else f"add it; {see}"
+        hint = (
+            say("errors.hint.add_example", example=example)
+            if example
+            else say("errors.hint.add_see", see=see)
+        )
     elif kind in RANGE:
         default = fields[-1][1].default if fields else None
-        hint = f"write a value {RANGE[kind][0]} {ctx[RANGE[kind][1]]}"
-        hint += f" (default {_number(default)})" if isinstance(default, (int, float)) else ""
+        hint = say("errors.hint.range", op=RANGE[kind][0], limit=ctx[RANGE[kind][1]])
+        hint += (
+            say("errors.hint.default", default=_number(default)) if isinstance(default, (int, float)) else ""
+        )
     elif kind == "literal_error":
-        hint = f"write one of {ctx['expected']}"
+        hint = say("errors.hint.one_of", expected=ctx["expected"])
     elif kind == "invalid_key":
-        hint = "quote it: YAML reads on, off, yes, no, true and false unquoted as true or false"
+        hint = say("errors.hint.quote_key")
     if says:  # the nearest field's own words
-        message, hint = says[-1].message.format(**words) or message, says[-1].hint.format(**words) or hint
+        own = words(says[-1].key, **facts, **dict(says[-1].facts))
+        message, hint = own[0] or message, own[1] or hint
     return message, hint
 
 
@@ -170,8 +162,9 @@ def _number(value: Any) -> Any:  # 48, not 48.0
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-def _and(words: list[str]) -> str:
-    return " and ".join(filter(None, [", ".join(words[:-1]), words[-1]]))
+def _and(names: list[str]) -> str:
+    last = say("errors.and")
+    return last.join(filter(None, [("、" if last == "、" else ", ").join(names[:-1]), names[-1]]))
 
 
 def _walk(model: Any, loc: Key, says: list[Says]) -> tuple[list[tuple[Any, FieldInfo]], Any]:

@@ -39,16 +39,12 @@ class _Builder:
         self.path, self.lines, self.seen = path, {}, set()
         self.loader = yaml.SafeLoader("")
 
-    def error(self, node: yaml.Node, message: str, hint: str) -> InputError:
-        return InputError(self.path, node.start_mark.line + 1, message, hint)
+    def error(self, node: yaml.Node, said: str, /, **facts: object) -> InputError:
+        return InputError.said(self.path, node.start_mark.line + 1, said, **facts)
 
     def build(self, node: yaml.Node, key: Key) -> Any:
         if id(node) in self.seen:
-            raise self.error(
-                node,
-                "YAML aliases (*name) are not supported here",
-                "write the value out again instead of referring to an &anchor",
-            )
+            raise self.error(node, "yaml_alias")
         self.seen.add(id(node))
         self.lines.setdefault(key, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
@@ -58,11 +54,7 @@ class _Builder:
                 if isinstance(k, list):
                     k = tuple(k)
                 if k in out:
-                    raise self.error(
-                        k_node,
-                        f"key '{k}' appears twice (first on line {self.lines[key + (k,)]})",
-                        "keep one of them",
-                    )
+                    raise self.error(k_node, "yaml_twice", key=k, first=self.lines[key + (k,)])
                 self.lines[key + (k,)] = k_node.start_mark.line + 1
                 if isinstance(k, bool):  # `on:` is read as true; a model may take it as the word it is
                     self.lines.setdefault(key + (k_node.value,), k_node.start_mark.line + 1)
@@ -76,15 +68,11 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             if isinstance(node, yaml.SequenceNode):
                 return [self.scalar(n) for n in node.value]
-            raise self.error(node, "a mapping cannot be a key", "use a plain word as the key")
+            raise self.error(node, "yaml_mapping_key")
         try:
             return self.loader.construct_object(node, deep=True)
         except (ValueError, yaml.YAMLError) as e:
-            raise self.error(
-                node,
-                f"'{node.value}' is not a valid value ({e})",
-                "dates are YYYY-MM-DD and must exist (no 2022-02-30, no month 13)",
-            ) from None
+            raise self.error(node, "yaml_value", input=node.value, why=e) from None
 
 
 def load_located(path: str | Path) -> Located:
@@ -93,33 +81,19 @@ def load_located(path: str | Path) -> Located:
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise InputError(
-            str(p),
-            None,
-            "file not found",
-            "check the path, or create it from the example in docs/configuration.md",
-        ) from None
+        raise InputError.said(str(p), None, "file_missing") from None
     except IsADirectoryError:
-        raise InputError(
-            str(p), None, "this is a directory, not a YAML file", "name the file itself"
-        ) from None
+        raise InputError.said(str(p), None, "file_is_directory") from None
     except UnicodeDecodeError as e:
-        raise InputError(str(p), None, f"not UTF-8 text ({e.reason})", "save the file as UTF-8") from None
+        raise InputError.said(str(p), None, "file_not_utf8", why=e.reason) from None
     except OSError as e:
-        raise InputError(
-            str(p), None, f"cannot be read ({e.strerror})", "check the path and its permissions"
-        ) from None
+        raise InputError.said(str(p), None, "file_unreadable", why=e.strerror) from None
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise InputError(
-            str(p),
-            line,
-            f"YAML syntax error: {e.problem}",
-            "check indentation and quoting on that line (quote values containing ':' or '#')",
-        ) from None
+        raise InputError.said(str(p), line, "yaml_syntax", why=e.problem) from None
     finally:
         loader.dispose()
     builder = _Builder(str(p))

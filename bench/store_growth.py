@@ -171,10 +171,15 @@ def main() -> int:
     measured: list[dict[str, Any]] = []
     snaps: dict[int, tuple[Path, date]] = {}
     pruned: list[int] = []
+    dropped: dict[str, int] = {}
+    files_dropped: list[str] = []
     started, cpu = time.perf_counter(), time.process_time()
 
     def on_night(r: NightRecord) -> None:
-        pruned.extend(r.pruned)
+        pruned.extend(r.pruned.runs)
+        files_dropped.extend(r.pruned.files)
+        for table, n in r.pruned.rows.items():
+            dropped[table] = dropped.get(table, 0) + n
         if r.night in checks:
             size = store.stat().st_size + wal_bytes(store)
             measured.append(
@@ -238,6 +243,7 @@ def main() -> int:
     span = f" (runs {min(pruned)}–{max(pruned)})" if pruned else ""
     print(
         f"\nretention (keep_runs {keep_runs}): Store.prune said it dropped the crawled records of {len(pruned)} runs{span}"
+        f" — rows: {', '.join(f'{t} {n:,}' for t, n in dropped.items()) or 'none'}; WARC files: {len(files_dropped)}"
     )
     print(
         f"  kept: the crawled records of {runs_kept} runs ({oldest}–{newest}), all {end['audits']} audits and their "

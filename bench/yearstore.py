@@ -51,7 +51,7 @@ from auditor.demo.site import Resource, Site, build_site, load_college
 from auditor.extract import decode_html, extract_page
 from auditor.extract.attachment import filename_from_disposition, filename_from_url
 from auditor.extract.record import page_record
-from auditor.store import Store
+from auditor.store import Pruned, Store
 
 FIRST = date(2022, 11, 15)  # the day the demo college's content stands at: night 1
 BATCH = 200  # records per transaction, as the crawl pipeline's BatchWriter commits them
@@ -73,7 +73,7 @@ class NightRecord:
     documents: int  # files the documents pass stored with their body
     audit: str  # the audit's status ('' when not audited)
     open_gaps: int
-    pruned: list[int]  # runs whose crawled records retention dropped tonight (what Store.prune says)
+    pruned: Pruned  # what retention dropped tonight (as Store.prune and archive.prune_files say)
     seconds: float  # to write the night: crawl, documents, audit, retention
     wal_bytes: int  # the WAL file at the end of the night, before the store was closed
 
@@ -418,7 +418,7 @@ def documents_pass(store: Store, site: YearSite, cfg: Any, checklist: Any, run_i
 
 def audit_night(
     store: Store, cfg: Any, checklist: Any, as_of: date, evidence: bool = True
-) -> tuple[str, int, list[int]]:
+) -> tuple[str, int, Pruned]:
     """What `nightly.audit_night(prune=True)` does to the store: the audit recorded with its evidence, the
     findings that stand read back, retention. (status, open gaps, pruned runs)"""
     from auditor import history
@@ -428,8 +428,8 @@ def audit_night(
     result = audit_and_record(store, cfg, checklist, as_of, evidence=evidence)
     history.current(store)
     pruned = store.prune(cfg.keep_runs)
-    if pruned:
-        archive.prune_files(store, cfg.store)
+    if pruned.rows.get("archive"):
+        pruned.files = archive.prune_files(store, cfg.store)
     return result.status, len(result.gaps()), pruned
 
 

@@ -33,6 +33,15 @@ def chinese_unless_told() -> Iterator[None]:
     wording.use("zh")
 
 
+@pytest.fixture()
+def english() -> Iterator[None]:
+    """Messages in English for this test (`--lang en`): the tests of a message's every case assert its English
+    words; the Chinese default is asserted where the command line's own output is."""
+    wording.use("en")
+    yield
+    wording.use("zh")
+
+
 @pytest.fixture(scope="session")
 def demo_server() -> Iterator[DemoHTTPServer]:
     server = DemoHTTPServer(0).start()

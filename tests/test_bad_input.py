@@ -42,19 +42,29 @@ def store_file(folder: Path) -> Path:
 
 # (case, files, argv — {d} is the case's folder, expected message fragment)
 CASES = [
-    ("config is a directory", {"d/site.yaml": SITE}, ["audit", "--config", "{d}/d"], "is a directory"),
-    ("YAML alias bomb", {"site.yaml": SITE + BOMB}, ["audit", "--config", "{d}/site.yaml"], "aliases"),
+    (
+        "config is a directory",
+        {"d/site.yaml": SITE},
+        ["audit", "--config", "{d}/d"],
+        "这是目录，不是 YAML 文件",
+    ),
+    (
+        "YAML alias bomb",
+        {"site.yaml": SITE + BOMB},
+        ["audit", "--config", "{d}/site.yaml"],
+        "不支持 YAML 别名",
+    ),
     (
         "key with console markup",
         {"site.yaml": SITE + "'[bold]x[/bold]': 1\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "unknown key '[bold]x[/bold]'",
+        "未知的键 '[bold]x[/bold]'",
     ),
     (
         "duplicated key",
         {"site.yaml": SITE + "school: 另一所大学\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "site.yaml:4: key 'school' appears twice",
+        "site.yaml:4: 键 'school' 出现了两次",
     ),
     (
         "hint keeps its brackets",
@@ -66,13 +76,13 @@ CASES = [
         "resolve with a non-IP",
         {"site.yaml": SITE + "crawl: {resolve: {127.0.0.1: localhost}}\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "'localhost' (for 127.0.0.1) is not an IP address",
+        "'localhost'（127.0.0.1）不是 IP 地址",
     ),
     (
         "max_seconds: 0",
         {"site.yaml": SITE + "crawl: {max_seconds: 0}\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "'max_seconds' must be at least 1",
+        "'max_seconds' 不能小于 1",
     ),
     (
         "review dated 31 April",
@@ -82,7 +92,7 @@ CASES = [
             "reviewer: 李四, reason: x, date: 2022-04-31}\n",
         },
         ["audit", "--config", "{d}/site.yaml"],
-        "reviews.yaml:2: '2022-04-31' is not a valid value",
+        "reviews.yaml:2: '2022-04-31' 不是有效的值",
     ),
     (
         "review due in month 13",
@@ -93,49 +103,49 @@ CASES = [
             "due: '2022-13-01'}\n",
         },
         ["audit", "--config", "{d}/site.yaml"],
-        "is not a date",
+        "不是日期",
     ),
     (
         "checklist due 02-30",
         {"extra.yaml": "items:\n  - {id: moe-34, renewal: {period: year, due: '02-30'}}\n"},
         ["checklist", "--check", "{d}/extra.yaml"],
-        "due '02-30' is not a day of every year",
+        "due '02-30' 不是每年都有的日子",
     ),
     (
         "checklist due 02-29",
         {"extra.yaml": "items:\n  - {id: moe-34, renewal: {period: year, due: '02-29'}}\n"},
         ["checklist", "--check", "{d}/extra.yaml"],
-        "due '02-29' is not a day of every year",
+        "due '02-29' 不是每年都有的日子",
     ),
     (
-        "--out is a file",
+        "--out 是一个文件",
         {"site.yaml": SITE, "out": "x"},
         ["audit", "--config", "{d}/site.yaml", "--out", "{d}/out"],
-        "--out is a file",
+        "--out 是一个文件",
     ),
     (
-        "--out cannot be written",
+        "--out 无法写入",
         {"site.yaml": SITE},
         ["audit", "--config", "{d}/site.yaml", "--out", "/proc/auditor"],
-        "--out cannot be written",
+        "--out 无法写入",
     ),
     (
         "store under a regular file",
         {"site.yaml": SITE + "store: afile/auditor.sqlite\n", "afile": "x"},
         ["audit", "--config", "{d}/site.yaml"],
-        "the store's directory is a file",
+        "存储所在目录 是一个文件",
     ),
     (
         "store is a directory",
         {"site.yaml": SITE + "store: adir\n", "adir/x": "x"},
         ["audit", "--config", "{d}/site.yaml"],
-        "cannot be used as auditor's store",
+        "不能用作 auditor 的存储",
     ),
     (
         "store is a text file",
         {"site.yaml": SITE + "store: notes.txt\n", "notes.txt": "会议纪要\n" * 200},
         ["audit", "--config", "{d}/site.yaml"],
-        "cannot be used as auditor's store",
+        "不能用作 auditor 的存储",
     ),
     (
         "diff with one audit number",
@@ -147,7 +157,7 @@ CASES = [
         "exemption of an unknown item",
         {"site.yaml": SITE + "exemptions:\n  moe-17: 无校办企业\n  moe-99x: 无\n"},
         ["audit", "--config", "{d}/site.yaml"],
-        "site.yaml:" + str(SITE.count("\n") + 3) + ": exemption for unknown item 'moe-99x'",  # its own line
+        "site.yaml:" + str(SITE.count("\n") + 3) + ": 豁免了不存在的事项 'moe-99x'",  # its own line
     ),
     (
         "review of an item the checklist does not have",
@@ -208,12 +218,12 @@ def test_a_damaged_store_is_named_and_kept(tmp_path, capsys):
     before = bad.read_bytes()
     code = main(["audit", "--config", str(tmp_path / "site.yaml")])
     err = capsys.readouterr().err
-    assert code == 2 and "cannot be used as auditor's store" in err and "start a new store" in err
+    assert code == 2 and "不能用作 auditor 的存储" in err and "要新建存储" in err
     assert bad.read_bytes() == before  # kept as it was, for a backup or a forensic look
     shutil.copy(good, bad)
     bad.write_bytes(good.read_bytes()[:2048])  # truncated
     code = main(["audit", "--config", str(tmp_path / "site.yaml")])
-    assert code == 2 and "cannot be used as auditor's store" in capsys.readouterr().err
+    assert code == 2 and "不能用作 auditor 的存储" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -240,3 +250,22 @@ def test_the_nightly_job_refuses_bad_input_before_crawling(case, files, tmp_path
     if store.exists():  # no crawl was started
         with sqlite3.connect(store) as db:
             assert db.execute("SELECT count(*) FROM runs").fetchone()[0] == 0
+
+
+def test_bad_input_is_said_in_chinese_by_default_and_in_english_when_asked(tmp_path, capsys):
+    """Whoever edits site.yaml at a school reads Chinese: the message and its hint, generic (a misspelt key)
+    and the file's own (a malformed start URL), are in the command's language (--lang, default zh)."""
+    write(
+        tmp_path,
+        {"site.yaml": SITE + "retention: {keep_run: 7}\n", "url.yaml": SITE.replace("http://", "ftp://")},
+    )
+    assert main(["audit", "--config", str(tmp_path / "site.yaml")]) == 2
+    zh = capsys.readouterr().err
+    assert (
+        "site.yaml:4: 未知的键 'keep_run'：'retention' 只接受 keep_runs\n  → 是否想写 'keep_runs'？" in zh
+    ), zh
+    assert main(["audit", "--config", str(tmp_path / "url.yaml")]) == 2
+    assert "不是 http(s) 地址\n  → 请写完整地址" in capsys.readouterr().err
+    assert main(["audit", "--config", str(tmp_path / "site.yaml"), "--lang", "en"]) == 2
+    en = capsys.readouterr().err
+    assert "unknown key 'keep_run': 'retention' takes keep_runs only\n  → did you mean 'keep_runs'?" in en, en

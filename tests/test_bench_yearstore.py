@@ -42,7 +42,7 @@ def test_nights_store_edited_pages_anew_and_unchanged_ones_as_304_copies(yearsto
         assert [r.id for r in runs] == [r.run_id for r in year.nights]
         assert all(r.status == "complete" for r in runs)
         # retention as the nightly runs it: keep_runs 3 drops the first run's crawled records on night 4
-        assert year.nights[3].pruned == [runs[0].id] and store.count("pages", runs[0].id) == 0
+        assert year.nights[3].pruned.runs == [runs[0].id] and store.count("pages", runs[0].id) == 0
         for night, previous in zip(year.nights[2:], year.nights[1:3], strict=True):
             run = night.run_id
             assert store.count("pages", run) == 120

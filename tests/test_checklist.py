@@ -11,6 +11,8 @@ from auditor.cli import main
 from auditor.config import Profile, load_config
 from auditor.errors import InputError
 
+pytestmark = pytest.mark.usefixtures("english")
+
 VOC_HUNAN = Profile(type="vocational", graduate_programs=False, province="湖南", double_first_class=True)
 UNIVERSITY = Profile(type="undergraduate", graduate_programs=True, province="广东", double_first_class=True)
 

@@ -12,6 +12,8 @@ from auditor.cli import main
 from auditor.config import load_config
 from auditor.errors import InputError
 
+pytestmark = pytest.mark.usefixtures("english")
+
 GOOD = """school: 示例职业技术学院
 start_urls: [http://www.example.edu.cn/]
 allowed_domains: [example.edu.cn]        # and all subdomains

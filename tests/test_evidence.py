@@ -269,7 +269,7 @@ def test_an_unchanged_page_is_archived_once_and_revisited(demo_server, tmp_path)
     from auditor.evidence import archive
 
     with Store(store) as s:
-        assert s.prune(1) == [1]
+        assert s.prune(1).runs == [1]
         assert archive.prune_files(s, store) == [] and (tmp_path / "archive" / "run-1.warc.gz").exists()
     # a revisit is read through the record it points at
     proc = run_auditor("evidence", "moe-20", "--config", str(config))

@@ -197,9 +197,9 @@ def test_bad_province_files_name_file_and_line(tmp_path):
     assert proc.returncode == 2 and "province.yaml:3" in proc.stderr and "某学院" in proc.stderr
     bad.write_text("province: 湖南\nschools:\n  - config: nowhere/site.yaml\n", "utf-8")
     proc = run_auditor("province", "report", "--config", str(bad))
-    assert proc.returncode == 2 and "no such file" in proc.stderr
+    assert proc.returncode == 2 and "文件不存在" in proc.stderr
     bad.write_text("province: 湖南\nshools: []\n", "utf-8")
-    assert "unknown key 'shools'" in run_auditor("province", "run", "--config", str(bad)).stderr
+    assert "未知的键 'shools'" in run_auditor("province", "run", "--config", str(bad)).stderr
     site = "{school: 甲学院, start_urls: ['http://www.a.cn/'], allowed_domains: [a.cn]}"
     bad.write_text(f"province: 湖南\nschools: [{site}]\nnight_hours: 0\n", "utf-8")
     proc = run_auditor("province", "run", "--config", str(bad), "--queue", "redis://127.0.0.1:9/0")

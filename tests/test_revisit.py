@@ -235,8 +235,9 @@ def test_a_night_killed_mid_rotation_leaves_the_next_night_whole(tmp_path):
         # kept records are whole: each has its links, as the night that fetched it stored them
         assert not db.execute(
             "SELECT count(*) FROM pages p WHERE p.run_id=3 AND p.requested_run<3 AND p.status=200 AND NOT EXISTS "
-            "(SELECT 1 FROM links l WHERE l.run_id=3 AND l.src=p.url) AND EXISTS "
-            "(SELECT 1 FROM links l WHERE l.run_id=1 AND l.src=p.url)"
+            "(SELECT 1 FROM links l WHERE l.run_id=p.links_run AND l.src=p.url) AND EXISTS "
+            "(SELECT 1 FROM links l JOIN pages p1 ON p1.run_id=1 AND p1.url=l.src AND l.run_id=p1.links_run"
+            " WHERE l.src=p.url)"
         ).fetchone()[0]
         third = _audit(config, "2022-11-15", tmp_path / "o3")
         assert third.returncode == first.returncode == 1

@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 8
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 9
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
@@ -167,11 +167,11 @@ def test_a_store_from_a_newer_release_is_refused_not_misread(tmp_path):
     db = sqlite3.connect(path)
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     db.close()
-    with pytest.raises(InputError, match="newer auditor"):
+    with pytest.raises(InputError, match="更新版本的 auditor"):
         Store(path)
     config = site_yaml(tmp_path)
     proc = run_auditor("audit", "--config", str(config))
-    assert proc.returncode == 2 and "newer auditor" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "更新版本的 auditor" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_redirect_chains_that_reach_nothing_are_settled_as_pages_that_could_not_be_had(tmp_path):
@@ -229,3 +229,31 @@ def test_a_bug_in_sql_is_a_bug_and_only_a_refused_write_is_a_fault(tmp_path):
         OSError(28, "No space left on device")
     )
     assert not _fault(sqlite3.OperationalError("no such table: pages")) and not _fault(KeyError("x"))
+
+
+def test_a_version_8_store_keeps_reading_its_links_after_they_are_stored_once_per_version(tmp_path):
+    """Migration 9: every page row names the run its links are under (its own, in a store where each run
+    held a copy), and links are indexed by destination; what the old store linked is read as before."""
+    path = tmp_path / "auditor.sqlite"
+    with Store(path) as store:
+        run = store.start_run("示例大学", "site.yaml", "fp", "0.1", ["http://x.test/"])
+        store.write_batch(
+            run,
+            [{"kind": "page", "url": "http://x.test/a.htm", "status": 200,
+              "links": [{"url": "http://x.test/b.htm", "text": "预算", "context": "body", "is_attachment": False}]}],
+        )  # fmt: skip
+    db = sqlite3.connect(path)
+    db.execute("DROP INDEX links_to")
+    db.execute("DROP INDEX archive_sha256")
+    db.execute("CREATE INDEX links_dst ON links(run_id, dst)")
+    db.execute("ALTER TABLE pages DROP COLUMN links_run")
+    db.execute("PRAGMA user_version = 8")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert [tuple(r) for r in store.db.execute("SELECT links_run FROM pages")] == [(run,)]
+        indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert {"links_to", "archive_sha256"} <= indexes and "links_dst" not in indexes
+        assert store.links_from(run, "http://x.test/a.htm") == [("http://x.test/b.htm", "预算", False)]
+        assert store.inbound(run, "http://x.test/b.htm") == ("http://x.test/a.htm", "预算")

@@ -531,7 +531,8 @@ def test_rotation_prune_drops_old_pages_keeps_runs_audits_and_what_a_kept_revisi
     store.record_archive(three, [{**record, "url": f"{X}/a.htm", "record": "revisit", "warc": "n3.warc.gz",
                                   "refers_to": "n1.warc.gz"}])  # fmt: skip
     audit = store.save_audit(summary(one, "2022-11-15"), [item("moe-16", "missing")])
-    assert store.prune(2) == [one]
+    pruned = store.prune(2)
+    assert pruned.runs == [one] and pruned.rows == {"pages": 2, "links": 1, "archive": 1, "bodies": 1}
     assert (
         store.count("pages", one) == 0 and store.count("links", one) == 0 and store.count("pages", two) == 1
     )
@@ -539,14 +540,55 @@ def test_rotation_prune_drops_old_pages_keeps_runs_audits_and_what_a_kept_revisi
     assert store.archive_files() == {"n1.warc.gz", "n3.warc.gz"}  # n1-other.warc.gz is no longer needed
     assert store.db.execute("SELECT count(*) FROM bodies").fetchone()[0] == 1  # night one's own body went
     assert store.stored_runs() == (two, three, 2)
-    assert store.prune(2) == []  # nothing more to drop
+    assert not store.prune(2)  # nothing more to drop
     # the revisit that needed night one's WARC goes with night three's pages: that WARC is needed no more,
     # though night one had no pages left to drop by then
     four, five = new_run(store), new_run(store)
     store.write_batch(four, [page("a.htm", body=shared)])
     store.write_batch(five, [page("a.htm", body=shared)])
-    assert store.prune(2) == [two, three]
+    assert store.prune(2).runs == [two, three]
     assert store.archive_files() == set()
+
+
+def test_links_are_stored_once_per_page_version_and_read_through_the_copies(store):
+    """A 304 or a kept page points at the run that parsed it (links_run) instead of copying its links: the
+    run reads them all the same — out of the page, into a URL, as files — and a page parsed anew has its own."""
+    one, two, three = new_run(store), new_run(store), new_run(store)
+    links = [link(f"{X}/b.htm", "预算公开"), link(f"{X}/f.pdf", "决算表", attachment=True)]
+    store.write_batch(one, [page("a.htm", links=links), page("b.htm"), {"kind": "attachment", "url": f"{X}/f.pdf",
+                                                                        "status": 200}])  # fmt: skip
+    store.write_batch(two, [{"kind": "unchanged", "from_run": one, "url": f"{X}/a.htm"},
+                            {"kind": "kept", "from_run": one, "url": f"{X}/b.htm"},
+                            {"kind": "kept_attachment", "from_run": one, "url": f"{X}/f.pdf"}])  # fmt: skip
+    assert store.db.execute("SELECT count(*) FROM links").fetchone()[0] == 2  # not copied into run two
+    assert store.count("links", two) == store.count("links", one) == 2
+    assert store.links_from(two, f"{X}/a.htm") == [
+        (f"{X}/b.htm", "预算公开", False),
+        (f"{X}/f.pdf", "决算表", True),
+    ]
+    assert store.inbound(two, f"{X}/b.htm") == (f"{X}/a.htm", "预算公开")
+    rows = store.signal_rows(two, [f"{X}/a.htm", f"{X}/b.htm"])
+    assert [tuple(r) for r in rows["anchors_to"]] == [(f"{X}/b.htm", "预算公开")]
+    assert [(r["dst"], r["status"]) for r in rows["files_of"]] == [(f"{X}/f.pdf", 200)]
+    assert store.own_links(two, f"{X}/a.htm", 5) == [f"{X}/b.htm"]
+    store.write_batch(three, [page("a.htm", links=[link(f"{X}/c.htm", "新")]), page("b.htm")])
+    assert store.links_from(three, f"{X}/a.htm") == [(f"{X}/c.htm", "新", False)]
+    assert store.links_from(two, f"{X}/a.htm")[0][0] == f"{X}/b.htm"  # the older night still reads its own
+    assert store.inbound(three, f"{X}/b.htm") is None
+
+
+def test_prune_keeps_an_old_runs_links_while_a_kept_page_is_still_that_version(store):
+    one, two, three = new_run(store), new_run(store), new_run(store)
+    store.write_batch(
+        one, [page("a.htm", links=[link(f"{X}/b.htm", "一")]), page("c.htm", links=[link(f"{X}/d.htm")])]
+    )
+    for run in (two, three):
+        store.write_batch(run, [{"kind": "unchanged", "from_run": run - 1, "url": f"{X}/a.htm"},
+                                page("c.htm", links=[link(f"{X}/e.htm")])])  # fmt: skip
+    pruned = store.prune(1)
+    assert pruned.runs == [one, two] and pruned.rows["links"] == 2  # c.htm's first two versions
+    assert store.links_from(three, f"{X}/a.htm") == [(f"{X}/b.htm", "一", False)]  # parsed on night one
+    assert store.db.execute("SELECT count(*) FROM links").fetchone()[0] == 2
 
 
 # --- review events ---------------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from auditor.errors import InputError
 from auditor.validation import Model
 from auditor.yamlsrc import Located
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ROOT = Path(__file__).parent.parent
 BASE = "school: 示例大学\nstart_urls: [http://www.x.edu.cn/]\nallowed_domains: [x.edu.cn]\n"
 

@@ -19,9 +19,10 @@ import yaml
 from pydantic import Field
 
 from auditor.config import load_config
-from auditor.errors import InputError
+from auditor.errors import InputError, words
 from auditor.province.index import DEFAULT_WEIGHTS
 from auditor.validation import Model, Says, Text, check, weights
+from auditor.wording import say
 from auditor.yamlsrc import Located, load_located
 
 PATH_KEYS = ("store", "reviews")
@@ -106,24 +107,19 @@ def folder_name(school: str) -> str:
 
 def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Path) -> School:
     key: tuple[Any, ...] = ("schools", i)
-    hint = "write - config: schools/xzsh/site.yaml, or an inline {school: …, start_urls: […], allowed_domains: […]}"
     if "config" in entry:
         if set(entry) - {"config"}:
-            raise doc.error(
-                key, "a school given by 'config' takes nothing else", "put its settings in its site.yaml"
-            )
+            raise doc.error(key, *words("school_config_alone"))
         own = (base / str(entry["config"])).resolve()
         if not own.is_file():
-            raise doc.error(
-                key + ("config",), f"no such file: {own}", "give the path of the school's site.yaml"
-            )
+            raise doc.error(key + ("config",), *words("school_config_missing", path=own))
         load_config(own)  # its own mistakes are named in its own file, at their own lines
         raw, origin, home = _absolute(load_located(own).data, own.parent), str(own), own.parent
     else:
         raw, origin, home = dict(entry), f"{doc.path}:{doc.line(*key)}", None
     name = raw.get("school")
     if not isinstance(name, str) or not name.strip():
-        raise doc.error(key, "every school needs its name ('school')", hint)
+        raise doc.error(key, *words("school_name"))
     folder = base / folder_name(name.strip())
     if home is None:
         raw = _absolute(raw, folder)
@@ -140,20 +136,20 @@ def _school(doc: Located, i: int, entry: Any, defaults: dict[str, Any], base: Pa
         load_config(config)  # every school checked before any crawl
     except InputError as e:  # an inline school's mistake, or the province's defaults
         at = ("defaults",) if home else key
-        raise InputError(doc.path, doc.line(*at), f"school {name}: {e.message}", e.hint) from None
+        prefix = say("errors.school_prefix", name=name)
+        raise InputError(doc.path, doc.line(*at), prefix + e.message, e.hint) from None
     return School(name.strip(), folder, config, origin)
 
 
 def load_province(path: str | Path) -> ProvinceConfig:
     doc = load_located(path)
-    hint = "see docs/operations.md: province: 湖南, schools: [{config: schools/x/site.yaml}, …]"
-    raw = check(doc, ProvinceFile, doc.data, Says("province.yaml must be a mapping", hint))
+    raw = check(doc, ProvinceFile, doc.data, Says("province_root"), see="see_province")
     base = Path(doc.path).resolve().parent
     parsed = [_school(doc, i, s, raw.defaults, base) for i, s in enumerate(raw.schools)]
     names = [s.name for s in parsed]
     if len(set(names)) != len(names):
         twice = next(n for n in names if names.count(n) > 1)
-        raise doc.error(("schools",), f"school '{twice}' is listed twice", "list each school once")
+        raise doc.error(("schools",), *words("school_twice", name=twice))
     return ProvinceConfig(
         Path(doc.path), raw.province, tuple(parsed), raw.scoring.weights.model_dump(exclude_unset=True),
         raw.parallel, raw.objection_days, raw.publish_departments, raw.night_hours,

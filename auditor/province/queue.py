@@ -53,12 +53,7 @@ def check_url(url: str) -> str:
     parts = urlsplit(url)
     db = parts.path.strip("/")
     if parts.scheme not in ("redis", "rediss") or not parts.hostname or (db and not db.isdigit()):
-        raise InputError(
-            "--queue",
-            None,
-            f"'{url}' is not a Redis URL",
-            "write redis://HOST:PORT/DB, e.g. redis://127.0.0.1:6379/0",
-        )
+        raise InputError.said("--queue", None, "not_redis", input=url)
     return url
 
 

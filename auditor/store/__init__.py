@@ -39,7 +39,7 @@ from auditor.store.crawl import (
 from auditor.store.evidence import EvidenceRecords
 from auditor.store.pages import PageQueries
 from auditor.store.reviews import ReviewEvents
-from auditor.store.rotation import Rotation
+from auditor.store.rotation import Pruned, Rotation
 from auditor.store.runs import FINAL_STATUSES, Run, Runs
 from auditor.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
 
@@ -66,6 +66,7 @@ __all__ = [
     "CrawlWrites",
     "EvidenceRecords",
     "PageQueries",
+    "Pruned",
     "ReviewEvents",
     "Rotation",
     "Run",

@@ -47,13 +47,7 @@ def _out_of_space(error: BaseException) -> bool:
 
 def unusable(path: Path, error: BaseException) -> InputError:
     """A store path that is not a usable auditor store: say why, keep the file, tell how to start anew."""
-    return InputError(
-        str(path),
-        None,
-        f"cannot be used as auditor's store: {reason(error)}",
-        "nothing was changed in it; to start a new store, point `store:` in site.yaml at a new file "
-        "(or move this one away), or restore it from a backup",
-    )
+    return InputError.said(str(path), None, "store_unusable", why=reason(error))
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -92,12 +86,8 @@ class Connection:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
         if version > SCHEMA_VERSION:
             self.db.close()
-            raise InputError(
-                str(self.path),
-                None,
-                f"this store was written by a newer auditor (store version {version}, "
-                f"this release reads up to {SCHEMA_VERSION})",
-                "upgrade auditor, or point `store:` at another file",
+            raise InputError.said(
+                str(self.path), None, "store_newer", version=version, readable=SCHEMA_VERSION
             )
         fresh = (
             self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone()

@@ -111,7 +111,8 @@ class CrawlWrites(Connection):
     @staticmethod
     def _write_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
         p = CrawlWrites._put_body(db, p)
-        _insert(db, "pages", run_id, {**p, "fetched_at": p.get("fetched_at") or now_iso()}, PAGE_FIELDS)
+        record = {**p, "fetched_at": p.get("fetched_at") or now_iso(), "links_run": run_id}
+        _insert(db, "pages", run_id, record, (*PAGE_FIELDS, "links_run"))
         # a refused or failed request's chain says where it led, not what led here
         if p.get("status") is not None:
             CrawlWrites._write_redirects(db, run_id, p.get("redirects", []), p["url"])
@@ -173,8 +174,8 @@ class CrawlWrites(Connection):
             linked = {
                 r[0]
                 for r in db.execute(
-                    "SELECT DISTINCT r.src FROM redirects r JOIN links l ON l.run_id = r.run_id AND l.dst = r.src "
-                    "WHERE r.run_id=?",
+                    "SELECT DISTINCT r.src FROM redirects r CROSS JOIN links l ON l.dst = r.src CROSS JOIN pages p"
+                    " ON p.run_id = r.run_id AND p.url = l.src AND p.links_run = l.run_id WHERE r.run_id=?",
                     (run_id,),
                 )
             }
@@ -200,8 +201,15 @@ class CrawlWrites(Connection):
                     db,
                     "pages",
                     run_id,
-                    {"url": url, "status": None, "error": error, "redirects": chain, "fetched_at": now_iso()},
-                    PAGE_FIELDS,
+                    {
+                        "url": url,
+                        "status": None,
+                        "error": error,
+                        "redirects": chain,
+                        "fetched_at": now_iso(),
+                        "links_run": run_id,
+                    },
+                    (*PAGE_FIELDS, "links_run"),
                 )
                 settled[error] = settled.get(error, 0) + 1
         return settled
@@ -215,29 +223,28 @@ class CrawlWrites(Connection):
 
     @staticmethod
     def _copy_page(db: sqlite3.Connection, run_id: int, p: dict[str, Any]) -> None:
-        """A page the server answered 304 for: its row, links, list entries and directory rows, as last time."""
+        """A page the server answered 304 for, or the rotation kept: its row, list entries and directory rows, as
+        last time. Its links are not copied: the row points at the run that stored them (links_run)."""
         prev, url = p["from_run"], p["url"]
         if (
             p["kind"] == "kept"
         ):  # not requested tonight: when it was last fetched, and by which run, stay as they were
             db.execute(
                 f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since, "
-                f"requested_run) SELECT ?, {PAGE_COLUMNS}, depth, referer, fetched_at, coalesce(unchanged_since, ?), "
-                f"requested_run FROM pages WHERE run_id=? AND url=?",
+                f"requested_run, links_run) SELECT ?, {PAGE_COLUMNS}, depth, referer, fetched_at, "
+                f"coalesce(unchanged_since, ?), requested_run, coalesce(links_run, run_id) FROM pages WHERE run_id=? AND url=?",
                 (run_id, prev, prev, url),
             )
         else:
             db.execute(
-                f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since) "
-                f"SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ? FROM pages WHERE run_id=? AND url=?",
+                f"INSERT OR REPLACE INTO pages(run_id, {PAGE_COLUMNS}, depth, referer, fetched_at, unchanged_since, "
+                f"links_run) SELECT ?, {PAGE_COLUMNS}, ?, ?, ?, ?, coalesce(links_run, run_id) FROM pages "
+                f"WHERE run_id=? AND url=?",
                 (run_id, p.get("depth"), p.get("referer"), p.get("fetched_at") or now_iso(), prev, prev, url),
             )
-        db.execute("DELETE FROM links WHERE run_id=? AND src=?", (run_id, url))
         db.execute(
-            "INSERT INTO links(run_id, src, dst, text, context, is_attachment) "
-            "SELECT ?, src, dst, text, context, is_attachment FROM links WHERE run_id=? AND src=?",
-            (run_id, prev, url),
-        )
+            "DELETE FROM links WHERE run_id=? AND src=?", (run_id, url)
+        )  # a version parsed earlier tonight
         db.execute(
             "INSERT INTO entries(run_id, page, title, target, date) "
             "SELECT ?, page, title, target, date FROM entries WHERE run_id=? AND page=?",

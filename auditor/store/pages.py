@@ -11,6 +11,13 @@ from urllib.parse import urlsplit
 from auditor.store.connection import Connection
 from auditor.store.crawl import REDIRECTS_FOLLOWED
 
+# A run's links are those of the page versions its pages are (pages.links_run: a 304 or kept copy points at the
+# run that parsed it). Links into a URL are found by destination first (links_to), then kept if their page
+# version is the run's (`?1` the run); links of one page (`?1` the run, `?2` the page) through its row.
+_OF_RUN = "CROSS JOIN pages p ON p.run_id = ?1 AND p.url = l.src AND p.links_run = l.run_id"
+_LINKS_OF_PAGE = "pages p CROSS JOIN links l ON l.run_id = p.links_run AND l.src = p.url"
+_THE_PAGE = "p.run_id = ?1 AND p.url = ?2"
+
 
 class PageQueries(Connection):
     """Reads of the crawled pages, links, entries, directory rows and files."""
@@ -27,9 +34,9 @@ class PageQueries(Connection):
     def inbound(self, run_id: int, url: str) -> tuple[str, str] | None:
         """A page of the run that links to `url` (or to an address that redirected there), and its link text."""
         row = self.db.execute(
-            "SELECT src, text FROM links WHERE run_id=? AND (dst=? OR dst IN"
-            " (SELECT src FROM redirects WHERE run_id=? AND dst=?)) ORDER BY context != 'body', rowid LIMIT 1",
-            (run_id, url, run_id, url),
+            f"SELECT l.src, l.text FROM links l {_OF_RUN} WHERE (l.dst=?2 OR l.dst IN"
+            " (SELECT src FROM redirects WHERE run_id=?1 AND dst=?2)) ORDER BY l.context != 'body', l.rowid LIMIT 1",
+            (run_id, url),
         ).fetchone()
         return (row[0], row[1] or "") if row else None
 
@@ -55,13 +62,13 @@ class PageQueries(Connection):
             "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
             "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
             # link texts pointing at a page, except the 信息公开目录's own (those are claims, judged apart)
-            "anchors_to": "SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.run_id=?1 AND l.dst = c.url "
+            "anchors_to": f"SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.dst = c.url {_OF_RUN} "
             "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
-            "WHERE d.run_id = l.run_id AND d.target = l.dst AND d.page = l.src)",
+            "WHERE d.run_id = ?1 AND d.target = l.dst AND d.page = l.src)",
             "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified, a.failed_at, "
-            "a.attempts FROM temp.chunk c "
-            "CROSS JOIN links l ON l.run_id=?1 AND l.src = c.url "
-            "LEFT JOIN attachments a ON a.run_id = l.run_id AND a.url = l.dst WHERE l.is_attachment=1",
+            "a.attempts FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url "
+            "CROSS JOIN links l ON l.run_id = p.links_run AND l.src = p.url "
+            "LEFT JOIN attachments a ON a.run_id = ?1 AND a.url = l.dst WHERE l.is_attachment=1",
             "directories": "SELECT DISTINCT d.page FROM temp.chunk c CROSS JOIN directory d ON d.run_id=?1 AND d.page = c.url",
         }
         return {name: db.execute(sql, (run_id,)).fetchall() for name, sql in q.items()}
@@ -103,8 +110,8 @@ class PageQueries(Connection):
         columns), not a site's home page, and not pages linked from `furniture` or more pages (menus, boxes on
         every page). Links the crawl did not store (off-site, friend links) say nothing either way."""
         rows = self.db.execute(
-            "SELECT DISTINCT l.dst FROM links l JOIN pages p ON p.run_id = l.run_id AND p.url = l.dst "
-            "WHERE l.run_id=? AND l.src=? AND l.is_attachment=0 AND l.dst != l.src AND coalesce(p.listing, 0) != 1",
+            f"SELECT DISTINCT l.dst FROM {_LINKS_OF_PAGE} JOIN pages d ON d.run_id = ?1 AND d.url = l.dst "
+            f"WHERE {_THE_PAGE} AND l.is_attachment=0 AND l.dst != l.src AND coalesce(d.listing, 0) != 1",
             (run_id, page),
         ).fetchall()
         out = []
@@ -113,7 +120,7 @@ class PageQueries(Connection):
             if not path or path.lower().startswith(("index.", "main.", "default.")):
                 continue
             linked_from = self.db.execute(
-                "SELECT count(*) FROM (SELECT DISTINCT src FROM links WHERE run_id=? AND dst=? LIMIT ?)",
+                f"SELECT count(*) FROM (SELECT DISTINCT l.src FROM links l {_OF_RUN} WHERE l.dst=?2 LIMIT ?3)",
                 (run_id, dst, furniture),
             ).fetchone()[0]
             if linked_from < furniture:
@@ -183,7 +190,8 @@ class PageQueries(Connection):
         return [
             (r[0], r[1] or "", bool(r[2]))
             for r in self.db.execute(
-                "SELECT dst, text, is_attachment FROM links WHERE run_id=? AND src=?", (run_id, url)
+                f"SELECT l.dst, l.text, l.is_attachment FROM {_LINKS_OF_PAGE} WHERE {_THE_PAGE} ORDER BY l.rowid",
+                (run_id, url),
             )
         ]
 
@@ -198,7 +206,7 @@ class PageQueries(Connection):
             "WITH newest AS (SELECT coalesce(final_url, url) AS final, max(run_id) AS run_id FROM pages"
             f" WHERE {page.format(p='')} GROUP BY final)"
             " SELECT p.url, n.final, p.title, p.published, p.run_id,"
-            " (SELECT count(DISTINCT l.dst) FROM links l WHERE l.run_id = p.run_id AND l.src = p.url"
+            " (SELECT count(DISTINCT l.dst) FROM links l WHERE l.run_id = p.links_run AND l.src = p.url"
             "  AND l.is_attachment = 1) AS files"
             " FROM newest n JOIN pages p ON p.run_id = n.run_id AND coalesce(p.final_url, p.url) = n.final"
             f" WHERE {page.format(p='p.')} GROUP BY n.final ORDER BY p.published",
@@ -218,5 +226,10 @@ class PageQueries(Connection):
         return out
 
     def count(self, table: str, run_id: int) -> int:
+        """Rows of the run in `table`; for links, those of the page versions the run's pages are."""
         assert table in ("pages", "links", "attachments", "entries", "directory")
-        return int(self.db.execute(f"SELECT count(*) FROM {table} WHERE run_id=?", (run_id,)).fetchone()[0])
+        if table == "links":
+            sql = "SELECT count(*) FROM pages p CROSS JOIN links l ON l.run_id = p.links_run AND l.src = p.url WHERE p.run_id=?"
+        else:
+            sql = f"SELECT count(*) FROM {table} WHERE run_id=?"
+        return int(self.db.execute(sql, (run_id,)).fetchone()[0])

@@ -3,7 +3,22 @@ revisit rotation decides on and how far behind it is, pages that vanished, and p
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from auditor.store.connection import Connection
+
+
+@dataclass
+class Pruned:
+    """What one retention pass dropped: the runs whose crawled records went, rows by table, and (filled by the
+    caller that deletes them) the WARC files no record needs any more."""
+
+    runs: list[int] = field(default_factory=list)
+    rows: dict[str, int] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.runs or self.rows or self.files)
 
 
 class Rotation(Connection):
@@ -85,9 +100,10 @@ class Rotation(Connection):
         row = self.db.execute("SELECT min(run_id), max(run_id), count(DISTINCT run_id) FROM pages").fetchone()
         return row[0], row[1], row[2]
 
-    def prune(self, keep_runs: int) -> list[int]:
-        """Drop the crawled pages, links, entries and attachments of all but the newest `keep_runs` runs.
-        Runs and every audit stay: the findings history is never pruned."""
+    def prune(self, keep_runs: int) -> Pruned:
+        """Drop the crawled pages, links, entries and attachments of all but the newest `keep_runs` runs, the
+        archive records no kept run needs and the payloads nothing refers to. Runs and every audit stay: the
+        findings history is never pruned. Says what it dropped."""
         keep = [
             r[0]
             for r in self.db.execute("SELECT id FROM runs ORDER BY id DESC LIMIT ?", (max(1, keep_runs),))
@@ -100,21 +116,30 @@ class Rotation(Connection):
             if keep
             else []
         )
+        rows: dict[str, int] = {}
         with self.transaction() as db:
-            for table in ("pages", "links", "attachments", "entries", "directory", "redirects"):
-                db.executemany(f"DELETE FROM {table} WHERE run_id=?", [(r,) for r in old])
-            # the archive of every dropped run goes too, unless a kept run's revisit records point into its WARC
-            # — asked again each night: a WARC kept for a revisit goes once no kept run points into it
+            for table in ("pages", "attachments", "entries", "directory", "redirects"):
+                rows[table] = sum(
+                    db.execute(f"DELETE FROM {table} WHERE run_id=?", (r,)).rowcount for r in old
+                )
             if keep:
-                db.execute(
+                # links are a page version's: a dropped run's go unless a kept page is still that version
+                rows["links"] = db.execute(
+                    "DELETE FROM links WHERE run_id<?1 AND (run_id, src) NOT IN"
+                    " (SELECT links_run, url FROM pages WHERE run_id>=?1 AND links_run<?1)",
+                    (min(keep),),
+                ).rowcount
+                # the archive of every dropped run goes too, unless a kept run's revisit records point into its
+                # WARC — asked again each night: a WARC kept for a revisit goes once no kept run points into it
+                rows["archive"] = db.execute(
                     "DELETE FROM archive WHERE run_id<? AND warc NOT IN"
                     " (SELECT refers_to FROM archive WHERE refers_to IS NOT NULL AND run_id>=?)",
                     (min(keep), min(keep)),
-                )
+                ).rowcount
             # payloads no kept page, file or archive record refers to
-            db.execute(
+            rows["bodies"] = db.execute(
                 "DELETE FROM bodies WHERE sha256 NOT IN (SELECT body_sha256 FROM pages WHERE body_sha256 IS NOT NULL"
                 " UNION SELECT body_sha256 FROM attachments WHERE body_sha256 IS NOT NULL"
                 " UNION SELECT sha256 FROM archive WHERE sha256 IS NOT NULL)"
-            )
-        return old
+            ).rowcount
+        return Pruned(old, {t: n for t, n in rows.items() if n})

@@ -64,6 +64,8 @@ CREATE TABLE IF NOT EXISTS pages (
   headers TEXT,                    -- the response headers (JSON), as received
   extraction INTEGER,              -- auditor.extract.EXTRACTION_VERSION of the code that parsed it
   requested_run INTEGER,           -- the run that last requested it (older: kept by the revisit rotation)
+  links_run INTEGER,               -- the run whose links rows are this page's: itself when parsed, an older
+                                   -- run's for a 304 or kept copy (links are stored once per version)
   PRIMARY KEY (run_id, url)
 );
 CREATE TABLE IF NOT EXISTS redirects (
@@ -72,7 +74,7 @@ CREATE TABLE IF NOT EXISTS redirects (
   dst TEXT NOT NULL                -- where the chain ended: the URL the page or file is stored under
 );
 CREATE INDEX IF NOT EXISTS redirects_src ON redirects(run_id, src);
-CREATE TABLE IF NOT EXISTS links (
+CREATE TABLE IF NOT EXISTS links (  -- a page version's links, under the run that parsed it (pages.links_run)
   run_id INTEGER NOT NULL,
   src TEXT NOT NULL,
   dst TEXT NOT NULL,
@@ -80,7 +82,7 @@ CREATE TABLE IF NOT EXISTS links (
   context TEXT,                    -- body | script | embed | directory
   is_attachment INTEGER NOT NULL DEFAULT 0
 );
-CREATE INDEX IF NOT EXISTS links_dst ON links(run_id, dst);
+CREATE INDEX IF NOT EXISTS links_to ON links(dst);
 CREATE INDEX IF NOT EXISTS links_src ON links(run_id, src);
 CREATE TABLE IF NOT EXISTS attachments (
   run_id INTEGER NOT NULL,
@@ -162,6 +164,7 @@ CREATE TABLE IF NOT EXISTS archive (  -- the WARC records an audit's evidence wa
   screenshot TEXT,                 -- archive/shots/<sha256>.png, rendered from the archived copy
   PRIMARY KEY (run_id, url)
 );
+CREATE INDEX IF NOT EXISTS archive_sha256 ON archive(sha256);
 CREATE TABLE IF NOT EXISTS audit_items (
   audit_id INTEGER NOT NULL REFERENCES audits(id),
   item_id TEXT NOT NULL,
@@ -327,6 +330,18 @@ def _v8_review_events(db: sqlite3.Connection) -> None:
     audit records what reviews.yaml holds."""
 
 
+def _v9_links_once(db: sqlite3.Connection) -> None:
+    """Links stored once per page version (issue 24: a 304 or kept page copied all its links into every run,
+    ~166 MB a run on real pages): each page names the run whose links rows are its own. Old rows are their
+    own run's; the index by destination no longer leads with the run. The archive is indexed by payload."""
+    _add_columns(db, [("pages", "links_run", "INTEGER")])
+    db.execute("UPDATE pages SET links_run = run_id WHERE links_run IS NULL")
+    db.execute("DROP INDEX IF EXISTS links_dst")
+    db.execute("CREATE INDEX IF NOT EXISTS links_to ON links(dst)")
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='archive'").fetchone():
+        db.execute("CREATE INDEX IF NOT EXISTS archive_sha256 ON archive(sha256)")
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -338,5 +353,6 @@ MIGRATIONS = [
     (6, _v6_revisits),
     (7, _v7_document_limits),
     (8, _v8_review_events),
+    (9, _v9_links_once),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -48,7 +48,7 @@ def word(key: str, lang: str | None = None) -> Any:
     return entry.get(lang or _SPOKEN[0], entry["zh"])
 
 
-def say(key: str, lang: str | None = None, **facts: Any) -> str:
+def say(key: str, lang: str | None = None, /, **facts: Any) -> str:
     """An entry with its `{fields}` filled from `facts`."""
     return str(word(key, lang)).format_map(Facts(facts))
 
