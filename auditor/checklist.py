@@ -165,6 +165,8 @@ class Item:
     def applies_to(self, profile: Profile) -> str | None:
         """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
         a = self.applies
+        if "province" in a and a["province"] != profile.province:
+            return f"仅适用于{a['province']}高校"
         if "type" in a and a["type"] != profile.type:
             return {"undergraduate": "仅适用于本科高校", "vocational": "仅适用于高职院校"}.get(
                 a["type"], f"仅适用于{a['type']}"
@@ -173,8 +175,6 @@ class Item:
             return "学校无研究生培养"
         if a.get("double_first_class") and not profile.double_first_class:
             return "学校未获“双一流”建设专项资金"
-        if "province" in a and a["province"] != profile.province:
-            return f"仅适用于{a['province']}高校"
         return None
 
 
@@ -188,14 +188,48 @@ class ReportPart:
 
 
 @dataclass(frozen=True)
+class ReportForm:
+    """One notice's form of the annual report: the school years whose reports it governs (the year each
+    starts; `last` None: still in force), the parts it names, the statistics periods it allows, where read."""
+
+    notice: str
+    first: int
+    last: int | None
+    parts: tuple[str, ...]
+    periods: tuple[str, ...]
+    source: str
+
+    def governs(self, year: int) -> bool:
+        return self.first <= year and (self.last is None or year <= self.last)
+
+
+@dataclass(frozen=True)
 class AnnualReport:
-    """What the school's own annual report is checked for: which item it is, the parts it must have, and
-    the words that mark the 信息公开专栏 it must be published on (its host, breadcrumb or column)."""
+    """What the school's own annual report is checked for: which item it is, every part a form names (with
+    the words real reports head it with), the parts every form has, each notice's form by the years it
+    governs (a province's file layers its own over the national ones), why the years no form governs are
+    unknown, and the words that mark the 信息公开专栏 it must be published on."""
 
     item: str = "moe-06"
     parts: tuple[ReportPart, ...] = ()
     column: tuple[str, ...] = ()
     basis: str = ""
+    common: tuple[str, ...] = ()
+    forms: tuple[ReportForm, ...] = ()
+    unknown: str = ""
+
+    def form(self, year: int) -> ReportForm | None:
+        """The form governing the report on school year `year` (the last layered wins: a province's)."""
+        return next((f for f in reversed(self.forms) if f.governs(year)), None)
+
+    def part(self, name: str) -> ReportPart:
+        return next(p for p in self.parts if p.name == name)
+
+    def draft_parts(self, year: int) -> tuple[str, ...]:
+        """The parts a draft of the report on `year` has: its form's, else the newest form's (a superset of
+        what every form has, so the draft passes whichever notice governs)."""
+        form = self.form(year) or max(self.forms, key=lambda f: f.first, default=None)
+        return form.parts if form else self.common
 
 
 @dataclass(frozen=True)
@@ -256,11 +290,23 @@ class PartFile(Model):
     basis: str = ""
 
 
+class FormFile(Model):
+    notice: Text
+    first: int = Field(ge=2000, le=2100)
+    last: int | None = Field(None, ge=2000, le=2100)
+    parts: list[Text] = Field(min_length=1)
+    periods: Listed[Literal["academic_year", "to_october"]] = ("academic_year",)
+    source: Text
+
+
 class AnnualReportFile(Model):
     item: Text | None = None
     basis: str | None = None
     column: Listed[Text] | None = None
     parts: list[PartFile] = Field([], examples=[[{"part": "概述", "words": ["概述"]}]])
+    common: Listed[Text] | None = None
+    forms: list[FormFile] = []
+    unknown: str | None = None
 
 
 class ChecklistFile(Model):
@@ -290,16 +336,33 @@ def _item(doc: Located, i: int, raw: ItemFile, prefix: str, base: Item | None) -
     return Item(id=raw.id, **values)
 
 
-def _annual_report(raw: AnnualReportFile | None, base: AnnualReport) -> AnnualReport:
-    """Layer a file's `annual_report:` on `base`: a part with a known name replaces it, a new one is added."""
+def _annual_report(doc: Located, raw: AnnualReportFile | None, base: AnnualReport) -> AnnualReport:
+    """Layer a file's `annual_report:` on `base`: a part with a known name replaces it, a new one is added;
+    its forms come after the ones before (and so govern their years); every part a form or `common` names
+    must be a part."""
     if raw is None:
         return base
     basis = base.basis if raw.basis is None else raw.basis
     parts = {p.name: p for p in base.parts}
     for part in raw.parts:
         parts[part.part] = ReportPart(part.part, part.words or (part.part,), part.basis or basis)
-    column = base.column if raw.column is None else raw.column
-    return AnnualReport(raw.item or base.item, tuple(parts.values()), column, basis)
+    named = [(("annual_report", "common"), n) for n in raw.common or ()]
+    named += [(("annual_report", "forms", i, "parts"), n) for i, f in enumerate(raw.forms) for n in f.parts]
+    for at, name in named:
+        if name not in parts:
+            raise doc.error(at, *words("report_part_unknown", part=name, known="、".join(parts)))
+    forms = tuple(
+        ReportForm(f.notice, f.first, f.last, tuple(f.parts), tuple(f.periods), f.source) for f in raw.forms
+    )
+    return AnnualReport(
+        raw.item or base.item,
+        tuple(parts.values()),
+        base.column if raw.column is None else raw.column,
+        basis,
+        base.common if raw.common is None else tuple(raw.common),
+        base.forms + forms,
+        base.unknown if raw.unknown is None else raw.unknown,
+    )
 
 
 def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: AnnualReport) -> AnnualReport:
@@ -309,7 +372,7 @@ def _load_into(doc: Located, items: dict[str, Item], decoys: list[str], report: 
 
     root = Says("checklist_root")
     raw = check(doc, ChecklistFile, doc.data, root, subject, SEE)
-    report = _annual_report(raw.annual_report, report)
+    report = _annual_report(doc, raw.annual_report, report)
     prefix = raw.basis_prefix or "《高等学校信息公开事项清单》(教办函〔2014〕23号)"
     decoys.extend(raw.decoy_words)
     seen: set[str] = set()
@@ -346,9 +409,27 @@ def province_path(province: str) -> Path | None:
 
 def for_site(cfg: SiteConfig) -> Checklist:
     """The checklist a school is audited against: the national one, its province's file (by
-    profile.province), then the school's own `checklist_extra` files, each layered on the one before."""
+    profile.province), then the school's own `checklist_extra` files, each layered on the one before. The
+    items other provinces' files add are listed too, as applying only there (不适用 here): every report
+    names every item the tool knows, and says why one is not this school's (docs/decisions.md)."""
     province = province_path(cfg.profile.province)
-    return load_checklist(extra=[*([province] if province else []), *cfg.checklist_extra])
+    own = load_checklist(extra=[*([province] if province else []), *cfg.checklist_extra])
+    return replace(own, items=own.items + _elsewhere(own, province))
+
+
+def _elsewhere(own: Checklist, province: Path | None) -> tuple[Item, ...]:
+    """The new items of every other shipped province file, each applying only in its province."""
+    folder = Path(str(resources.files("rules").joinpath("provinces")))
+    out: list[Item] = []
+    for path in sorted(folder.glob("*.yaml")):
+        if province is not None and path.resolve() == province.resolve():
+            continue
+        known = own.ids() | {it.id for it in out}
+        for item in load_checklist(extra=[path]).items:
+            if item.id not in known:
+                applies = {**item.applies, "province": item.applies.get("province") or path.stem}
+                out.append(replace(item, applies=applies, order=len(own.items) + len(out)))
+    return tuple(out)
 
 
 def check_exemptions(

@@ -369,7 +369,7 @@ def cmd_annual_report(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     period = annual.academic_year(args.year)
     report_date = _as_of(args.as_of)
-    parts = [p.name for p in for_site(cfg).annual_report.parts]
+    parts = list(for_site(cfg).annual_report.draft_parts(period.start.year))
     with _history_store(cfg) as store:
         names = {h: f"{h}（{t}）" for h, t in store.host_titles().items()}
         facts = annual.facts(store, cfg.school, period, report_date, names)

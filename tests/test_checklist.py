@@ -154,28 +154,43 @@ def test_the_province_file_is_layered_by_profile_and_a_school_file_overrides_it(
     assert {for_site(no_funds).get(i).applies_to(no_funds.profile) for i in DFC} == {
         "学校未获“双一流”建设专项资金"
     }
-    elsewhere = for_site(load_config(site(tmp_path, "{type: vocational, province: 广东}")))
-    assert not set(DFC) & elsewhere.ids() and province_path("广东") is None
+    # a school elsewhere is not audited for them, but every report lists them: 不适用, and why
+    guangdong = load_config(site(tmp_path, "{type: vocational, province: 广东, double_first_class: true}"))
+    elsewhere = for_site(guangdong)
+    assert province_path("广东") is None and not any(s.endswith("湖南.yaml") for s in elsewhere.sources)
+    assert {elsewhere.get(i).applies_to(guangdong.profile) for i in DFC} == {"仅适用于湖南高校"}
+    assert [it.id for it in elsewhere.items][-len(DFC) :] == list(DFC)  # after the national items
     write(tmp_path, "items:\n  - id: dfc-audit-report\n    owner: 审计处（监察审计室）\n")
     own = site(tmp_path, "{province: 湖南, double_first_class: true}", "checklist_extra: [extra.yaml]\n")
     assert for_site(load_config(own)).get("dfc-audit-report").owner == "审计处（监察审计室）"
 
 
 def test_annual_report_parts_are_data_a_province_file_extends(tmp_path):
-    parts = load_checklist().annual_report.parts
-    assert (
-        [p.name for p in parts][0] == "工作情况概述"
-        and parts[-1].name == "清单事项公开情况表"
-        and len(parts) == 8
-    )
+    spec = load_checklist().annual_report
+    eight = spec.form(2021).parts
+    assert eight[0] == "工作情况概述" and eight[-1] == "清单事项公开情况表" and len(eight) == 8
+    assert spec.form(2017) == spec.form(2022) and spec.form(2016) is None and spec.form(2023) is None
+    assert set(spec.common) < set(eight) and "教办厅函〔2024〕52号" in spec.unknown
+    parts = spec.parts
     assert all(p.words and "教办厅函〔2018〕80号" in p.basis or "年度报告工作通知" in p.basis for p in parts)
     extra = write(
         tmp_path,
-        "annual_report:\n  parts:\n    - {part: 重点领域信息公开情况, words: [重点领域], basis: 某省年度报告通知}\n"
-        "    - {part: 其他需要报告的事项, words: [其他需要报告, 其他事项]}\nitems: []\n",
+        "annual_report:\n  parts:\n    - {part: 某省特色工作情况, words: [特色工作], basis: 某省年度报告通知}\n"
+        "    - {part: 其他需要报告的事项, words: [其他需要报告, 其他事项]}\n"
+        "  forms:\n    - {notice: 某省2024年年度报告通知, first: 2023, parts: [工作情况概述, 某省特色工作情况],"
+        " periods: [to_october], source: 某省教育厅网站}\nitems: []\n",
     )
-    layered = load_checklist(extra=[extra]).annual_report.parts
-    assert len(layered) == 9 and layered[-1].basis == "某省年度报告通知"
+    layered = load_checklist(extra=[extra]).annual_report
+    assert len(layered.parts) == len(parts) + 1 and layered.parts[-1].basis == "某省年度报告通知"
+    assert layered.form(2024).notice == "某省2024年年度报告通知" and layered.form(2021) == spec.form(2021)
+    unknown = write(
+        tmp_path,
+        "annual_report:\n  forms:\n    - {notice: x, first: 2023, parts: [概况], source: y}\nitems: []\n",
+    )
+    with pytest.raises(InputError) as e:
+        load_checklist(extra=[unknown])
+    assert e.value.line == 3 and "概况" in e.value.message
+    layered = layered.parts
     assert next(p for p in layered if p.name == "其他需要报告的事项").words == ("其他需要报告", "其他事项")
     bad = write(tmp_path, "annual_report:\n  parts:\n    - {words: [x]}\nitems: []\n")
     with pytest.raises(InputError) as e:

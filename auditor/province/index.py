@@ -19,7 +19,7 @@ DEFAULTS = yaml.safe_load(
 DEFAULT_WEIGHTS: dict[str, float] = {k: float(v) for k, v in DEFAULTS["weights"].items()}
 METHOD = (
     "透明度得分（满分 100）由三部分加权：清单完成度 {completion:g}%（适用且未豁免的清单事项中已公开的比例；无法核实的事项"
-    "不计为已公开）；年度报告完整性 {annual_report:g}%（最新一期信息公开工作年度报告具备的部分占应有 {parts} 个部分的比例；"
+    "不计为已公开）；年度报告完整性 {annual_report:g}%（最新一期信息公开工作年度报告具备的部分占其所属学年适用通知规定部分的比例，适用通知未知时按各版通知共有的 {parts} 个部分计；"
     "没有任何一期或内容无法读取的为 0）；年度报告及时性与渠道 {timeliness:g}%（按期发布占一半，发布在信息公开专栏占一半；"
     "逾期未发布的为 0）。数据取自各校最近一次完整的夜间检查；当晚检查不完整的学校沿用上次完整检查的结果并注明。"
 )
@@ -34,6 +34,12 @@ def parts(findings: dict[str, Any], item: str, total: int) -> dict[str, float]:
     report = next((it for it in findings["items"] if it["id"] == item), None)
     keys = [f.get("key") or "" for f in (report or {}).get("findings", [])]
     missing_parts = keys.count("annual_report.part_missing")
+    # the parts the report's own year requires (its notice's form), when it lacks any; else the checklist's
+    total = next(
+        (f["params"]["required"] for f in (report or {}).get("findings", [])
+         if f.get("key") == "annual_report.part_missing" and (f.get("params") or {}).get("required")),
+        total,
+    )  # fmt: skip
     unread = "annual_report.unread" in keys
     has_edition = (
         report is not None

@@ -102,7 +102,10 @@ def _trend(
 def collect(province: ProvinceConfig, out: Path) -> dict[str, Any]:
     own = province_path(province.province)  # a province's file may add parts to the annual report
     checklist = load_checklist(extra=[own] if own else [])
-    item, parts = checklist.annual_report.item, len(checklist.annual_report.parts)
+    item, parts = (
+        checklist.annual_report.item,
+        len(checklist.annual_report.common),
+    )  # a school's own form: index.parts
     weights = {**index.DEFAULT_WEIGHTS, **province.weights}
     schools = [_school_data(s, weights, item, parts, out) for s in province.schools]
     ranked = sorted(schools, key=lambda r: (r["score"] is None, -(r["score"] or 0), r["school"]))
