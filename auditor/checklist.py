@@ -142,6 +142,14 @@ class Content(Model):
         return out
 
 
+class Half(Model):
+    """One of the things an item of two halves asks for (教代会: its 相关制度 and its 工作报告): a document whose
+    title holds one of `words` is of this half."""
+
+    half: Text
+    words: Listed[Text] = Field(min_length=1)
+
+
 @dataclass(frozen=True)
 class Item:
     id: str
@@ -161,6 +169,7 @@ class Item:
     attachment: bool = False
     order: int = 0
     content: Content = field(default_factory=lambda: Content())
+    halves: tuple[Half, ...] = ()  # an item asking for two things: each must be published
 
     def applies_to(self, profile: Profile) -> str | None:
         """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
@@ -282,6 +291,12 @@ class ItemFile(Model):
     attachment: bool | None = None
     publish: Text | None = None
     content: Content | None = None
+    halves: Annotated[Listed[Half], Field(min_length=2)] | None = Field(
+        None,
+        examples=[
+            [{"half": "相关制度", "words": ["制度", "办法"]}, {"half": "工作报告", "words": ["工作报告"]}]
+        ],
+    )
 
 
 class PartFile(Model):

@@ -80,6 +80,7 @@ class Evidence:
     column_title: str | None = None
     is_file: bool = False  # a file (PDF, XLS …) linked as the document, not an HTML page
     empty: bool = False  # a column page with no entries, files or text of its own
+    others: str = ""  # a column whose every entry is another item's document: the first such title
     scripted: bool = False  # its list is loaded by a script the crawl does not run
     claimed: bool = False  # at a place the school's 信息公开目录 names for this item
     genre: bool = False  # named as the item's documents are (办法, 名单 …)
@@ -113,6 +114,7 @@ class Evidence:
             and not self.error
             and not self.placeholder
             and not self.empty
+            and not self.others
         )
 
     @property

@@ -72,6 +72,7 @@ class PageSignals:
     has_directory: bool = False  # it holds the school's 信息公开目录 table
     failed_at: str | None = None  # when it first failed tonight (before its late retries)
     attempts: int = 1
+    excerpt: str = ""  # the start of its own text: a 印发 notice may say the document is not in it
 
 
 @dataclass
@@ -128,6 +129,7 @@ def load_signals(store: Store, run_id: int, urls: list[str]) -> dict[str, PageSi
             scripted=bool(r["scripted"]),
             failed_at=r["failed_at"],
             attempts=r["attempts"] or 1,
+            excerpt=r["excerpt"] or "",
         )
         t = texts[p.url] = defaultdict(list)
         if p.title:

@@ -109,6 +109,8 @@ def check(
 def _words(model: type[BaseModel], loc: Key, err: Any, see: str) -> tuple[str, str]:
     kind, says = err["type"], []
     ctx = {k: _number(v) for k, v in (err.get("ctx") or {}).items()}
+    if isinstance(ctx.get("expected"), str):  # pydantic's "'a', 'b' or 'c'"
+        ctx["expected"] = ctx["expected"].replace(" or ", say("errors.or"))
     fields, reached = _walk(model, loc[:-1] if kind == "extra_forbidden" else loc, says)
     key, parent = (loc[-1] if loc else ""), (loc[-2] if len(loc) > 1 else "")
     value = repr(err["input"]) if len(repr(err["input"])) <= 60 else repr(err["input"])[:57] + "…"

@@ -252,7 +252,7 @@ def test_malformed_reviews_file_is_a_clear_error_and_nothing_is_lost(demo_copy):
         encoding="utf-8",
     )
     code, data, out = audit(demo_copy, "2022-11-15")
-    assert code == 2 and "reviews.yaml:3" in out and "not 'maybe'" in out and "Traceback" not in out
+    assert code == 2 and "reviews.yaml:3" in out and "而不是 'maybe'" in out and "Traceback" not in out
     assert data == {}  # nothing written
     before = reviews.read_text("utf-8")
     proc = run_auditor(

@@ -508,3 +508,70 @@ def test_a_stale_finding_names_the_entry_its_file_and_date(tmp_path):
     )
     [finding] = audit(write_store(data, tmp_path), "2023-11-20")["moe-19"].findings
     assert "“示例大学2021年部门预算”（附件 2021年部门预算公开表.pdf，2022-04-18）" in finding.message
+
+
+# ---- issue 25: classes seen on the held-out colleges lishui and qinling (bench/sites, from real pages) -------
+def test_a_column_of_sibling_regulations_ranks_the_one_naming_the_item_first(tmp_path):
+    """A 学生工作 › 规章制度 column (real: 四川农业大学 slsd.sicau.edu.cn/info/1048/9128.htm) lists the school's
+    student regulations; the newest, 学生管理规定, names none of the items: each item's own regulation comes first."""
+    rules = [
+        art("示例大学学生管理规定", "2024-09-02", "为规范学生管理，制定本规定。"),
+        art("示例大学学生学籍管理规定", "2024-09-01", "学籍管理的入学、注册、考核、转专业和毕业如下。"),
+        art("示例大学学生资助工作管理办法", "2023-09-01", "奖学金、助学金、学费减免和勤工助学的申请与管理。"),
+        art("示例大学学生违纪处分规定", "2022-09-05", "学生违纪处分的种类和程序如下。"),
+    ]
+    data = college(
+        [col(5101, "gzzd", "规章制度", rules, host="xsc", category="学生管理服务信息")],
+        {"xsc": {"layout": "webplus", "name": "示例大学学生工作处"}},
+    )
+    items = audit(write_store(data, tmp_path), "2024-11-20")
+    assert items["moe-36"].evidence[0].title == "示例大学学生学籍管理规定"
+    assert items["moe-37"].evidence[0].title == "示例大学学生资助工作管理办法"
+    assert items["moe-38"].evidence[0].title == "示例大学学生违纪处分规定"
+
+
+def test_a_publication_notice_whose_text_is_only_on_the_intranet_is_not_the_document(tmp_path):
+    """关于印发《…》的通知 publishes the document when it carries it; one that says the full text is on the school's
+    OA system (real wording, e.g. "文件全文请登录OA办公系统查阅") only tells of it: the item stays missing, the
+    notice is a mention. The same notice carrying the articles is the document."""
+    intranet = "《示例大学学术不端行为调查处理办法》已经校长办公会审议通过，现予印发，请遵照执行。文件全文请在校内办公系统查阅。"
+    carried = "第一条 为规范学术不端行为的调查处理，制定本办法。第二条 本办法适用于全校教职工和学生。"
+    title = "关于印发《示例大学学术不端行为调查处理办法》的通知"
+    for body, status in ((intranet, "missing"), (carried, "ok")):
+        data = college([col(1301, "xfjs", "学风建设", [art(title, "2023-12-18", body)])], VSB)
+        (tmp_path / status).mkdir()
+        moe42 = audit(write_store(data, tmp_path / status), "2024-11-20")["moe-42"]
+        assert moe42.status == status, (body, moe42.evidence)
+        assert (title in {e.title for e in moe42.mentions}) == (status == "missing")
+
+
+def test_a_shared_column_that_holds_only_other_items_documents_is_not_this_ones(tmp_path):
+    """The 目录 names one 学风建设 column for the 学风建设机构, the 学术规范制度 and the 学术不端行为查处机制 (real
+    目录 rows of 信息公开目录 tables share a column so); the column holds the first two only. The third is missing,
+    said of that column — not published because its neighbours are."""
+    data = college(
+        [
+            col(
+                615,
+                "xfjs",
+                "学风建设",
+                [
+                    art("示例大学学风建设委员会", "2022-04-12", "学风建设委员会主任由校长担任。"),
+                    art(
+                        "示例大学学术道德规范", "2021-06-08", "全体教师和学生应当恪守学术道德，遵守学术规范。"
+                    ),
+                ],
+                category="学风建设信息",
+            )
+        ],
+        VSB,
+        directory=[
+            ["学风建设信息", "学风建设机构", "科研处", "xxgk:xfjs"],
+            ["学风建设信息", "学术规范制度", "科研处", "xxgk:xfjs"],
+            ["学风建设信息", "学术不端行为查处机制", "科研处", "xxgk:xfjs"],
+        ],
+    )
+    items = audit(write_store(data, tmp_path), "2024-11-20")
+    assert items["moe-40"].status == items["moe-41"].status == "ok"
+    assert items["moe-42"].status == "missing"
+    assert [f.key for f in items["moe-42"].findings] == ["blank_column.others"]

@@ -333,7 +333,7 @@ def test_a_message_delivered_again_runs_nothing_and_a_held_school_waits(shared_r
 def test_a_bad_or_unreachable_queue_is_said_plainly(tmp_path):
     config = write_province(tmp_path, [DOWN])
     bad = run_auditor("province", "run", "--config", str(config), "--queue", "http://x")
-    assert bad.returncode == 2 and "is not a Redis URL" in bad.stdout + bad.stderr
+    assert bad.returncode == 2 and "不是 Redis 地址" in bad.stdout + bad.stderr
     gone = run_auditor("province", "run", "--config", str(config), "--queue", "redis://127.0.0.1:9/0")
     assert gone.returncode == 3 and "未运行任何学校" in gone.stdout + gone.stderr
     worker = run_auditor("worker", "--queue", "redis:/nohost")

@@ -17,6 +17,12 @@ from auditor.pages.titles import genre_fit, title_kind
 from auditor.store import Store
 
 EMPTY_CHARS = 20  # a column page with fewer characters of its own (and no entries, files or links) is empty
+# A publication notice that does not carry what it publishes: "文件全文请登录学院OA办公系统查阅",
+# "全文请在校内办公系统查阅", "原文见校园网内网" — the document is not public, the notice is only about it.
+ELSEWHERE = re.compile(
+    r"(?:全文|原文|正文|文件)[^。；]{0,8}?(?:请|可)?(?:登录|登陆|在|到|见|进入)[^。；]{0,14}?"
+    r"(?:OA|ＯＡ|办公系统|办公平台|办公网|内网|校内网|校园网|内部网|协同办公)[^。；]{0,10}?(?:查阅|查看|下载|获取|浏览)?"
+)
 ENTRIES_PER_COLUMN = (
     30  # a column's newest entries considered: an edition older than that is not the current one
 )
@@ -67,6 +73,8 @@ def page_kind(p: PageSignals, news_words: tuple[str, ...]) -> tuple[str, str, bo
             return "column", "", True
         return "document", "", False  # named after its column, lists nothing, shows text: the document itself
     kind = title_kind(p.title, news_words)
+    if kind.is_document and not p.attachments and (m := ELSEWHERE.search("".join(p.excerpt.split()))):
+        return "notice", m.group(0), False  # 关于印发《…》的通知 whose 《…》 is only on the school's intranet
     return kind.kind, kind.reason, False
 
 
@@ -236,11 +244,17 @@ class PagesModel:
         for item in items:
             pages = out[item.id]
             for column in [e for e in pages.evidence if e.kind == "column" and not e.empty]:
-                for entry in self._entries(column, rows.get(column.url, [])):
+                entries = self._entries(column, rows.get(column.url, []))
+                own = []
+                for entry in entries:
                     named = names.get(entry.title, set())
                     if named and item.id not in named:
                         continue  # its own title names another item: that item's document, listed here
+                    own.append(entry)
                     self._add(pages, entry)
+                if entries and not own:  # a shared column (学风建设) holding only the other items' documents
+                    k = pages.evidence.index(column)
+                    pages.evidence[k] = replace(column, others=entries[0].title)
 
     def _holds_nothing(self, url: str, rows: list[dict]) -> bool:
         """A list page with no rows of its own (sub-columns do not count), no files, next to no text, and no
@@ -338,11 +352,19 @@ class PagesModel:
         pages.evidence = sorted(keep, key=lambda e: rank(item, e))
 
 
+def names_subject(item: Item, title: str) -> bool:
+    """The title names the item's own subject (one of its names), not only its column's or its genre: in a
+    学生工作 column of sibling regulations, the 学籍管理规定 is moe-36's, the 学生管理规定 is not."""
+    flat = "".join(title.split())
+    return any(name in flat for name in (item.short, *item.aliases) if len(name) >= 2)
+
+
 def rank(item: Item, e: Evidence) -> tuple:
-    """Best first: readable, documents before columns, then for a periodic item its own kind of document and
-    the newest edition, for a standing item the place the 目录 names; then similarity."""
+    """Best first: readable, documents before columns (a list after what it lists), a document whose title
+    names the item's subject before its siblings, then for a periodic item its own kind of document and the
+    newest edition, for a standing item the place the 目录 names; then similarity."""
     day = -date.fromisoformat(e.published[:10]).toordinal() if e.published else 0
-    head = (not e.usable, e.kind != "document")
+    head = (not e.usable, e.kind != "document", not names_subject(item, e.title or ""))
     if item.renewal.period is not None:
         covered = item.renewal.covered(e.period_start, e.period_kind, e.published)
         return (

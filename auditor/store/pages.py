@@ -57,7 +57,7 @@ class PageQueries(Connection):
         db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
         q = {
             "pages": "SELECT p.url, title, status, error, published, period, placeholder, breadcrumb, listing, content_chars,"
-            " content_links, scripted, failed_at, attempts FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
+            " content_links, scripted, failed_at, attempts, excerpt FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
             "entries_to": "SELECT e.target, e.title, e.date FROM temp.chunk c CROSS JOIN entries e ON e.run_id=?1 AND e.target = c.url",
             "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
             "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
