@@ -81,6 +81,8 @@ class CrawlSettings(Model):
     retry_wait_max: int = Field(60, ge=0)  # seconds: the most a server's Retry-After is honoured
     timeout: int = Field(30, ge=1)
     user_agent: str = ""
+    # who runs this crawl, named in its user agent: an e-mail address or a web page (e.g. the 党政办's)
+    contact: str = Field("", examples=["dzb@example.edu.cn"])
     resolve: dict[str, Annotated[str, AfterValidator(_ip)]] = Field(
         {}, examples=[{"www.example.edu.cn": "127.0.0.1"}]
     )

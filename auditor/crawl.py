@@ -24,6 +24,14 @@ from auditor.store import Store
 USER_AGENT = f"auditor/{__version__} (college information-disclosure compliance audit; obeys robots.txt)"
 
 
+def user_agent(c: Any) -> str:
+    """The crawl's name to the school's servers: its own `user_agent`, else auditor's, naming whom to ask
+    (`crawl.contact`, as government site scanners name their operator) so a server's admin can ask, not ban."""
+    if c.user_agent:
+        return c.user_agent
+    return USER_AGENT[:-1] + f"; contact: {c.contact})" if c.contact else USER_AGENT
+
+
 @dataclass
 class CrawlResult:
     run_id: int
@@ -41,7 +49,7 @@ def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, A
     shared = os.environ.get("AUDITOR_POLITENESS_REDIS", "") if c.delay > 0 else ""  # spiders/politeness.py
     return {
         "ROBOTSTXT_OBEY": c.obey_robots,
-        "USER_AGENT": c.user_agent or USER_AGENT,
+        "USER_AGENT": user_agent(c),
         "CONCURRENT_REQUESTS": c.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": c.concurrency_per_host,
         "DOWNLOAD_DELAY": 0 if shared else c.delay,

@@ -7,7 +7,7 @@ import re
 from collections import Counter, deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, NamedTuple
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
@@ -296,6 +296,77 @@ class CollegeSpider(scrapy.Spider):
         for url, text, is_attachment in self.store.links_from(self.previous_run, response.url):
             yield from self.follow(via, url, text, is_attachment)
 
+    def variant(self, url: str, tried: tuple[str, ...]) -> str | None:
+        """The same path on another spelling of the host — https, or with/without www. — that the crawl may
+        ask and has not: a bare 403 is often a server refusing one spelling, not a guard (issue 25)."""
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        other = host[4:] if host.startswith("www.") else f"www.{host}"
+        port = f":{parts.port}" if parts.port else ""
+        for scheme, name in (("https", host), (parts.scheme, other), ("https", other)):
+            alt = urlunsplit((scheme, name + port, parts.path, parts.query, ""))
+            if alt != url and alt not in tried and self.in_scope(alt):
+                return alt
+        return None
+
+    def try_variant(self, response: Response, record: dict[str, Any]) -> Request | None:
+        """Ask a bare 403's other spelling, carrying the 403's record: stored only if no spelling answers."""
+        first = response.meta.get("variant_of") or response.url
+        tried = (*response.meta.get("variants_tried", ()), response.url)
+        alt = self.variant(first, tried)
+        if alt is None:
+            return None
+        keep = ("start", "referer_page", "level", "same_path_chain", "kind", "headers_only")
+        meta = {k: response.meta[k] for k in keep if k in response.meta}
+        return Request(
+            alt,
+            callback=response.request.callback if response.request else self.parse,
+            errback=self.on_variant_error,
+            method=response.request.method if response.request else "GET",
+            dont_filter=True,
+            meta={**meta, "variant_of": first, "variants_tried": tried, "variant_record": record,
+                  "dont_retry": True},
+        )  # fmt: skip
+
+    def on_variant_error(self, failure: Failure) -> Iterator[Any]:
+        """Another spelling that could not be reached (no TLS on the school's server, no www host): the next,
+        or the 403 as it was."""
+        request: Request = failure.request  # type: ignore[attr-defined]
+        record = request.meta["variant_record"]
+        alt = self.variant(request.meta["variant_of"], (*request.meta["variants_tried"], request.url))
+        if alt is not None:
+            yield request.replace(
+                url=alt,
+                meta={**request.meta, "variants_tried": (*request.meta["variants_tried"], request.url)},
+            )
+            return
+        self.count_record(record)
+        yield record
+
+    def count_record(self, record: dict[str, Any]) -> None:
+        self.counts["attachments" if record["kind"] == "attachment" else "pages"] += 1
+        if (record.get("error") or "").startswith("challenge:"):  # a WAF's page, whatever its status
+            self.errors["challenge"] += 1
+        elif (record.get("status") or 0) >= 400:
+            self.errors[f"http_{record['status']}"] += 1
+
+    def answered(self, response: Response, record: dict[str, Any]) -> Iterator[Any]:
+        """A response's record, after a bare 403 has tried the host's other spellings; a spelling that
+        answers stands for the URL as linked (a redirect hop, so the link resolves to it)."""
+        if response.status == 403 and record.get("error") in (None, "http_403"):
+            if (alt := self.try_variant(response, response.meta.get("variant_record") or record)) is not None:
+                yield alt
+                return
+            if "variant_record" in response.meta:  # every spelling refused: the URL as linked, as it answered
+                self.count_record(response.meta["variant_record"])
+                yield response.meta["variant_record"]
+                return
+        if response.status < 400 and (first := response.meta.get("variant_of")):
+            self.counts["host_variants"] += 1
+            self.redirect_hops.append((first, record["url"]))
+        self.count_record(record)
+        yield record
+
     async def parse(self, response: Response) -> AsyncIterator[Any]:
         if response.meta.get("start") and response.status < 400:
             self.start_reached = True
@@ -305,7 +376,10 @@ class CollegeSpider(scrapy.Spider):
             return
         ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
         if not ctype.split(";")[0].strip().lower().startswith(HTML_TYPES):
-            yield self.attachment_item(response, "GET")  # a link that turned out to be a file
+            for out in self.answered(
+                response, self.attachment_item(response, "GET")
+            ):  # a link that was a file
+                yield out
             return
         text, encoding = decode_html(response.body, ctype)
         sig = await self.extract(response.url, text)  # on another core, while other responses go on
@@ -339,12 +413,7 @@ class CollegeSpider(scrapy.Spider):
                     response.request, "redirect_offsite", [*chain, response.url, sig.redirect_to]
                 )
             return
-        self.counts["pages"] += 1
-        if sig.blocked:  # a WAF's page, whatever status it came with (200, 412, 503, 加速乐's 521)
-            self.errors["challenge"] += 1
-        elif response.status >= 400:
-            self.errors[f"http_{response.status}"] += 1
-        yield page_record(
+        record = page_record(
             response.url,
             sig,
             response.status,
@@ -363,6 +432,7 @@ class CollegeSpider(scrapy.Spider):
             body=response.body,
             headers=headers_of(response),
         )
+        yield from self.answered(response, record)
         if response.status >= 400 or sig.blocked:
             return
         via = Via.of(response)
@@ -377,13 +447,15 @@ class CollegeSpider(scrapy.Spider):
                 method="GET", dont_filter=True, meta={**response.meta, "headers_only": True}
             )
             return
-        yield self.attachment_item(
+        item = self.attachment_item(
             response, "GET (headers only)" if response.meta.get("headers_only") else method
         )
+        yield from self.answered(response, item)
 
     def on_document(self, response: Response) -> Iterator[Any]:
         """The documents pass: the file's record again, now with its body (its first part when capped)."""
         item = self.attachment_item(response, "GET")
+        self.count_record(item)
         if response.status < 400:
             capped = bool(response.meta.get("capped"))
             item["body"] = response.body[: self.document_max_bytes] if capped else response.body
@@ -392,9 +464,6 @@ class CollegeSpider(scrapy.Spider):
         yield item
 
     def attachment_item(self, response: Response, method: str) -> dict[str, Any]:
-        self.counts["attachments"] += 1
-        if response.status >= 400:
-            self.errors[f"http_{response.status}"] += 1
         headers = response.headers
         length = headers.get(b"Content-Length")
         size = int(length) if length and length.isdigit() else (len(response.body) or None)

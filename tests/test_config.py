@@ -183,3 +183,18 @@ def test_working_days_and_beijing_time():
     assert (
         beijing("2022-11-14T18:30:00+00:00") == "2022-11-15 02:30" and beijing("2022-11-15") == "2022-11-15"
     )
+
+
+def test_the_crawl_names_whom_to_ask_in_its_user_agent(tmp_path):
+    """As government site scanners do: a server's admin who sees the crawl can write to its operator."""
+    from auditor.crawl import scrapy_settings
+
+    path = tmp_path / "site.yaml"
+    base = "school: 示例大学\nstart_urls: [http://www.x.edu.cn/]\nallowed_domains: [x.edu.cn]\n"
+    path.write_text(base + "crawl: {contact: dzb@x.edu.cn}\n", encoding="utf-8")
+    agent = scrapy_settings(load_config(path), 1, tmp_path / "log")["USER_AGENT"]
+    assert agent.startswith("auditor/") and agent.endswith("obeys robots.txt; contact: dzb@x.edu.cn)")
+    path.write_text(
+        base + "crawl: {contact: dzb@x.edu.cn, user_agent: Mozilla/5.0 Auditor}\n", encoding="utf-8"
+    )
+    assert scrapy_settings(load_config(path), 1, tmp_path / "log")["USER_AGENT"] == "Mozilla/5.0 Auditor"

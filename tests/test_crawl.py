@@ -313,3 +313,43 @@ def test_files_linked_by_raw_chinese_names_are_downloaded_and_read(tmp_path):
     assert not any(f["key"] == "content.incomplete" for f in item["findings"])  # its tables were read
     html = (tmp_path / "out" / "gap-report.html").read_text("utf-8")
     assert f"/docs/2023-08/{name}" in html or "部门决算" in html  # people read the name as typed
+
+
+def test_a_bare_403_is_tried_on_the_hosts_other_spelling_before_it_is_unverifiable(tmp_path):
+    """A 信息公开目录 writes the school's pages with its bare domain (http://sl.test/…) while its nginx serves
+    only www.sl.test and answers the bare name with its own 403 Forbidden — no guard, no challenge. The crawl
+    asks https://sl.test/… (refused: no TLS here), then http://www.sl.test/… (served): the link stands for that
+    page, and the item is published, not 无法核实. A guard's 403 page is not retried (test_waf…)."""
+    from auditor.demo import demo_config
+    from auditor.demo.server import DemoHTTPServer
+    from tests.conftest import run_auditor
+
+    rules = [{"title": "示例大学章程", "date": "2021-03-01", "body": "第一条 为规范学校办学，制定本章程。"},
+             {"title": "示例大学内部控制管理办法", "date": "2023-05-10", "body": "第一条 为加强内部控制，制定本办法。"}]  # fmt: skip
+    data = {
+        "school": "示例大学", "domain": "sl.test", "site_as_of": "2024-11-20",
+        "hosts": {"www": {"layout": "vsb", "name": "示例大学", "role": "portal"},
+                  "xxgk": {"layout": "webplus", "name": "示例大学信息公开网", "role": "xxgk"},
+                  "": {"forbidden": True}},
+        "columns": [{"id": 1002, "host": "www", "slug": "gzzd", "name": "规章制度", "category": "基本信息", "articles": rules}],
+        "directory": {"path": "/xxgkml.htm", "rows": [["基本信息", "学校章程及制定的各项规章制度", "党政办", "bare:www:gzzd"]]},
+    }  # fmt: skip
+    server = DemoHTTPServer(0, data).start()
+    try:
+        config = demo_config(server, tmp_path)
+        proc = run_auditor(
+            "run", "--config", str(config), "--out", str(tmp_path / "out"), "--as-of", "2024-11-20"
+        )
+    finally:
+        server.stop()
+    assert proc.returncode in (0, 1), proc.stderr
+    bare = [h for h in server.hits if h.host == "sl.test"]
+    assert bare and all(h.status == 403 for h in bare)
+    assert any(h.host == "www.sl.test" and h.path == bare[0].path and h.status == 200 for h in server.hits)
+    findings = json.loads((tmp_path / "out" / "findings.json").read_text("utf-8"))
+    item = next(it for it in findings["items"] if it["id"] == "moe-02")
+    assert item["status"] == "ok", item
+    assert any("www.sl.test" in e["url"] for e in item["evidence"])
+    with sqlite3.connect(tmp_path / "auditor.sqlite") as db:
+        (stats,) = db.execute("SELECT stats FROM runs").fetchone()
+    assert json.loads(stats)["counts"]["host_variants"] >= 1

@@ -139,6 +139,10 @@ class Builder:
         信息公开目录 tables often write it (http://cwc.example.edu.cn)."""
         if ref.startswith("http"):
             return ref
+        if ref.startswith("bare:"):  # the same page spelled with the school's bare domain ("bare:www:/x.htm")
+            return self.link_for(ref[5:]).replace(
+                f"//{self.site.host(ref[5:].split(':')[0])}:", f"//{self.site.domain}:"
+            )
         sub, slug = ref.split(":", 1)
         if not slug:
             return self.site.url(sub, "/")[:-1]
@@ -229,6 +233,9 @@ class Builder:
 
     def build_host(self, sub: str) -> None:
         h = self.site.hosts[sub]
+        if h.get("forbidden"):  # a spelling of the school's host its server refuses (the bare domain, often)
+            self.site.forbidden.add(self.site.host(sub))
+            return
         home = self.layout(sub).home
         if h.get("refuse_head"):
             self.site.head_refused.add(self.site.host(sub))
@@ -286,7 +293,7 @@ class Builder:
             others = "".join(
                 f'<a href="{self.site.url(s, "/")}">{esc(o["name"])}</a> '
                 for s, o in self.site.hosts.items()
-                if s != sub
+                if s != sub and not o.get("forbidden")
             )
             blocks.append(f'<div class="links">{others}</div>')
         for text, url in h.get("offsite", []):

@@ -43,6 +43,8 @@ class Site:
     trap_prefix: str = "/calendar.jsp"
     # sub → an IP to use as the host name (benchmarks)
     addresses: dict[str, str] = field(default_factory=dict)
+    # hosts whose server answers a bare 403 to everything (a host spelling it refuses: `forbidden: true`)
+    forbidden: set[str] = field(default_factory=set)
     # (host, path) → the answers its first requests get before the real one (`fault: {answers: …}`)
     scripted: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
 

@@ -94,6 +94,11 @@ class _Handler(BaseHTTPRequestHandler):
     ) -> tuple[int, list[tuple[str, str]], bytes]:
         if host != site.domain and not host.endswith("." + site.domain):
             return 403, [("Content-Type", "text/plain")], b"demo proxy: off-site request refused\n"
+        if (
+            host in site.forbidden
+        ):  # nginx's own refusal, no guard's page: the server does not serve this name
+            body = b"<html><head><title>403 Forbidden</title></head><body><center><h1>403 Forbidden</h1></center><hr><center>nginx</center></body></html>"
+            return 403, [("Content-Type", "text/html")], body
         if head and host in site.head_refused:
             return 405, [("Content-Type", "text/html"), ("Allow", "GET, POST")], b""
         if path.startswith(site.trap_prefix) and host == site.trap_host:
