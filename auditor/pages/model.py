@@ -360,15 +360,18 @@ def names_subject(item: Item, title: str) -> bool:
 
 
 def rank(item: Item, e: Evidence) -> tuple:
-    """Best first: readable, documents before columns (a list after what it lists), a document whose title
-    names the item's subject before its siblings, then for a periodic item its own kind of document and the
-    newest edition, for a standing item the place the 目录 names; then similarity."""
+    """Best first: readable, documents before columns (a list after what it lists); then for a periodic item
+    a document naming the item's subject, its own kind of document and the newest edition; for a standing
+    item the place the 目录 names, and there the document naming the item's subject before its siblings;
+    then similarity."""
     day = -date.fromisoformat(e.published[:10]).toordinal() if e.published else 0
-    head = (not e.usable, e.kind != "document", not names_subject(item, e.title or ""))
+    head = (not e.usable, e.kind != "document")
+    subject = names_subject(item, e.title or "")
     if item.renewal.period is not None:
         covered = item.renewal.covered(e.period_start, e.period_kind, e.published)
         return (
             *head,
+            not subject,
             not e.genre,
             -(covered if covered is not None else -1),
             day,
@@ -376,4 +379,4 @@ def rank(item: Item, e: Evidence) -> tuple:
             -e.score,
             e.url,
         )
-    return (*head, not e.claimed, not e.genre, -e.score, day, e.url)
+    return (*head, not e.claimed, not subject, not e.genre, -e.score, day, e.url)
