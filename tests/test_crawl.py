@@ -221,6 +221,8 @@ def test_sigkill_leaves_a_consistent_store_and_the_next_crawl_works(demo_server,
         [run] = store.runs()
         assert run.status == "interrupted"
         assert 60 <= store.count("pages", run.id) < len(demo_server.site.expected_pages())
+    fast = demo_config(demo_server, tmp_path)  # the slow crawl only had to be caught alive
+    assert fast == config
     again = subprocess.run(
         [sys.executable, "-m", "auditor.cli", "crawl", "--config", str(config)],
         capture_output=True,

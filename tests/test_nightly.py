@@ -225,6 +225,10 @@ def test_killed_run_then_next_run_succeeds_and_overlap_is_refused(tmp_path):
         assert f" 上的进程 {proc.pid}，自 " in said and '{"pid"' not in said  # the holder in words, not JSON
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
+        # the slow crawl only had to be caught alive; the next night may go at full speed
+        data = yaml.safe_load(config.read_text("utf-8"))
+        data["crawl"].update(delay=0, concurrency=16, concurrency_per_host=8)
+        config.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
         code, findings, out = run(config)
         assert code == 1 and "过期锁（stale lock）" in out
         with Store(db) as store:
