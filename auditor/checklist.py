@@ -142,6 +142,23 @@ class Content(Model):
         return out
 
 
+class Effective(Model):
+    """When an item's rule is in force (an audit before or after it does not ask for the item), and where
+    that was read: a provincial rule, a school's promise, a notice superseded."""
+
+    start: date = Field(alias="from")
+    until: date | None = None
+    source: Text
+
+    def reason(self, as_of: date) -> str | None:
+        """None while in force on `as_of`; otherwise why not."""
+        if as_of < self.start:
+            return f"{self.start.isoformat()}起施行（{self.source}）"
+        if self.until is not None and as_of > self.until:
+            return f"{self.until.isoformat()}起不再要求（{self.source}）"
+        return None
+
+
 class Half(Model):
     """One of the things an item of two halves asks for (教代会: its 相关制度 and its 工作报告): a document whose
     title holds one of `words` is of this half."""
@@ -170,6 +187,7 @@ class Item:
     order: int = 0
     content: Content = field(default_factory=lambda: Content())
     halves: tuple[Half, ...] = ()  # an item asking for two things: each must be published
+    effective: Effective | None = None  # when its rule is in force (None: always, as far as this tool knows)
 
     def applies_to(self, profile: Profile) -> str | None:
         """None when the item applies; otherwise the reason it does not (shown as not_applicable)."""
@@ -291,6 +309,7 @@ class ItemFile(Model):
     attachment: bool | None = None
     publish: Text | None = None
     content: Content | None = None
+    effective: Effective | None = Field(None, examples=[{"from": "2023-01-01", "source": "某省某号文"}])
     halves: Annotated[Listed[Half], Field(min_length=2)] | None = Field(
         None,
         examples=[

@@ -200,3 +200,27 @@ def test_annual_report_parts_are_data_a_province_file_extends(tmp_path):
     with pytest.raises(InputError) as e:
         load_checklist(extra=[typo])
     assert e.value.line == 1 and "anual_report" in e.value.message
+
+
+def test_an_item_is_asked_for_only_while_its_rule_is_in_force(tmp_path):
+    """A provincial rule that starts (or ends) on a day: an audit of an earlier year, re-run today, does not ask
+    for it — 不适用, saying since when and on what authority — and one on its day does."""
+    from datetime import date
+
+    from auditor.rules import Context
+    from auditor.rules.applicability import check as applicability
+
+    extra = write(
+        tmp_path,
+        "items:\n  - id: dfc-plan\n    effective: {from: 2023-01-01, until: 2030-12-31, source: 某省某号文}\n",
+    )
+    item = load_checklist(extra=[province_path("湖南"), extra]).get("dfc-plan")
+    ctx = lambda day: Context(as_of=day, pages=1, hosts=(), profile=VOC_HUNAN)  # noqa: E731
+    assert [f.params["reason"] for f in applicability(item, [], ctx(date(2022, 11, 15)))] == [
+        "2023-01-01起施行（某省某号文）"
+    ]
+    assert applicability(item, [], ctx(date(2023, 1, 1))) == []
+    assert applicability(item, [], ctx(date(2031, 1, 1)))[0].status == "not_applicable"
+    bad = write(tmp_path, "items:\n  - id: moe-07\n    effective: {from: 2023-13-01, source: x}\n")
+    with pytest.raises(InputError):
+        load_checklist(extra=[bad])

@@ -1,5 +1,6 @@
 """not applicable: the school's profile rules the item out (graduate items for a school without graduate
-programs, 本科 items for a 高职, Hunan-only items elsewhere). Shown in every report, never a gap."""
+programs, 本科 items for a 高职, Hunan-only items elsewhere), or its rule was not in force on the audit's date
+(`effective:` — a past year re-audited under its own rules). Shown in every report, never a gap."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ APPLICABILITY = rule(
 
 @APPLICABILITY.checker
 def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
-    if ctx.profile is None or (reason := item.applies_to(ctx.profile)) is None:
+    reason = item.applies_to(ctx.profile) if ctx.profile is not None else None
+    if reason is None and item.effective is not None:
+        reason = item.effective.reason(ctx.as_of)
+    if reason is None:
         return []
     return [APPLICABILITY.finding(item, "applicability.not_applicable", {"reason": reason})]
