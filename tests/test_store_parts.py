@@ -571,6 +571,11 @@ def test_links_are_stored_once_per_page_version_and_read_through_the_copies(stor
     assert [tuple(r) for r in rows["anchors_to"]] == [(f"{X}/b.htm", "预算公开")]
     assert [(r["dst"], r["status"]) for r in rows["files_of"]] == [(f"{X}/f.pdf", 200)]
     assert store.own_links(two, f"{X}/a.htm", 5) == [f"{X}/b.htm"]
+    # a chunk of one page of the run's three (a small part of a big site) seeks its links instead: the same
+    store.write_batch(one, [page("c.htm")])
+    store.write_batch(two, [{"kind": "kept", "from_run": one, "url": f"{X}/c.htm"}])
+    small = store.signal_rows(two, [f"{X}/b.htm"])
+    assert [tuple(r) for r in small["anchors_to"]] == [(f"{X}/b.htm", "预算公开")]
     store.write_batch(three, [page("a.htm", links=[link(f"{X}/c.htm", "新")]), page("b.htm")])
     assert store.links_from(three, f"{X}/a.htm") == [(f"{X}/c.htm", "新", False)]
     assert store.links_from(two, f"{X}/a.htm")[0][0] == f"{X}/b.htm"  # the older night still reads its own

@@ -55,6 +55,14 @@ class PageQueries(Connection):
         db.execute("CREATE TEMP TABLE IF NOT EXISTS chunk(url TEXT PRIMARY KEY)")
         db.execute("DELETE FROM temp.chunk")
         db.executemany("INSERT OR IGNORE INTO temp.chunk(url) VALUES (?)", [(u,) for u in urls])
+        # links into the chunk: when it is most of the run, walk the run's own page versions' links once (the
+        # rows of older versions never read); a small chunk of a big site seeks each URL's links instead
+        pages = db.execute("SELECT count(*) FROM pages WHERE run_id=?", (run_id,)).fetchone()[0]
+        anchors = (
+            f"{_LINKS_OF_PAGE} WHERE p.run_id = ?1 AND l.dst IN (SELECT url FROM temp.chunk)"
+            if 2 * len(urls) >= pages
+            else f"temp.chunk c CROSS JOIN links l ON l.dst = c.url {_OF_RUN} WHERE 1"
+        )
         q = {
             "pages": "SELECT p.url, title, status, error, published, period, placeholder, breadcrumb, listing, content_chars,"
             " content_links, scripted, failed_at, attempts, excerpt FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url",
@@ -62,9 +70,8 @@ class PageQueries(Connection):
             "lists": "SELECT e.page, count(e.date) AS dated, count(*) AS rows FROM temp.chunk c CROSS JOIN entries e "
             "ON e.run_id=?1 AND e.page = c.url GROUP BY e.page",
             # link texts pointing at a page, except the 信息公开目录's own (those are claims, judged apart)
-            "anchors_to": f"SELECT DISTINCT l.dst, l.text FROM temp.chunk c CROSS JOIN links l ON l.dst = c.url {_OF_RUN} "
-            "WHERE l.is_attachment=0 AND l.text != '' AND NOT EXISTS (SELECT 1 FROM directory d "
-            "WHERE d.run_id = ?1 AND d.target = l.dst AND d.page = l.src)",
+            "anchors_to": f"SELECT DISTINCT l.dst, l.text FROM {anchors} AND l.is_attachment=0 AND l.text != '' "
+            "AND NOT EXISTS (SELECT 1 FROM directory d WHERE d.run_id = ?1 AND d.target = l.dst AND d.page = l.src)",
             "files_of": "SELECT l.src, l.dst, l.text, a.status, a.filename, a.error, a.last_modified, a.failed_at, "
             "a.attempts FROM temp.chunk c CROSS JOIN pages p ON p.run_id=?1 AND p.url = c.url "
             "CROSS JOIN links l ON l.run_id = p.links_run AND l.src = p.url "
