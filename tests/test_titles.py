@@ -32,6 +32,9 @@ CASES = [
     # the documents themselves
     ("荆江大学2024年部门预算", "document"),
     ("巴山职业技术学院2023—2024学年信息公开工作情况报告", "document"),
+    # a report titled 关于…: 福建农业职业技术学院, fjny.edu.cn/info/1771/138241.htm (issue 25)
+    ("福建农业职业技术学院关于2024-2025学年度信息公开工作的报告", "document"),
+    ("关于报送2023年信息公开工作的报告", "notice"),  # a report *sending* something: about the work
     ("关于印发《荆江大学学生申诉处理办法》的通知", "document"),
     ("关于公布2021年度部门决算的通知", "document"),
     ("关于刘某某等同志职务任免的通知", "document"),

@@ -149,7 +149,7 @@ def title_kind(title: str, news_words: Iterable[str] = ()) -> TitleKind:
         pub_at, pub = _first(body, PUBLISH)
         if work and (work_at < pub_at or body.endswith("工作")):
             return TitleKind("notice", f"关于{work}…的{end}")
-        if body.endswith("工作"):
+        if body.endswith("工作") and end != "报告":  # 关于…工作的报告 reports on that work: it is the report
             return TitleKind("notice", f"关于…工作的{end}")
         return TitleKind("document", f"关于{pub}…的{end}" if pub else "")
     if m := WORK_NOTICE.search(t):
