@@ -19,6 +19,7 @@ from auditor.evidence import contents
 from auditor.findings import AuditResult, Evidence, ItemResult
 from auditor.match import ClaimMatch, Matcher, iter_signals, load_claims, match_directory
 from auditor.pages import ItemPages, PagesModel
+from auditor.privacy import findings as privacy
 from auditor.rules import Context, all_rules, crawl_health, precedence
 from auditor.store import Store
 
@@ -127,6 +128,7 @@ def run_audit(
         cfg.fingerprint,
         __version__,
         contacts={d.name: list(d.contacts) for d in cfg.departments.listed if d.contacts},
+        privacy=privacy.entries(store, run.id, privacy.owners(store, cfg.departments)),
     )
     for item in checklist.items:
         pages = by_item[item.id]

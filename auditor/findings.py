@@ -328,6 +328,7 @@ class AuditResult:
     changes: Any = None  # history.Changes
     evidence: dict[str, Any] = field(default_factory=dict)  # the archive and screenshots written for it
     contacts: dict[str, list[str]] = field(default_factory=dict)  # department → whom its notices name
+    privacy: list[dict[str, Any]] = field(default_factory=list)  # personal data published (auditor.privacy)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -365,10 +366,11 @@ class AuditResult:
             },
             "checklist": self.checklist,
             "counts": self.counts(),
-            "summary": summarize(items),
+            "summary": {**summarize(items), "privacy": len(self.privacy)},
             "open_gaps": len(self.gaps()),
             "changes": self.changes.as_json() if self.changes else None,
             "evidence": self.evidence,
             "contacts": self.contacts,
             "items": items,
+            "privacy": self.privacy,
         }

@@ -41,10 +41,10 @@ class Night:
 
     @property
     def exit_code(self) -> int:
-        """0 done, nothing open; 1 gaps found; 3 inconclusive (cron reads each)."""
+        """0 done, nothing open; 1 gaps found or personal data published; 3 inconclusive (cron reads each)."""
         if self.status != "complete":
             return EXIT_INCONCLUSIVE
-        return EXIT_GAPS if self.open_gaps else EXIT_OK
+        return EXIT_GAPS if self.open_gaps or self.findings.get("privacy") else EXIT_OK
 
 
 def unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:

@@ -269,6 +269,11 @@ def _copy(
     payload, problem = read(store_path, row, store)
     if payload is None:
         return name, problem
+    if not name.endswith(".html") and (store.document(a["sha256"]) or {}).get("privacy"):
+        return (
+            name,
+            "privacy",
+        )  # a file holding personal data is not copied out: its WARC record is the evidence
     if e.get("is_file") and name.endswith((".html", ".bin")) and (suffix := sniffed_suffix(payload)):
         name = a["sha256"] + suffix  # a download.jsp that served a PDF: the PDF
     if name.endswith(".html"):

@@ -148,5 +148,9 @@ def safe_copy(
     mark: str | None = None,
 ) -> bytes:
     """The archived page as a document safe to open and to photograph, stamped; `mark`: words whose row the
-    picture is to show."""
-    return safe_page(payload, url, content_type, stamp(url, captured, sha), mark)
+    picture is to show. Personal data in it is masked (auditor.privacy): neither the copy under the report
+    nor its screenshot shows a full 身份证号, phone or card number — the WARC keeps the page as published."""
+    from auditor.privacy.detect import mask_text
+
+    page = safe_page(payload, url, content_type, stamp(url, captured, sha), mark)
+    return mask_text(page.decode("utf-8")).encode("utf-8")

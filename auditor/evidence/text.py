@@ -158,10 +158,12 @@ def _docx(body: bytes, limits: Limits) -> dict[str, Any]:
     check_zip(body, limits)
     root = Document(io.BytesIO(body)).element.body
     lines = [_runs(p) for p in root.iterchildren(W + "p")]
+    rows = []
     for table in root.iterchildren(W + "tbl"):
         for row in table.iter(W + "tr"):
-            lines.append(" ".join(_runs(cell) for cell in row.iterchildren(W + "tc")))
-    return {"text": "\n".join(lines)}
+            rows.append([_runs(cell) for cell in row.iterchildren(W + "tc")])
+            lines.append(" ".join(rows[-1]))
+    return {"text": "\n".join(lines), "rows": rows}
 
 
 def _runs(element: Any) -> str:
@@ -174,15 +176,16 @@ def _xlsx(body: bytes, limits: Limits) -> dict[str, Any]:
     check_zip(body, limits)
     wb = load_workbook(io.BytesIO(body), read_only=True, data_only=True)
     count = _Count(limits)
-    lines = []
+    lines, rows = [], []
     for ws in wb.worksheets:
         lines.append(ws.title)
         if hasattr(ws, "reset_dimensions"):  # read-only sheets: pad rows to what is there, not to <dimension>
             ws.reset_dimensions()
         for row in ws.iter_rows(values_only=True):
             count.row(len(row))
+            rows.append(list(row))
             lines.append(" ".join(str(v) for v in row if v is not None))
-    return {"text": "\n".join(lines), "pages": len(wb.worksheets)}
+    return {"text": "\n".join(lines), "pages": len(wb.worksheets), "rows": rows}
 
 
 def _xls(body: bytes, limits: Limits) -> dict[str, Any]:
@@ -190,16 +193,17 @@ def _xls(body: bytes, limits: Limits) -> dict[str, Any]:
 
     book = xlrd.open_workbook(file_contents=body, ragged_rows=True, on_demand=True)
     count = _Count(limits)
-    lines = []
+    lines, rows = [], []
     for index in range(book.nsheets):
         sheet = book.sheet_by_index(index)
         lines.append(sheet.name)
         for r in range(sheet.nrows):
             values = sheet.row_values(r)
             count.row(len(values))
+            rows.append(values)
             lines.append(" ".join(str(v) for v in values if v != ""))
         book.unload_sheet(index)
-    return {"text": "\n".join(lines), "pages": book.nsheets}
+    return {"text": "\n".join(lines), "pages": book.nsheets, "rows": rows}
 
 
 class _Count:
@@ -283,4 +287,18 @@ def extract(
             return {"format": fmt, "text": None, "error": "capped"}
         return {"format": fmt, "text": None, "error": "unreadable", "detail": type(e).__name__}
     text = info.get("text")
-    return {"format": fmt, **info, "text": text[:MAX_CHARS] if text else text}
+    return {
+        "format": fmt,
+        **{k: v for k, v in info.items() if k != "rows"},
+        "text": text[:MAX_CHARS] if text else text,
+        "privacy": personal(text or "", info.get("rows") or []),
+    }
+
+
+def personal(text: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
+    """The personal data the file holds, masked (auditor.privacy): its tables read with their headers, the rest
+    as text. The full values never leave the reader."""
+    from auditor.privacy.detect import find, find_in_rows, summary
+
+    hits = find_in_rows(rows) if rows else []
+    return summary(hits + find(text))

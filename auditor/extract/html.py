@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -235,6 +235,7 @@ class PageSignals:
     content_links: int = 0
     scripted: bool = False
     blocked: str | None = None  # a WAF challenge or "campus only" page, not the page asked for (blocks.py)
+    privacy: list[dict] = field(default_factory=list)  # personal data in it, masked (auditor.privacy)
 
     @property
     def excerpt(self) -> str:
@@ -791,7 +792,19 @@ def extract_page(url: str, html: str) -> PageSignals:
         content_links=len(content.anchors) + content.media,
         scripted=content.scripted,
         blocked=block_kind(html, text),
+        privacy=_personal(root, raw_text),
     )
+
+
+def _personal(root: Any, text: str) -> list[dict]:
+    """Personal data on the page, masked: its tables read with their headers (a 公示's 银行卡号 column), and
+    its whole text (a phone in a paragraph)."""
+    from auditor.privacy.detect import find, find_in_rows, summary
+
+    rows = [
+        [squash(tree.text(cell, " ")) for cell in tr if cell.tag in ("td", "th")] for tr in root.iter("tr")
+    ]
+    return summary(find_in_rows(rows) + find(text)) if text else []
 
 
 _TEXTS = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")

@@ -8,6 +8,7 @@ from typing import Any
 
 from auditor.extract import EXTRACTION_VERSION
 from auditor.extract.html import PageSignals
+from auditor.privacy.detect import mask_text
 
 
 def _iso(d: date | None) -> str | None:
@@ -30,7 +31,8 @@ def page_record(url: str, sig: PageSignals, status: int, **fields: Any) -> dict[
         "published": _iso(sig.published),
         "published_raw": sig.published_raw,
         "period": sig.period.as_dict() if sig.period else None,
-        "excerpt": sig.excerpt,
+        "excerpt": mask_text(sig.excerpt),  # the store's page row keeps no personal value in full
+        "privacy": sig.privacy,
         "text_hash": sig.text_hash,
         "placeholder": sig.placeholder,
         "canonical": sig.canonical,

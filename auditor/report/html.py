@@ -38,6 +38,7 @@ from auditor.report.view import (
     to_check,
 )
 from auditor.statuses import ORDER
+from auditor.wording import name as named
 
 
 def css_string(text: str) -> str:
@@ -104,6 +105,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         screenshot=lambda it: _screenshot(it, assets),
         shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),
         archive_problem=lambda k: REASONS.get(k, k),
+        pii=lambda k: named("pii", k, lang),
         shot_problem=lambda k: SHOT_REASONS.get(k, k),
         rectify=lambda it: rectify_text(it, lang),
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",

@@ -25,6 +25,7 @@ from auditor.report.view import (
 )
 from auditor.safe import terminal as clean
 from auditor.statuses import ORDER
+from auditor.wording import say
 
 NBSP = "\u00a0"  # a fact's own spaces do not break the line
 STYLE = {
@@ -155,6 +156,8 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
     if findings.get("latest_attempt"):
         console.print(f"[bold cyan]{clean(attempt_banner(findings, lang))}[/]")
     console.print(_headline(findings, lang))
+    if findings.get("privacy"):
+        console.print(f"[bold red]{say('text.privacy_line', lang, n=len(findings['privacy']))}[/]")
     _categories(findings, console, lang)
     _gaps(findings, console, lang)
     changes = findings.get("changes") or {}

@@ -27,6 +27,7 @@ from auditor.report.view import (
     summary,
     t,
 )
+from auditor.wording import name as named
 
 FILL = {
     "missing": "F5B7B1",
@@ -177,6 +178,17 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     )
     for row in ev.iter_rows(min_row=2):
         _link(row[4])
+    if findings.get("privacy"):
+        pii = wb.create_sheet(t("privacy", lang)[:31])
+        table(
+            pii,
+            ["URL", t("privacy_kind", lang), t("privacy_count", lang), t("privacy_masked", lang),
+             t("department", lang), t("privacy_page", lang), t("privacy_since", lang)],
+            [[p["url"], named("pii", p["kind"], lang), p["count"], "、".join(p["masked"]), p["department"],
+              p["page"], p["first_seen"]] for p in findings["privacy"]],
+        )  # fmt: skip
+        for row in pii.iter_rows(min_row=2):
+            _link(row[0])
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a, s = findings["run"], findings["audit"], summary(findings)
     table(

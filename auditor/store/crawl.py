@@ -21,7 +21,7 @@ PAGE_FIELDS = (
     "url", "final_url", "redirects", "status", "error", "content_type", "encoding", "size", "title", "html_title",
     "breadcrumb", "published", "published_raw", "period", "excerpt", "text_hash", "placeholder", "canonical", "depth",
     "referer", "fetched_at", "etag", "last_modified", "listing", "content_chars", "content_links", "scripted",
-    "failed_at", "attempts", "body_sha256", "headers", "extraction",
+    "failed_at", "attempts", "body_sha256", "headers", "extraction", "privacy",
 )  # fmt: skip
 ATTACHMENT_FIELDS = ("url", "final_url", "status", "error", "content_type", "size", "filename", "method", "fetched_at",
                      "last_modified", "failed_at", "attempts", "body_sha256", "headers")  # fmt: skip
@@ -30,6 +30,7 @@ JSON_FIELDS = {
     "breadcrumb",
     "period",
     "headers",
+    "privacy",
 }  # stored as JSON ("[]" when absent; period, headers NULL)
 
 

@@ -35,15 +35,17 @@ class EvidenceRecords(Connection):
 
     def document(self, sha256: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM documents WHERE sha256=?", (sha256,)).fetchone()
-        return dict(row) if row else None
+        if row is None:
+            return None
+        return {**dict(row), "privacy": json.loads(row["privacy"]) if row["privacy"] else []}
 
     def put_document(self, sha256: str, info: dict[str, Any]) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error, detail)"
-                " VALUES (?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error, detail, privacy)"
+                " VALUES (?,?,?,?,?,?,?,?)",
                 (sha256, info.get("format"), info.get("text"), info.get("pages"), int(bool(info.get("scanned"))),
-                 info.get("error"), info.get("detail")),
+                 info.get("error"), info.get("detail"), json.dumps(info.get("privacy") or [], ensure_ascii=False)),
             )  # fmt: skip
 
     def archived(self, run_id: int | None = None, sha256: str | None = None) -> list[sqlite3.Row]:

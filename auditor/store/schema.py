@@ -64,6 +64,7 @@ CREATE TABLE IF NOT EXISTS pages (
   headers TEXT,                    -- the response headers (JSON), as received
   extraction INTEGER,              -- auditor.extract.EXTRACTION_VERSION of the code that parsed it
   requested_run INTEGER,           -- the run that last requested it (older: kept by the revisit rotation)
+  privacy TEXT,                    -- JSON: personal data in its text, masked ([{kind, count, masked}])
   links_run INTEGER,               -- the run whose links rows are this page's: itself when parsed, an older
                                    -- run's for a 304 or kept copy (links are stored once per version)
   PRIMARY KEY (run_id, url)
@@ -149,7 +150,8 @@ CREATE TABLE IF NOT EXISTS documents (  -- what a downloaded document contains, 
   pages INTEGER,
   scanned INTEGER,                 -- 1: a PDF with pages but no text layer (a scan)
   error TEXT,                      -- why no text could be read: a key of messages.UNCHECKED
-  detail TEXT                      -- what was found (the limit crossed, the parser's error)
+  detail TEXT,                     -- what was found (the limit crossed, the parser's error)
+  privacy TEXT                     -- JSON: personal data it holds, masked ([{kind, count, masked}]); NULL: not read
 );
 CREATE TABLE IF NOT EXISTS archive (  -- the WARC records an audit's evidence was archived as
   run_id INTEGER NOT NULL,
@@ -342,6 +344,15 @@ def _v9_links_once(db: sqlite3.Connection) -> None:
         db.execute("CREATE INDEX IF NOT EXISTS archive_sha256 ON archive(sha256)")
 
 
+def _v10_privacy(db: sqlite3.Connection) -> None:
+    """Personal data found in pages and documents, masked (issue 26). Pages stored before have none recorded
+    (their next fetch records it); documents read before are forgotten, to be read again and checked."""
+    _add_columns(db, [("pages", "privacy", "TEXT")])
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone():
+        _add_columns(db, [("documents", "privacy", "TEXT")])
+        db.execute("DELETE FROM documents WHERE privacy IS NULL")
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -354,5 +365,6 @@ MIGRATIONS = [
     (7, _v7_document_limits),
     (8, _v8_review_events),
     (9, _v9_links_once),
+    (10, _v10_privacy),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,76 @@
+"""A night on a college that publishes a 资助 公示 with students' 身份证号, phones and bank card numbers (as
+provincial 通报 have named schools for): the findings list each kind on its page, masked and routed to the
+department whose site it is; the night exits 1; and no file under --out holds a full value — not the JSON,
+the HTML, the spreadsheet, the Word notices, nor the archived copies."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from auditor.demo import demo_config
+from auditor.demo.server import DemoHTTPServer
+from tests.conftest import run_auditor
+
+pytestmark = pytest.mark.integration
+
+ID, PHONE, CARD = "320106199003070418", "13812345678", "6222021234567890128"
+ID2, PHONE2 = "43010419950612103X", "13912345678"
+ROWS = [  # as the 公示 lists them: a person per line, the school's office phone under it (not personal)
+    f"1 张某某 2022级 机械设计 身份证号：{ID} 联系电话：{PHONE} 银行卡号：{CARD}",
+    f"2 李某某 2023级 会计 身份证号：{ID2.lower()} 手机：{PHONE2[:3]}-{PHONE2[3:7]}-{PHONE2[7:]}",
+    "公示期间如有异议，请与学生资助管理中心联系，电话：0731-88881234。",
+]
+
+
+def full_values_in(out: Path) -> list[tuple[str, str]]:
+    """(file, value) for every full value found in any file under `out`, Office files read inside."""
+    needles = [ID, ID2, ID2.lower(), PHONE, PHONE2, f"{PHONE2[:3]}-{PHONE2[3:7]}-{PHONE2[7:]}", CARD]
+    found = []
+    for path in out.rglob("*"):
+        if not path.is_file():
+            continue
+        blobs = [path.read_bytes()]
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                blobs = [z.read(n) for n in z.namelist()]
+        text = "\n".join(b.decode("utf-8", "ignore") for b in blobs)
+        found += [(str(path.relative_to(out)), v) for v in needles if v in text]
+    return found
+
+
+def test_a_night_finds_personal_data_in_a_gongshi_and_writes_none_of_it(tmp_path):
+    data = {
+        "school": "示例大学", "domain": "sl.test", "site_as_of": "2024-11-20",
+        "hosts": {"www": {"layout": "vsb", "name": "示例大学", "role": "portal"},
+                  "xsc": {"layout": "vsb", "name": "示例大学学生工作处"}},
+        "columns": [{"id": 5103, "host": "xsc", "slug": "zzgs", "name": "资助公示", "category": "学生管理服务信息",
+                     "articles": [{"title": "示例大学2024年国家助学金获得者名单公示", "date": "2024-10-18",
+                                   "body": "经个人申请、学院评审，现将获得者名单公示如下，公示期为5个工作日。",
+                                   "paragraphs": ROWS}]}],
+        "config": {"departments": [{"name": "学生工作处", "aliases": ["学工处"]}]},
+    }  # fmt: skip
+    server = DemoHTTPServer(0, data).start()
+    try:
+        config = demo_config(server, tmp_path)
+        out = tmp_path / "out"
+        proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", "2024-11-20")
+    finally:
+        server.stop()
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    findings = json.loads((out / "findings.json").read_text("utf-8"))
+    found = {(p["kind"], p["count"], tuple(p["masked"])) for p in findings["privacy"]}
+    assert found == {
+        ("id_number", 2, ("320106********0418", "430104********103X")),
+        ("phone", 2, ("138****5678", "139****5678")),
+        ("bank_card", 1, ("***************0128",)),
+    }
+    assert {p["department"] for p in findings["privacy"]} == {"学生工作处"}
+    assert all(p["url"].startswith("http://xsc.sl.test") and p["first_seen"] for p in findings["privacy"])
+    assert findings["summary"]["privacy"] == 3
+    assert "不应公开的个人信息" in (out / "gap-report.html").read_text("utf-8")
+    assert "个人信息" in proc.stdout
+    assert full_values_in(out) == []
