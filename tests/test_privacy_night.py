@@ -73,4 +73,8 @@ def test_a_night_finds_personal_data_in_a_gongshi_and_writes_none_of_it(tmp_path
     assert findings["summary"]["privacy"] == 3
     assert "不应公开的个人信息" in (out / "gap-report.html").read_text("utf-8")
     assert "个人信息" in proc.stdout
+    notice = out / "整改通知" / "整改通知-学生工作处.docx"
+    with zipfile.ZipFile(notice) as z:
+        words = z.read("word/document.xml").decode("utf-8")
+    assert "不应公开的个人信息" in words and "320106********0418" in words
     assert full_values_in(out) == []

@@ -21,6 +21,7 @@ from auditor.report.word import (
     set_widths,
     shade,
 )
+from auditor.wording import name as named
 
 FOLDER = "整改通知"
 COLUMNS = ("序号", "事项", "问题及证据", "依据", "期限")
@@ -87,10 +88,15 @@ def ask(gaps: list[dict[str, Any]]) -> tuple[str, str]:
 
 
 def write_notice(
-    findings: dict[str, Any], dept: str, gaps: list[dict[str, Any]], path: Path, contacts: Sequence[str] = ()
+    findings: dict[str, Any],
+    dept: str,
+    gaps: list[dict[str, Any]],
+    path: Path,
+    contacts: Sequence[str] = (),
+    privacy: Sequence[dict[str, Any]] = (),
 ) -> Path:
     doc = chinese_document("仿宋")
-    title, deadline = ask(gaps)
+    title, deadline = ask(gaps) if gaps else ("信息公开问题整改通知", "")
     heading(doc, title, 18)
     doc.add_paragraph(f"{safe.document(dept)}：")
     as_of, audit = findings["run"]["as_of"], findings["audit"]["id"]
@@ -98,11 +104,43 @@ def write_notice(
         safe.document(
             f"根据《高等学校信息公开办法》（教育部令第29号）和《高等学校信息公开事项清单》（教办函〔2014〕23号），"
             f"经对{findings['school']}网站信息公开情况的监测（截至 {as_of}，第 {audit} 次检查），"
-            f"你部门负责的以下 {len(gaps)} 项信息公开事项存在问题。{deadline}"
+            + (f"你部门负责的以下 {len(gaps)} 项信息公开事项存在问题。{deadline}" if gaps else "")
+            + (
+                f"你部门网站有 {len(privacy)} 处公开了不应公开的个人信息，请立即撤下或去标识化后重新发布。"
+                if privacy
+                else ""
+            )
         )
     )
     if contacts:
         doc.add_paragraph(safe.document("部门联系人：" + "、".join(contacts)))
+    if privacy:
+        _privacy(doc, privacy)
+    if gaps:
+        _gaps(doc, gaps)
+    for line in ("", "纪检监察处（盖章）", "年    月    日"):
+        p = doc.add_paragraph(line)
+        p.alignment = 2  # right
+    p = doc.add_paragraph(f"本通知根据第 {audit} 次检查（截至 {as_of}）生成，证据详见同次检查的问题报告。")
+    for run in p.runs:
+        run.font.size = Pt(8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(path)
+    return path
+
+
+def _privacy(doc: Any, privacy: Sequence[dict[str, Any]]) -> None:
+    """The department's pages and files publishing personal data, masked (auditor.privacy)."""
+    doc.add_paragraph(
+        "不应公开的个人信息（公示名单只应公开姓名、学校、院系、年级、专业、班级；以下均已遮盖）："
+    )
+    for n, p in enumerate(privacy, 1):
+        kind = named("pii", p["kind"], "zh")
+        examples = "、".join(p["masked"][:2])
+        doc.add_paragraph(safe.document(f"{n}. {kind} {p['count']} 条（如 {examples}）：{p['url']}"))
+
+
+def _gaps(doc: Any, gaps: list[dict[str, Any]]) -> None:
     tbl = doc.add_table(rows=1, cols=len(COLUMNS))
     tbl.style = "Table Grid"
     for cell, text in zip(tbl.rows[0].cells, COLUMNS, strict=True):
@@ -133,15 +171,6 @@ def write_notice(
     doc.add_paragraph("整改要求：")
     for n, it in enumerate(gaps, 1):
         doc.add_paragraph(safe.document(f"{n}. {it['short']}：{it['publish']}"))
-    for line in ("", "纪检监察处（盖章）", "年    月    日"):
-        p = doc.add_paragraph(line)
-        p.alignment = 2  # right
-    p = doc.add_paragraph(f"本通知根据第 {audit} 次检查（截至 {as_of}）生成，证据详见同次检查的问题报告。")
-    for run in p.runs:
-        run.font.size = Pt(8)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(path)
-    return path
 
 
 def write_notices(findings: dict[str, Any], out_dir: Path) -> list[Path]:
@@ -152,11 +181,15 @@ def write_notices(findings: dict[str, Any], out_dir: Path) -> list[Path]:
     if findings["audit"]["status"] != "complete":
         return []
     out = []
-    for dept, group in by_department(findings).items():
-        if group["open"]:
+    groups = by_department(findings)
+    privacy: dict[str, list[dict[str, Any]]] = {}
+    for p in findings.get("privacy") or []:
+        privacy.setdefault(p["department"], []).append(p)
+    for dept in dict.fromkeys([*groups, *privacy]):
+        gaps = groups.get(dept, {}).get("open", [])
+        if gaps or privacy.get(dept):
             name = UNSAFE_NAME.sub("_", safe.document(dept)).strip("._") or "部门"
             contacts = (findings.get("contacts") or {}).get(dept, [])
-            out.append(
-                write_notice(findings, dept, group["open"], folder / f"整改通知-{name}.docx", contacts)
-            )
+            path = folder / f"整改通知-{name}.docx"
+            out.append(write_notice(findings, dept, gaps, path, contacts, privacy.get(dept, ())))
     return out
