@@ -216,7 +216,7 @@ def attach(
     working days on China's calendar and the school's `closures` — or the date an honoured review set."""
     earlier = store.audits("complete")
     rows: dict[str, list[Any]] = {}
-    for r in store.item_states():
+    for r in store.recent_states():  # each item's newest night and its current episode: all this needs
         rows.setdefault(r["item_id"], []).append(r)
     as_of = date.fromisoformat(result.as_of)
     changes = Changes()

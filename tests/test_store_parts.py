@@ -407,6 +407,23 @@ def item(item_id: str, status: str, evidence: list[dict[str, Any]] = ()) -> tupl
     return item_id, status, f"fp-{status}", status == "missing", result
 
 
+def test_recent_states_are_each_items_newest_night_and_current_episode_only(store):
+    """What a new audit's history reads: not a year of nights, but each item's newest row and the rows of the
+    episode still open (an unverifiable night passed over, as history passes over it)."""
+    run = new_run(store)
+    nights = [("2022-11-01", "missing", "ok"), ("2022-11-02", "ok", "ok"), ("2022-11-03", "missing", "ok"),
+              ("2022-11-04", "inconclusive", "ok"), ("2022-11-05", "missing", "missing")]  # fmt: skip
+    for day, a, b in nights:
+        store.save_audit(summary(run, day), [item("moe-16", a), item("moe-01", b)])
+    got = [(r["item_id"], r["as_of"], r["status"]) for r in store.recent_states()]
+    assert got == [
+        ("moe-16", "2022-11-03", "missing"),  # the episode since the 11-02 night it was published
+        ("moe-16", "2022-11-05", "missing"),
+        ("moe-01", "2022-11-05", "missing"),
+    ]
+    assert all(r["owner"] == "财务处" for r in store.recent_states())  # with the facts history reads
+
+
 def test_audits_are_kept_and_read_back_as_the_findings_they_were(store):
     run = new_run(store)
     first = store.save_audit(summary(run, "2022-11-15"), [item("moe-16", "missing"), item("moe-01", "ok")])

@@ -104,6 +104,45 @@ class AuditHistory(Connection):
             for r in rows
         ]  # fmt: skip
 
+    def recent_states(self) -> list[dict[str, Any]]:
+        """What a new audit's history needs, and no more: each item's row in the newest complete audit and the
+        rows of its current episode (back from the newest while it was open; a night it could not be verified
+        is passed over, as history does). Found on the rows' status columns; only those rows' results are
+        parsed — so its cost follows how long gaps stay open, not how many years of nights are stored."""
+        rows = self.db.execute(
+            "SELECT i.rowid, i.item_id, i.status, i.open FROM audit_items i JOIN audits a ON a.id = i.audit_id"
+            " WHERE a.status = 'complete' ORDER BY a.as_of, a.id, i.rowid"
+        ).fetchall()
+        by_item: dict[str, list[Any]] = {}
+        for r in rows:
+            by_item.setdefault(r[1], []).append(r)
+        wanted: set[int] = set()
+        for past in by_item.values():
+            wanted.add(past[-1][0])
+            for rowid, _, status, is_open in reversed(past):
+                if is_open:
+                    wanted.add(rowid)
+                elif status != "inconclusive":
+                    break
+        paths = ", ".join(f"'$.{path}'" for _, path in STATE_FACTS)
+        names = [name for name, _ in STATE_FACTS]
+        out: list[dict[str, Any]] = []
+        ids = sorted(wanted)
+        for k in range(0, len(ids), 500):
+            part = ids[k : k + 500]
+            out += [
+                {"rowid": r[0], "audit_id": r[1], "as_of": r[2], "item_id": r[3], "status": r[4], "open": r[5],
+                 **dict(zip(names, json.loads(r[6]), strict=True))}
+                for r in self.db.execute(
+                    f"SELECT i.rowid, a.id, a.as_of, i.item_id, i.status, i.open, json_extract(i.result, {paths})"
+                    f" FROM audit_items i JOIN audits a ON a.id = i.audit_id"
+                    f" WHERE i.rowid IN ({','.join('?' * len(part))})",
+                    part,
+                )
+            ]  # fmt: skip
+        order = {r[0]: n for n, r in enumerate(rows)}
+        return sorted(out, key=lambda r: order[r["rowid"]])
+
     def item_documents(self, start: str, end: str, until: str) -> list[sqlite3.Row]:
         """The checklist documents published from `start` to `end` (their own date), as the complete audits up
         to `until` found them: each URL once, under the item the newest of those audits had it for (checklist order within one)."""
