@@ -40,6 +40,7 @@ def test_each_kind_is_found_as_people_write_it(text, kind, masked):
         "身份证号：320106********0417",  # already masked
         "320106199003070411",  # check digit wrong (it is 8)
         "320106199013070418",  # month 13
+        "110027199003070415",  # a region python-stdnum 2.2 knows only above county level (it raised KeyError)
         "订单号：202313812345678901",  # a phone-like run inside a longer number
         "考生号：13812345678",  # labelled as something else
         "学号 2021138123456",
