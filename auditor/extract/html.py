@@ -799,12 +799,14 @@ def extract_page(url: str, html: str) -> PageSignals:
 def _personal(root: Any, text: str) -> list[dict]:
     """Personal data on the page, masked: its tables read with their headers (a 公示's 银行卡号 column), and
     its whole text (a phone in a paragraph)."""
-    from auditor.privacy.detect import find, find_in_rows, summary
+    from auditor.privacy.detect import find, find_in_rows, summary, worth_reading
 
+    if not text or not worth_reading(text):  # a table's values are in the page's text too
+        return []
     rows = [
         [squash(tree.text(cell, " ")) for cell in tr if cell.tag in ("td", "th")] for tr in root.iter("tr")
     ]
-    return summary(find_in_rows(rows) + find(text)) if text else []
+    return summary(find_in_rows(rows) + find(text))
 
 
 _TEXTS = etree.XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::template)]")

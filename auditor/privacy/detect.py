@@ -44,6 +44,11 @@ ADDRESS_LABEL = re.compile(
 )
 ADDRESS_WORDS = ("省", "市", "县", "区", "镇", "乡", "村", "街道", "路", "号", "组")
 LABEL_WINDOW = 12  # characters before a number where its label is looked for
+# what any personal value needs somewhere in a text: a run of digits as long as a phone (however grouped), or an
+# address's label — most pages have neither, and are passed over at the cost of one search
+CANDIDATE = re.compile(
+    r"\d{11}|\d{3}[ \-]\d{4}[ \-]\d{4}|\d{4}[ \-]\d{4}[ \-]\d{4}|\d{6}[ \-]\d{8}|住址|家庭地址|通讯地址"
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,11 @@ def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int, str]]:
         windows = [(groups[i][0], groups[j][1]) for i in range(len(groups)) for j in range(i, len(groups))]
         out += [(a, b, digits(text[a:b])) for a, b in sorted(windows, key=lambda w: w[0] - w[1])]
     return out
+
+
+def worth_reading(text: str) -> bool:
+    """Could `text` hold a personal value at all (see CANDIDATE)? The cheap test before the checksums."""
+    return CANDIDATE.search(text) is not None
 
 
 def find(text: str, header: str = "") -> list[Hit]:
