@@ -100,6 +100,7 @@ def run_audit(
 ) -> AuditResult:
     run, urls, by_item = item_pages(store, cfg, checklist, run_id)
     contents.attach(store, run.id, checklist, {i: p.evidence for i, p in by_item.items()})
+    contents.read_files(store, run.id, gongshi_files(store, run.id))  # for personal data: no item reads them
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
     result = AuditResult(
@@ -153,14 +154,23 @@ def run_audit(
     return result
 
 
+def gongshi_files(store: Store, run_id: int) -> list[str]:
+    """Files of the run's 公示-like pages (auditor.privacy): downloaded and read for personal data."""
+    from auditor.privacy import GONGSHI_FILES, GONGSHI_WORDS
+
+    return store.files_of_pages_titled(run_id, GONGSHI_WORDS, GONGSHI_FILES)
+
+
 def candidate_documents(cfg: SiteConfig, run_id: int) -> list[str]:
-    """The files the documents pass should download for run `run_id`: those of each item's evidence — chosen
+    """The files the documents pass should download for run `run_id`: those of each item's evidence, and those
+    of 公示-like pages (read for personal data) — chosen
     from the pages model alone (no document is read and no rule runs: the night audits once, after)."""
     from auditor.checklist import for_site
 
     with Store(cfg.store) as store:
         _, _, by_item = item_pages(store, cfg, for_site(cfg), run_id)
-    return contents.candidates({i: p.evidence for i, p in by_item.items()})
+        gongshi = gongshi_files(store, run_id)
+    return list(dict.fromkeys([*contents.candidates({i: p.evidence for i, p in by_item.items()}), *gongshi]))
 
 
 def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:

@@ -93,6 +93,21 @@ def attach(store: Store, run_id: int, checklist: Checklist, by_item: dict[str, l
             _attach_item(store, reader, records, checklist, items[item_id], evidence)
 
 
+def read_files(store: Store, run_id: int, urls: list[str]) -> int:
+    """Read (and keep, as the store's documents) the files at `urls` the night downloaded that no one has read:
+    a 公示's files, checked for personal data though no item needs their text. Returns how many were read."""
+    records = store.responses(run_id, urls)
+    todo = [
+        (url, r)
+        for url, r in records.items()
+        if r.get("body_sha256") and not store.document(r["body_sha256"])
+    ]
+    with Reader() as reader:
+        for url, record in todo:
+            _read(store, reader, record["body_sha256"], record, url.rsplit("/", 1)[-1])
+    return len(todo)
+
+
 def _attach_item(
     store: Store,
     reader: Reader,

@@ -202,6 +202,18 @@ class PageQueries(Connection):
             )
         ]
 
+    def files_of_pages_titled(self, run_id: int, words: tuple[str, ...], most: int) -> list[str]:
+        """Files linked from the run's pages whose title holds one of `words` (公示-like pages), newest first."""
+        like = " OR ".join("p.title LIKE ?" for _ in words)
+        return [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT l.dst, max(p.published) AS day FROM {_LINKS_OF_PAGE} WHERE p.run_id = ? AND l.is_attachment = 1"
+                f" AND ({like}) GROUP BY l.dst ORDER BY day DESC, l.dst LIMIT ?",
+                (run_id, *(f"%{w}%" for w in words), most),
+            )
+        ]
+
     def published_pages(self, start: str, end: str) -> list[sqlite3.Row]:
         """Pages (articles, not list pages or copies) of any stored crawl that say they were published from
         `start` to `end`, one row per final URL (its newest record), with how many files it links."""
