@@ -68,11 +68,7 @@ def test_a_night_finds_personal_data_in_a_gongshi_and_writes_none_of_it(tmp_path
         server.stop()
     assert proc.returncode == 1, proc.stdout + proc.stderr
     findings = json.loads((out / "findings.json").read_text("utf-8"))
-    page = {
-        (p["kind"], p["count"], tuple(p["masked"]))
-        for p in findings["privacy"]
-        if p["page"] == p["url"]
-    }
+    page = {(p["kind"], p["count"], tuple(p["masked"])) for p in findings["privacy"] if p["page"] == p["url"]}
     assert page == {
         ("id_number", 2, ("320106********0418", "430104********103X")),
         ("phone", 2, ("138****5678", "139****5678")),
