@@ -129,7 +129,9 @@ def run_audit(
         cfg.fingerprint,
         __version__,
         contacts={d.name: list(d.contacts) for d in cfg.departments.listed if d.contacts},
-        privacy=privacy.entries(store, run.id, privacy.owners(store, cfg.departments)),
+        privacy=privacy.carried(
+            privacy.entries(store, run.id, privacy.owners(store, cfg.departments)), _last_privacy(store)
+        ),
     )
     for item in checklist.items:
         pages = by_item[item.id]
@@ -152,6 +154,12 @@ def run_audit(
         _dead_links(store, run.id, found)
         result.items.append(found)
     return result
+
+
+def _last_privacy(store: Store) -> list[dict]:
+    """The personal data the last complete audit found (its first_seen dates carry over)."""
+    complete = store.audits("complete")
+    return ((store.findings(complete[-1]["id"]) or {}).get("privacy") or []) if complete else []
 
 
 def gongshi_files(store: Store, run_id: int) -> list[str]:

@@ -95,3 +95,16 @@ def test_an_archived_copy_and_so_its_screenshot_show_only_masks():
     copy = safe_copy(page, "http://xsc.sl.test/info/1.htm", "2024-11-20 03:00", "a" * 64).decode()
     assert ID not in copy and "138 1234 5678" not in copy
     assert "320106********0418" in copy and "138****5678" in copy and "张某某" in copy
+
+
+def test_first_seen_is_kept_from_the_audit_that_first_found_it():
+    """Since when a 公示 leaks is fixed when it is found: the next night (and every night after, whatever
+    retention dropped of the crawl behind it) carries the date; a new leak is dated tonight."""
+    from auditor.privacy.findings import carried
+
+    last = [{"url": "http://x/1.htm", "kind": "phone", "first_seen": "2024-09-01"}]
+    found = [
+        {"url": "http://x/1.htm", "kind": "phone", "first_seen": "2024-11-01"},
+        {"url": "http://x/1.htm", "kind": "id_number", "first_seen": "2024-11-20"},
+    ]
+    assert [p["first_seen"] for p in carried(found, last)] == ["2024-09-01", "2024-11-20"]

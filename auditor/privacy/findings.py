@@ -37,6 +37,13 @@ def entries(store: Any, run_id: int, owner_of_host: dict[str, str]) -> list[dict
     return out
 
 
+def carried(found: list[dict[str, Any]], last: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each entry's first_seen is fixed when it was first found: an entry the last complete audit had (same URL
+    and kind) keeps that audit's date, however long ago the crawl records behind it were pruned."""
+    since = {(p["url"], p["kind"]): p.get("first_seen") for p in last}
+    return [{**p, "first_seen": since.get((p["url"], p["kind"])) or p["first_seen"]} for p in found]
+
+
 def _of(
     url: str, found: list[dict[str, Any]], page: str, first: str | None, owner_of_host: dict[str, str]
 ) -> list[dict[str, Any]]:
