@@ -6,6 +6,7 @@ the 目录's claims) → rules (one module per check) → precedence (one status
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
@@ -157,9 +158,10 @@ def run_audit(
 
 
 def _last_privacy(store: Store) -> list[dict]:
-    """The personal data the last complete audit found (its first_seen dates carry over)."""
+    """The personal data the last complete audit found (its first_seen dates carry over): read from its stored
+    summary (findings.json without the items), not the whole findings."""
     complete = store.audits("complete")
-    return ((store.findings(complete[-1]["id"]) or {}).get("privacy") or []) if complete else []
+    return (json.loads(complete[-1]["summary"] or "{}").get("privacy") or []) if complete else []
 
 
 def gongshi_files(store: Store, run_id: int) -> list[str]:

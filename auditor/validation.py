@@ -165,8 +165,8 @@ def _number(value: Any) -> Any:  # 48, not 48.0
 
 
 def _and(names: list[str]) -> str:
-    last = say("errors.and")
-    return last.join(filter(None, [("、" if last == "、" else ", ").join(names[:-1]), names[-1]]))
+    """ "a, b and c" / "a、b、c", as the language lists."""
+    return say("errors.and").join(filter(None, [say("errors.comma").join(names[:-1]), names[-1]]))
 
 
 def _walk(model: Any, loc: Key, says: list[Says]) -> tuple[list[tuple[Any, FieldInfo]], Any]:

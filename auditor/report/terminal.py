@@ -156,8 +156,8 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
     if findings.get("latest_attempt"):
         console.print(f"[bold cyan]{clean(attempt_banner(findings, lang))}[/]")
     console.print(_headline(findings, lang))
-    if findings.get("privacy"):
-        console.print(f"[bold red]{say('text.privacy_line', lang, n=len(findings['privacy']))}[/]")
+    if n := findings["summary"].get("privacy"):
+        console.print(f"[bold red]{say('text.privacy_line', lang, n=n)}[/]")
     _categories(findings, console, lang)
     _gaps(findings, console, lang)
     changes = findings.get("changes") or {}

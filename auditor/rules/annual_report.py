@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from auditor.checklist import Item
 from auditor.evidence.contents import PAGE_TEXT, files_of
 from auditor.findings import Evidence, Finding
+from auditor.privacy.detect import mask_text
 from auditor.rules import Context, rule
 from auditor.rules.freshness import editions
 
@@ -159,7 +160,7 @@ def check(item: Item, evidence: list[Evidence], ctx: Context) -> list[Finding]:
     if form is None:
         others = [p.name for p in spec.parts if p.name not in spec.common]
         told = (
-            f"报告自述：“{own[0][:80]}”" + (f"（{own[1]}个部分）" if own[1] else "")
+            f"报告自述：“{mask_text(own[0][:80])}”" + (f"（{own[1]}个部分）" if own[1] else "")
             if own
             else "报告未自述其结构"
         )
