@@ -71,6 +71,7 @@ def scrapy_settings(cfg: SiteConfig, run_id: int, log_file: Path) -> dict[str, A
         "AUDITOR_RUN_ID": run_id,
         "LOG_FILE": str(log_file),
         "LOG_LEVEL": "INFO",
+        "LOG_FORMATTER": "spiders.logformatter.RecordLogFormatter",  # a record by its URL, never its body
     }
 
 

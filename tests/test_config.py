@@ -194,6 +194,10 @@ def test_the_crawl_names_whom_to_ask_in_its_user_agent(tmp_path):
     path.write_text(base + "crawl: {contact: dzb@x.edu.cn}\n", encoding="utf-8")
     agent = scrapy_settings(load_config(path), 1, tmp_path / "log")["USER_AGENT"]
     assert agent.startswith("auditor/") and agent.endswith("obeys robots.txt; contact: dzb@x.edu.cn)")
+    # and its log names a record by its URL, never prints its body (tests/test_privacy.py)
+    assert scrapy_settings(load_config(path), 1, tmp_path / "log")["LOG_FORMATTER"].endswith(
+        "RecordLogFormatter"
+    )
     path.write_text(
         base + "crawl: {contact: dzb@x.edu.cn, user_agent: Mozilla/5.0 Auditor}\n", encoding="utf-8"
     )

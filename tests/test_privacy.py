@@ -108,3 +108,31 @@ def test_first_seen_is_kept_from_the_audit_that_first_found_it():
         {"url": "http://x/1.htm", "kind": "id_number", "first_seen": "2024-11-20"},
     ]
     assert [p["first_seen"] for p in carried(found, last)] == ["2024-09-01", "2024-11-20"]
+
+
+def test_the_crawl_log_names_a_failed_record_by_its_url_never_prints_it():
+    """Scrapy writes the whole item into its log when a pipeline fails on it: a 公示's text with it."""
+    from types import SimpleNamespace
+
+    from scrapy.http import HtmlResponse
+
+    from spiders.logformatter import RecordLogFormatter
+
+    # what the formatter reads of a spider: its crawler's drop-log level (no reactor needed)
+    spider = SimpleNamespace(crawler=SimpleNamespace(settings={"DEFAULT_DROPITEM_LOG_LEVEL": "WARNING"}))
+
+    item = {
+        "kind": "page",
+        "url": "http://xsc.sl.test/1.htm",
+        "excerpt": f"身份证号：{ID}",
+        "body": ID.encode(),
+    }
+    response = HtmlResponse("http://xsc.sl.test/1.htm", body=b"")
+    f = RecordLogFormatter()
+    for out in (
+        f.item_error(item, ValueError("x"), response, spider),
+        f.dropped(item, ValueError("x"), response, spider),
+        f.scraped(item, response, spider),
+    ):
+        line = out["msg"] % out["args"]
+        assert ID not in line and "page http://xsc.sl.test/1.htm" in line
