@@ -101,7 +101,7 @@ def run_audit(
 ) -> AuditResult:
     run, urls, by_item = item_pages(store, cfg, checklist, run_id)
     contents.attach(store, run.id, checklist, {i: p.evidence for i, p in by_item.items()})
-    contents.read_files(store, run.id, gongshi_files(store, run.id))  # for personal data: no item reads them
+    scans = contents.read_files(store, run.id, gongshi_files(store, run.id))  # for personal data only
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
     result = AuditResult(
@@ -133,6 +133,7 @@ def run_audit(
         privacy=privacy.carried(
             privacy.entries(store, run.id, privacy.owners(store, cfg.departments)), _last_privacy(store)
         ),
+        privacy_scans=scans.as_dict(),
     )
     for item in checklist.items:
         pages = by_item[item.id]

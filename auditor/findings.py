@@ -329,6 +329,8 @@ class AuditResult:
     evidence: dict[str, Any] = field(default_factory=dict)  # the archive and screenshots written for it
     contacts: dict[str, list[str]] = field(default_factory=dict)  # department → whom its notices name
     privacy: list[dict[str, Any]] = field(default_factory=list)  # personal data published (auditor.privacy)
+    # what reading the 公示's files cost tonight (contents.Scans): OCR pages and seconds, scans left for later
+    privacy_scans: dict[str, Any] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -373,4 +375,5 @@ class AuditResult:
             "contacts": self.contacts,
             "items": items,
             "privacy": self.privacy,
+            "privacy_scans": self.privacy_scans,
         }

@@ -437,7 +437,8 @@ class CollegeSpider(scrapy.Spider):
             return
         via = Via.of(response)
         for link in sig.links:
-            yield from self.follow(via, link.url, link.text, link.is_attachment)
+            if link.context != "image":  # a picture the article shows: fetched only if the audit asks
+                yield from self.follow(via, link.url, link.text, link.is_attachment)
 
     def on_attachment(self, response: Response) -> Iterator[Any]:
         method = response.request.method if response.request else "HEAD"

@@ -136,3 +136,22 @@ def test_the_crawl_log_names_a_failed_record_by_its_url_never_prints_it():
     ):
         line = out["msg"] % out["args"]
         assert ID not in line and "page http://xsc.sl.test/1.htm" in line
+
+
+def test_a_pdfs_table_that_lost_its_columns_is_read_under_its_header_line():
+    """A PDF's text layer keeps a table only as lines of words: a line that lines up with the header line before
+    it is read as that header's row (the card and address have no label beside them); one that does not is
+    read as plain text, and nothing is claimed of its unlabelled numbers."""
+    from auditor.privacy.detect import text_tables
+
+    text = (
+        "2024年国家助学金获得者名单\n序号 姓名 身份证号 银行卡号 家庭住址\n"
+        f"1 张某某 {ID} {CARD} 湖南省衡阳市衡山县某某镇5组\n"
+        f"2 李某某 {ID_X} 另见 附表 {CARD}\n"  # six words under five headings: not a row
+        "如有异议请联系学生资助管理中心，电话：0731-88881234\n"  # one heading word: not a header line
+    )
+    (rows,) = text_tables(text)
+    assert len(rows) == 2
+    kinds = sorted(h.kind for h in find_in_rows(rows))
+    assert kinds == ["address", "bank_card", "id_number"]
+    assert text_tables("序号 姓名 电话\n只有一行说明文字，不成表") == []

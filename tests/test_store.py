@@ -64,8 +64,9 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 10
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
+        assert "ocr" in {r[1] for r in store.db.execute("PRAGMA table_info(documents)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
         assert store.count("pages", 1) == 3  # nothing lost
         # the redirect chain kept as JSON by 0.1.0 is now a row the 目录 target resolves through

@@ -3,6 +3,7 @@ articles and files, the portal's extras and the 信息公开目录, each in its 
 
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import date
 from typing import Any
@@ -351,6 +352,16 @@ class Builder:
             fpath = f.get("path") or fpath
             self.attachment(sub, fpath, f, key, disposition)
             files.append((fpath, f["name"]))
+        shown = []
+        for f in a.get("pictures", []):  # images the article shows inline (a 公示 published as photos)
+            digest = hashlib.sha1(f"{a['title']}/{f['name']}".encode()).hexdigest().upper()
+            fpath = (
+                f.get("path")
+                or f"/__local/{digest[0]}/{digest[1:3]}/{digest[3:5]}/{digest[5:29]}_{digest[29:37]}.{f['name'].rsplit('.', 1)[-1]}"
+            )
+            self.site.add(sub, fpath, file_resource(f))  # where VSB's editor uploads an inline picture
+            shown.append((fpath, f.get("alt", "")))
+        a = dict(a, shown=shown) if shown else a
         if a.get("embed_pdf"):
             fpath, _ = self.attachment_path(col, a, a["embed_pdf"])
             self.attachment(sub, fpath, {"name": a["embed_pdf"], "size": 180000}, key)

@@ -37,7 +37,13 @@ def blank(col: dict[str, Any], wrapper: str, default: str) -> str:
 
 
 def article_text(a: dict[str, Any]) -> str:
-    """An article's body as paragraphs: its `body`, then its `paragraphs` (a report written as a page)."""
-    return (f"<p>{esc(a['body'])}</p>" if a.get("body") else "") + "".join(
-        f"<p>{esc(line)}</p>" for line in a.get("paragraphs") or []
+    """An article's body as paragraphs: its `body`, then its `paragraphs` (a report written as a page), then
+    the pictures it shows (`shown`: path and alt text, each centred in its own paragraph as CMS editors do)."""
+    return (
+        (f"<p>{esc(a['body'])}</p>" if a.get("body") else "")
+        + "".join(f"<p>{esc(line)}</p>" for line in a.get("paragraphs") or [])
+        + "".join(
+            f'<p style="text-align:center"><img src="{esc(src)}" alt="{esc(alt)}" width="1000" border="0"></p>'
+            for src, alt in a.get("shown") or []
+        )
     )

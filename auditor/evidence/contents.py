@@ -8,10 +8,12 @@ tables headed 2021年 is the 2021 edition."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from auditor.checklist import Checklist, Item
 from auditor.evidence.reader import PASSING, Reader
+from auditor.evidence.text import LIMITS, Limits
 from auditor.extract.dates import title_period
 from auditor.findings import Evidence
 from auditor.store import Store
@@ -55,17 +57,24 @@ PAGE_TEXT = "页面正文"  # the name a page's own text goes by among an eviden
 
 
 def _read(
-    store: Store, reader: Reader, sha: str, record: dict[str, Any], name: str, page: bool = False
+    store: Store,
+    reader: Reader,
+    sha: str,
+    record: dict[str, Any],
+    name: str,
+    page: bool = False,
+    ocr: bool = False,
 ) -> dict[str, Any]:
     """What the payload contains, from the store's cache or read now (apart from this process); a reading
-    cut short by time or by a dying reader is not cached, so another night tries again."""
+    cut short by time or by a dying reader is not cached, so another night tries again. With `ocr`, a scan or
+    picture cached without OCR (read for an item) is read again, by OCR."""
     doc = reader.done.get((sha, page)) or store.document(sha)
-    if doc is None or page != (doc.get("format") == "html"):
+    if doc is None or page != (doc.get("format") == "html") or (ocr and _unrecognised(doc)):
         got = store.body(sha)
         if got is None:
             return {"error": "not_downloaded"}
         body, capped = got
-        doc = {"sha256": sha, **reader.read(body, record.get("content_type") or "", name, capped, page)}
+        doc = {"sha256": sha, **reader.read(body, record.get("content_type") or "", name, capped, page, ocr)}
         if doc.get("error") not in PASSING:
             store.put_document(sha, doc)
         doc["capped"] = capped
@@ -93,19 +102,38 @@ def attach(store: Store, run_id: int, checklist: Checklist, by_item: dict[str, l
             _attach_item(store, reader, records, checklist, items[item_id], evidence)
 
 
-def read_files(store: Store, run_id: int, urls: list[str]) -> int:
-    """Read (and keep, as the store's documents) the files at `urls` the night downloaded that no one has read:
-    a 公示's files, checked for personal data though no item needs their text. Returns how many were read."""
+def _unrecognised(doc: dict[str, Any]) -> bool:
+    """A scan or a picture not (yet) read by OCR."""
+    return doc.get("ocr") is None and (bool(doc.get("scanned")) or doc.get("format") == "image")
+
+
+@dataclass
+class Scans:
+    """What reading a night's 公示 files cost, for the findings: files read, pages OCR'd and the seconds it took,
+    and the scans and pictures left for another night because the OCR budget was spent (never silently)."""
+
+    read: int = 0
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
+    deferred: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "ocr_seconds": round(self.ocr_seconds, 1)}
+
+
+def read_files(store: Store, run_id: int, urls: list[str], limits: Limits = LIMITS) -> Scans:
+    """Read (and keep, as the store's documents) the files at `urls` the night downloaded that no one has read,
+    scans and pictures by OCR: a 公示's files, checked for personal data though no item needs their text."""
     records = store.responses(run_id, urls)
-    todo = [
-        (url, r)
-        for url, r in records.items()
-        if r.get("body_sha256") and not store.document(r["body_sha256"])
-    ]
-    with Reader() as reader:
+    todo = []
+    for url, r in records.items():
+        doc = store.document(r["body_sha256"]) if r.get("body_sha256") else None
+        if r.get("body_sha256") and (doc is None or _unrecognised(doc)):
+            todo.append((url, r))
+    with Reader(limits) as reading:
         for url, record in todo:
-            _read(store, reader, record["body_sha256"], record, url.rsplit("/", 1)[-1])
-    return len(todo)
+            _read(store, reading, record["body_sha256"], record, url.rsplit("/", 1)[-1], ocr=True)
+        return Scans(len(todo), reading.ocr_pages, reading.ocr_spent, reading.deferred)
 
 
 def _attach_item(

@@ -4,7 +4,12 @@ the child and all it started. A file that crosses a limit is "unchecked: <which>
 end of the audit — and the next file gets a fresh child.
 
     with Reader() as reader:
-        reader.read(body, content_type, name)  → {format, text, pages, scanned, error, detail}
+        reader.read(body, content_type, name)  → {format, text, pages, scanned, ocr, error, detail}
+
+A file read with `ocr=True` (a 公示's scan or picture) is read by a child of its own, with limits.ocr_memory_mb and
+limits.ocr_seconds instead of memory_mb and seconds (onnxruntime's address space alone is over a gigabyte); all
+such reads of one night share limits.ocr_budget_seconds: past it, a scan is answered "ocr_budget" (not
+cached: the next night reads it) and `deferred` counts it, so the audit can say so.
 
 The child is this module run with `python -m`: it reads a JSON header line and the payload on stdin and
 answers one JSON line per document on stdout."""
@@ -20,14 +25,14 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from auditor.evidence import processes
 from auditor.evidence.text import LIMITS, MB, Limits, bounded_inflation, extract, page_text, sniff
 
 # outcomes that say nothing lasting about the file (another night, a quieter machine may read it): not cached
-PASSING = frozenset({"seconds", "budget", "died"})
+PASSING = frozenset({"seconds", "budget", "died", "ocr_budget"})
 
 
 class Reader:
@@ -36,8 +41,12 @@ class Reader:
     def __init__(self, limits: Limits = LIMITS) -> None:
         self.limits = limits
         self.spent = 0.0  # wall seconds spent reading, against limits.budget_seconds
+        self.ocr_spent = 0.0  # of which reading by OCR, against limits.ocr_budget_seconds
+        self.ocr_pages = 0  # pages read by OCR
+        self.deferred = 0  # scans and pictures left for another night: the OCR budget was spent
         self.done: dict[tuple[str, bool], dict[str, Any]] = {}  # (payload sha, as a page): its answer tonight
         self._proc: subprocess.Popen[bytes] | None = None
+        self._ocr = False  # whether the running child is the OCR reader
 
     def __enter__(self) -> Reader:
         return self
@@ -57,11 +66,19 @@ class Reader:
                 processes.end(proc)
 
     def read(
-        self, body: bytes, content_type: str = "", name: str = "", capped: bool = False, page: bool = False
+        self,
+        body: bytes,
+        content_type: str = "",
+        name: str = "",
+        capped: bool = False,
+        page: bool = False,
+        ocr: bool = False,
     ) -> dict[str, Any]:
         fmt = "html" if page else sniff(body, content_type.lower(), name)
         if self.spent >= self.limits.budget_seconds:
             return _unchecked(fmt, "budget", f"{self.limits.budget_seconds:.0f} s")
+        ocr = ocr and fmt in ("pdf", "image")
+        spent = self.ocr_spent >= self.limits.ocr_budget_seconds
         started = time.monotonic()
         try:
             header = {
@@ -70,24 +87,40 @@ class Reader:
                 "name": name,
                 "capped": capped,
                 "size": len(body),
+                "ocr": ocr and not spent,
             }
-            return self._ask(header, body, fmt)
+            answer = self._ask(header, body, fmt, self.limits.ocr_seconds if header["ocr"] else None)
         finally:
-            self.spent += time.monotonic() - started
+            took = time.monotonic() - started
+            self.spent += took
+            if ocr and not spent:
+                self.ocr_spent += took
+        self.ocr_pages += answer.get("ocr") or 0
+        if ocr and spent and (fmt == "image" or answer.get("scanned")):
+            self.deferred += 1
+            return _unchecked(fmt, "ocr_budget", f"{self.limits.ocr_budget_seconds:.0f} s")
+        return answer
 
-    def _child(self) -> subprocess.Popen[bytes]:
+    def _child(self, ocr: bool) -> subprocess.Popen[bytes]:
+        if self._proc is not None and self._ocr != ocr:
+            self.close()  # the other kind of reader: OCR reads come together (a night's 公示 files), rarely switched
         if self._proc is None or self._proc.poll() is not None:
+            limits = replace(self.limits, memory_mb=self.limits.ocr_memory_mb) if ocr else self.limits
+            self._ocr = ocr
             self._proc = subprocess.Popen(
-                [sys.executable, "-m", "auditor.evidence.reader", json.dumps(asdict(self.limits))],
+                [sys.executable, "-m", "auditor.evidence.reader", json.dumps(asdict(limits))],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )  # fmt: skip
         return self._proc
 
-    def _ask(self, header: dict[str, Any], body: bytes, fmt: str) -> dict[str, Any]:
-        proc = self._child()
+    def _ask(
+        self, header: dict[str, Any], body: bytes, fmt: str, seconds: float | None = None
+    ) -> dict[str, Any]:
+        proc = self._child(bool(header.get("ocr")))
         assert proc.stdin is not None and proc.stdout is not None
-        deadline = time.monotonic() + self.limits.seconds
+        seconds = seconds or self.limits.seconds
+        deadline = time.monotonic() + seconds
         try:
             proc.stdin.write(json.dumps(header).encode() + b"\n")
             proc.stdin.write(body)
@@ -100,7 +133,7 @@ class Reader:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self._end()
-                return _unchecked(fmt, "seconds", f"{self.limits.seconds:.0f} s")
+                return _unchecked(fmt, "seconds", f"{seconds:.0f} s")
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 return self._died(fmt)
@@ -150,12 +183,15 @@ def _serve(limits: Limits) -> int:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         used = usage.ru_utime + usage.ru_stime
         _, cpu_hard = resource.getrlimit(resource.RLIMIT_CPU)
-        resource.setrlimit(resource.RLIMIT_CPU, (int(used + limits.seconds) + 1, cpu_hard))
+        seconds = limits.ocr_seconds if ask.get("ocr") else limits.seconds
+        resource.setrlimit(resource.RLIMIT_CPU, (int(used + seconds) + 1, cpu_hard))
         try:
             if ask["page"]:
                 answer = page_text(body, ask["content_type"])
             else:
-                answer = extract(body, ask["content_type"], ask["name"], ask["capped"], limits)
+                answer = extract(
+                    body, ask["content_type"], ask["name"], ask["capped"], limits, ask.get("ocr")
+                )
         except MemoryError:
             answer = {"format": None, "text": None, "error": "memory", "detail": f"{limits.memory_mb} MB"}
         stdout.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")

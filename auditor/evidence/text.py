@@ -35,6 +35,13 @@ class Limits:
     memory_mb: int = 1024  # the reader process's address space (RLIMIT_AS); Python + parsers take ~200
     seconds: float = 60.0  # one document, wall clock (the reader is killed) and CPU (RLIMIT_CPU)
     budget_seconds: float = 1200.0  # every document of one audit together; the rest wait for the next night
+    ocr_seconds: float = (
+        240.0  # one document read by OCR (auditor.evidence.ocr: its first pages, ~2-30 s each)
+    )
+    ocr_memory_mb: int = (
+        3072  # the OCR reader's address space: onnxruntime maps ~1.6 GB before its first picture
+    )
+    ocr_budget_seconds: float = 600.0  # every OCR of one night together; the rest wait, and the audit says so
     zip_bytes: int = 256 * MB  # a container's entries, uncompressed, together
     zip_entries: int = 10_000
     zip_ratio: int = 100  # an entry over 1 MB may not inflate more than this (Apache POI's default)
@@ -61,10 +68,13 @@ def _mb(n: float) -> str:
 
 
 def sniff(body: bytes, content_type: str = "", name: str = "") -> str:
-    """pdf | docx | xlsx | xls | doc | other, from the bytes first (sites mislabel files), then the name."""
+    """pdf | docx | xlsx | xls | doc | image | other, from the bytes first (sites mislabel files), then the
+    name."""
     head = body[:8]
     if head.startswith(b"%PDF"):
         return "pdf"
+    if head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):  # JPEG, PNG: a picture of a list
+        return "image"
     if head.startswith(b"PK\x03\x04"):
         if b"word/" in body[:4000] or name.lower().endswith(".docx"):
             return "docx"
@@ -253,6 +263,12 @@ def _office_group() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (4096 * MB, resource.RLIM_INFINITY))
 
 
+def _image(body: bytes, limits: Limits) -> dict[str, Any]:
+    from auditor.evidence import ocr as recognise
+
+    return recognise.image(body)
+
+
 READERS = {"pdf": _pdf, "docx": _docx, "xlsx": _xlsx, "xls": _xls, "doc": _doc}
 
 
@@ -266,16 +282,28 @@ def page_text(body: bytes, content_type: str = "") -> dict[str, Any]:
 
 
 def extract(
-    body: bytes, content_type: str = "", name: str = "", capped: bool = False, limits: Limits = LIMITS
+    body: bytes,
+    content_type: str = "",
+    name: str = "",
+    capped: bool = False,
+    limits: Limits = LIMITS,
+    ocr: bool = False,
 ) -> dict[str, Any]:
-    """{format, text, pages, scanned, error, detail}: never raises on a broken or hostile file. `error` is
-    a key of messages.UNCHECKED (why the content was not checked), `detail` what was found."""
+    """{format, text, pages, scanned, ocr, error, detail}: never raises on a broken or hostile file. `error` is
+    a key of messages.UNCHECKED (why the content was not checked), `detail` what was found. With `ocr`, a
+    picture and a PDF without a text layer are read by OCR (auditor.evidence.ocr); without, they are scans."""
     fmt = sniff(body, content_type.lower(), name)
     reader = READERS.get(fmt)
+    if ocr and fmt == "image":
+        reader = _image
     if reader is None:
         return {"format": fmt, "text": None, "error": "format"}
     try:
         info = reader(body, limits)
+        if ocr and fmt == "pdf" and info.get("scanned"):
+            from auditor.evidence import ocr as recognise
+
+            info = recognise.pdf(body)
     except OverLimit as e:
         return {"format": fmt, "text": None, "error": e.which, "detail": f"{e.found} > {e.limit}"}
     except MemoryError:
@@ -296,9 +324,9 @@ def extract(
 
 
 def personal(text: str, rows: list[list[Any]]) -> list[dict[str, Any]]:
-    """The personal data the file holds, masked (auditor.privacy): its tables read with their headers, the rest
-    as text. The full values never leave the reader."""
-    from auditor.privacy.detect import find, find_in_rows, summary
+    """The personal data the file holds, masked (auditor.privacy): its tables (or a PDF's lines under a header
+    line) read with their headers, the rest as text. The full values never leave the reader."""
+    from auditor.privacy.detect import find, find_in_rows, summary, text_tables
 
-    hits = find_in_rows(rows) if rows else []
-    return summary(hits + find(text))
+    tables = [rows] if rows else text_tables(text)  # a PDF's table is only lines of words
+    return summary([h for t in tables for h in find_in_rows(t)] + find(text))

@@ -6,9 +6,9 @@ from auditor.extract.html import PageSignals, clean_title, clean_url, extract_pa
 
 # Raise when extraction changes what it records: a page stored by another version is fetched and parsed
 # again instead of being copied from a 304 or kept by the revisit rotation.
-EXTRACTION_VERSION = (
-    4  # 3: links spelt as Scrapy requests them (percent-encoded); 4: personal data recorded, masked
-)
+# 3: links spelt as Scrapy requests them (percent-encoded); 4: personal data recorded, masked; 5: the pictures an
+# article shows (links of context "image", for 公示 published as photos)
+EXTRACTION_VERSION = 5
 
 __all__ = [
     "EXTRACTION_VERSION",

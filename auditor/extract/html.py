@@ -189,7 +189,7 @@ SESSION_PARAM = re.compile(
 class Link:
     url: str
     text: str
-    context: str = "body"  # body | script | embed | refresh
+    context: str = "body"  # body | script | embed | refresh | image (a picture the article shows)
     is_attachment: bool = False
 
 
@@ -763,6 +763,7 @@ def extract_page(url: str, html: str) -> PageSignals:
     directory = _directory(root, html, base)
     entries = _entries(root, base) + script_entries
     main = _main_node(index)
+    links.extend(_pictures(root, main, base))
     published, published_raw = _published(root, main)
     listing = _listing(title, html_title, breadcrumb, index, published_raw)
     raw_text = squash(tree.text(root, " ")) if tree.first(root, "body") is not None else ""
@@ -794,6 +795,26 @@ def extract_page(url: str, html: str) -> PageSignals:
         blocked=block_kind(html, text),
         privacy=_personal(root, raw_text),
     )
+
+
+PICTURE_EXT = (".jpg", ".jpeg", ".png")
+SMALL_PICTURE = 120  # pixels: a width or height under this is an icon, a bullet or a logo, not a list
+
+
+def _pictures(root: Any, main: Any, base: str) -> list[Link]:
+    """The pictures an article shows (`<img>` in its body, or outside the furniture when no body is known): a
+    公示 published as photos of its list holds personal data as a typed one does. Kept as links of context
+    "image": the crawl never requests them, the audit downloads those of 公示-like pages (auditor.privacy)."""
+    out = []
+    for el in (main if main is not None else root).iter("img"):
+        raw = (el.get("src") or "").strip().replace("\\", "/")
+        if not raw.lower().split("?")[0].endswith(PICTURE_EXT) or (main is None and _in_chrome(el)):
+            continue
+        sizes = [int(v) for v in (el.get("width"), el.get("height")) if v and v.isdigit()]
+        if sizes and min(sizes) < SMALL_PICTURE:
+            continue
+        out.append(Link(resolve(base, raw), squash(el.get("alt") or el.get("title") or ""), "image"))
+    return out
 
 
 def _personal(root: Any, text: str) -> list[dict]:

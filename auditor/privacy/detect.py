@@ -151,6 +151,9 @@ def find(text: str, header: str = "") -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+HEADER_WORDS = ("姓名", "身份证", "卡号", "账号", "住址", "电话", "手机")  # a header row of a list of people
+
+
 def find_in_rows(rows: list[list[str]]) -> list[Hit]:
     """Personal values in a table (a spreadsheet's rows, an HTML or Word table): the first row that names a
     column (姓名, 身份证号, 银行卡号, 家庭住址…) is the header each cell below is read with."""
@@ -158,14 +161,28 @@ def find_in_rows(rows: list[list[str]]) -> list[Hit]:
     hits: list[Hit] = []
     for row in rows:
         cells = ["" if c is None else _cell(c) for c in row]
-        if not header and any(
-            any(w in c for w in ("姓名", "身份证", "卡号", "账号", "住址", "电话", "手机")) for c in cells
-        ):
+        if not header and any(any(w in c for w in HEADER_WORDS) for c in cells):
             header = cells
             continue
         for k, cell in enumerate(cells):
             hits.extend(find(cell, header[k] if k < len(header) else ""))
     return hits
+
+
+def text_tables(text: str) -> list[list[list[str]]]:
+    """Tables that lost their structure (a PDF's text layer) as rows of words: a header line (two or more of
+    HEADER_WORDS) and the lines under it with as many words — a row that does not line up with its header is
+    left to `find`, read without column headings. A list may repeat its header on every page."""
+    tables: list[list[list[str]]] = []
+    width = 0
+    for line in text.splitlines():
+        words = line.split()
+        if sum(w in line for w in HEADER_WORDS) >= 2:
+            tables.append([words])
+            width = len(words)
+        elif width and len(words) == width:
+            tables[-1].append(words)
+    return [t for t in tables if len(t) > 1]
 
 
 def _cell(value: object) -> str:

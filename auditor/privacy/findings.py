@@ -22,9 +22,9 @@ def entries(store: Any, run_id: int, owner_of_host: dict[str, str]) -> list[dict
         (run_id,),
     ).fetchall()
     for p in pages:
-        out.extend(_of(p["url"], json.loads(p["privacy"]), p["url"], p["first"], owner_of_host))
+        out.extend(_of(p["url"], json.loads(p["privacy"]), p["url"], p["first"], owner_of_host, False))
     files = store.db.execute(
-        "SELECT a.url, d.privacy, (SELECT min(r.started_at) FROM attachments b JOIN runs r ON r.id = b.run_id"
+        "SELECT a.url, d.privacy, d.ocr, (SELECT min(r.started_at) FROM attachments b JOIN runs r ON r.id = b.run_id"
         " WHERE b.url = a.url AND b.body_sha256 = a.body_sha256) AS first FROM attachments a"
         " JOIN documents d ON d.sha256 = a.body_sha256"
         " WHERE a.run_id=? AND d.privacy IS NOT NULL AND d.privacy != '[]' ORDER BY a.url",
@@ -33,7 +33,7 @@ def entries(store: Any, run_id: int, owner_of_host: dict[str, str]) -> list[dict
     for f in files:
         linked = store.inbound(run_id, f["url"])
         page = linked[0] if linked else ""
-        out.extend(_of(f["url"], json.loads(f["privacy"]), page, f["first"], owner_of_host))
+        out.extend(_of(f["url"], json.loads(f["privacy"]), page, f["first"], owner_of_host, bool(f["ocr"])))
     return out
 
 
@@ -45,7 +45,12 @@ def carried(found: list[dict[str, Any]], last: list[dict[str, Any]]) -> list[dic
 
 
 def _of(
-    url: str, found: list[dict[str, Any]], page: str, first: str | None, owner_of_host: dict[str, str]
+    url: str,
+    found: list[dict[str, Any]],
+    page: str,
+    first: str | None,
+    owner_of_host: dict[str, str],
+    on_scan: bool,
 ) -> list[dict[str, Any]]:
     host = urlsplit(page or url).hostname or ""
     return [
@@ -57,7 +62,7 @@ def _of(
             "page": page,
             "department": owner_of_host.get(host) or COORDINATOR,
             "first_seen": (first or "")[:10],
-            "on_scan": False,  # OCR of scans: not yet (issue 26's later part)
+            "on_scan": on_scan,  # read by OCR from a scan or a picture
         }
         for f in found
     ]

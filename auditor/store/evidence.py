@@ -42,10 +42,11 @@ class EvidenceRecords(Connection):
     def put_document(self, sha256: str, info: dict[str, Any]) -> None:
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error, detail, privacy)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO documents(sha256, format, text, pages, scanned, error, detail, privacy, ocr)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
                 (sha256, info.get("format"), info.get("text"), info.get("pages"), int(bool(info.get("scanned"))),
-                 info.get("error"), info.get("detail"), json.dumps(info.get("privacy") or [], ensure_ascii=False)),
+                 info.get("error"), info.get("detail"), json.dumps(info.get("privacy") or [], ensure_ascii=False),
+                 info.get("ocr")),
             )  # fmt: skip
 
     def archived(self, run_id: int | None = None, sha256: str | None = None) -> list[sqlite3.Row]:

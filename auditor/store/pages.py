@@ -197,18 +197,21 @@ class PageQueries(Connection):
         return [
             (r[0], r[1] or "", bool(r[2]))
             for r in self.db.execute(
-                f"SELECT l.dst, l.text, l.is_attachment FROM {_LINKS_OF_PAGE} WHERE {_THE_PAGE} ORDER BY l.rowid",
+                f"SELECT l.dst, l.text, l.is_attachment FROM {_LINKS_OF_PAGE} WHERE {_THE_PAGE}"
+                " AND coalesce(l.context, '') != 'image' ORDER BY l.rowid",  # pictures are never crawled
                 (run_id, url),
             )
         ]
 
     def files_of_pages_titled(self, run_id: int, words: tuple[str, ...], most: int) -> list[str]:
-        """Files linked from the run's pages whose title holds one of `words` (公示-like pages), newest first."""
+        """Files linked from the run's pages whose title holds one of `words` (公示-like pages), and the pictures
+        they show, newest first."""
         like = " OR ".join("p.title LIKE ?" for _ in words)
         return [
             r[0]
             for r in self.db.execute(
-                f"SELECT l.dst, max(p.published) AS day FROM {_LINKS_OF_PAGE} WHERE p.run_id = ? AND l.is_attachment = 1"
+                f"SELECT l.dst, max(p.published) AS day FROM {_LINKS_OF_PAGE} WHERE p.run_id = ?"
+                " AND (l.is_attachment = 1 OR l.context = 'image')"
                 f" AND ({like}) GROUP BY l.dst ORDER BY day DESC, l.dst LIMIT ?",
                 (run_id, *(f"%{w}%" for w in words), most),
             )

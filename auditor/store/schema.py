@@ -145,13 +145,14 @@ CREATE TABLE IF NOT EXISTS bodies (  -- response payloads, stored once however m
 );
 CREATE TABLE IF NOT EXISTS documents (  -- what a downloaded document contains, extracted once per payload
   sha256 TEXT PRIMARY KEY,
-  format TEXT,                     -- pdf | docx | xlsx | xls | doc | html
+  format TEXT,                     -- pdf | docx | xlsx | xls | doc | html | image
   text TEXT,
   pages INTEGER,
   scanned INTEGER,                 -- 1: a PDF with pages but no text layer (a scan)
   error TEXT,                      -- why no text could be read: a key of messages.UNCHECKED
   detail TEXT,                     -- what was found (the limit crossed, the parser's error)
-  privacy TEXT                     -- JSON: personal data it holds, masked ([{kind, count, masked}]); NULL: not read
+  privacy TEXT,                    -- JSON: personal data it holds, masked ([{kind, count, masked}]); NULL: not read
+  ocr INTEGER                      -- pages of a scan or picture read by OCR; NULL: not OCR'd
 );
 CREATE TABLE IF NOT EXISTS archive (  -- the WARC records an audit's evidence was archived as
   run_id INTEGER NOT NULL,
@@ -353,6 +354,12 @@ def _v10_privacy(db: sqlite3.Connection) -> None:
         db.execute("DELETE FROM documents WHERE privacy IS NULL")
 
 
+def _v11_ocr(db: sqlite3.Connection) -> None:
+    """Scans and pictures of 公示 read by OCR (issue 26): how many pages were. Documents read before were not."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='documents'").fetchone():
+        _add_columns(db, [("documents", "ocr", "INTEGER")])
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -366,5 +373,6 @@ MIGRATIONS = [
     (8, _v8_review_events),
     (9, _v9_links_once),
     (10, _v10_privacy),
+    (11, _v11_ocr),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
