@@ -173,3 +173,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.integration)
         if not (item.get_closest_marker("integration") or item.get_closest_marker("system")):
             item.add_marker(pytest.mark.unit)
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than the cores. A third of the integration and system tiers' time is waiting
+    (crawl timeouts, child processes, Chromium starting), which the spare worker fills (docs/benchmarks.md,
+    "CI time")."""
+    return (os.cpu_count() or 1) + 1
