@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor import __version__
+from auditor import __version__, gongshi
 from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
 from auditor.departments import Departments
@@ -104,6 +104,7 @@ def run_audit(
     scans = contents.read_files(store, run.id, gongshi_files(store, run.id))  # for personal data only
     hosts = tuple(sorted({urlsplit(u).hostname or "" for u in urls}))
     problem = crawl_health.problem(run)
+    owners, last = privacy.owners(store, cfg.departments), _last_summary(store)
     result = AuditResult(
         cfg.school,
         as_of.isoformat(),
@@ -130,11 +131,10 @@ def run_audit(
         cfg.fingerprint,
         __version__,
         contacts={d.name: list(d.contacts) for d in cfg.departments.listed if d.contacts},
-        privacy=privacy.carried(
-            privacy.entries(store, run.id, privacy.owners(store, cfg.departments)), _last_privacy(store)
-        ),
+        privacy=privacy.carried(privacy.entries(store, run.id, owners), last.get("privacy") or []),
         privacy_scans=scans.as_dict(),
     )
+    result.gongshi = _gongshi(store, run, as_of, result.privacy, owners, problem, last.get("gongshi") or [])
     for item in checklist.items:
         pages = by_item[item.id]
         claim = pages.claim.claim if pages.claim else None
@@ -158,11 +158,33 @@ def run_audit(
     return result
 
 
-def _last_privacy(store: Store) -> list[dict]:
-    """The personal data the last complete audit found (its first_seen dates carry over): read from its stored
-    summary (findings.json without the items), not the whole findings."""
+def _last_summary(store: Store) -> dict[str, Any]:
+    """The last complete audit's findings without their items (its stored summary): the personal data and 公示
+    it found, whose first_seen dates carry over."""
     complete = store.audits("complete")
-    return (json.loads(complete[-1]["summary"] or "{}").get("privacy") or []) if complete else []
+    return json.loads(complete[-1]["summary"] or "{}") if complete else {}
+
+
+def _gongshi(
+    store: Store,
+    run: Any,
+    as_of: date,
+    found: list[dict[str, Any]],
+    owners: dict[str, str],
+    problem: str | None,
+    last: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """The night's 公示 findings (auditor.gongshi): none from a crawl that did not complete — a page it missed
+    is not a 公示 taken down."""
+    if problem:
+        return []
+    personal = {p["page"] or p["url"] for p in found}
+    earlier = [r.id for r in store.runs() if r.status == "complete" and r.id < run.id]
+    rules = gongshi.load()
+    entries = gongshi.judge(
+        store, run.id, earlier[-1] if earlier else None, as_of, rules, personal, owners, privacy.COORDINATOR
+    )
+    return gongshi.carried(entries, last, as_of.isoformat())
 
 
 def gongshi_files(store: Store, run_id: int) -> list[str]:
@@ -172,16 +194,21 @@ def gongshi_files(store: Store, run_id: int) -> list[str]:
     return store.files_of_pages_titled(run_id, GONGSHI_WORDS, GONGSHI_FILES)
 
 
-def candidate_documents(cfg: SiteConfig, run_id: int) -> list[str]:
-    """The files the documents pass should download for run `run_id`: those of each item's evidence, and those
-    of 公示-like pages (read for personal data) — chosen
+def candidate_documents(cfg: SiteConfig, run_id: int, as_of: date | None = None) -> list[str]:
+    """The files the documents pass should download for run `run_id`: those of each item's evidence, those of
+    公示-like pages (read for personal data), and the 公示 whose period is still running (asked for again
+    tonight, whatever the revisit rotation kept: one taken down early must be seen gone) — chosen
     from the pages model alone (no document is read and no rule runs: the night audits once, after)."""
     from auditor.checklist import for_site
 
     with Store(cfg.store) as store:
-        _, _, by_item = item_pages(store, cfg, for_site(cfg), run_id)
-        gongshi = gongshi_files(store, run_id)
-    return list(dict.fromkeys([*contents.candidates({i: p.evidence for i, p in by_item.items()}), *gongshi]))
+        run, _, by_item = item_pages(store, cfg, for_site(cfg), run_id)
+        files = gongshi_files(store, run_id)
+        earlier = [r.id for r in store.runs() if r.status == "complete" and r.id < run_id]
+        day = as_of or date.fromisoformat(run.started_at[:10])
+        running = gongshi.watch(store, [run_id, *earlier[-1:]], day)
+    evidence = contents.candidates({i: p.evidence for i, p in by_item.items()})
+    return list(dict.fromkeys([*evidence, *files, *running]))
 
 
 def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:

@@ -138,7 +138,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     from auditor.crawl import fetch_documents
 
     cfg = load_config(args.config)
-    urls = candidate_documents(cfg, args.run)
+    urls = candidate_documents(cfg, args.run, _as_of(args.as_of) if args.as_of else None)
     counts = fetch_documents(cfg, args.run, urls) if urls else {}
     print(_t("documents", downloaded=counts.get("documents", 0), candidates=len(urls)))
     return EXIT_OK
@@ -755,6 +755,7 @@ def build_parser() -> argparse.ArgumentParser:
     dc = _sub(sub, "documents", help="(run by crawl) download the candidate documents of a crawl")
     dc.add_argument("--config", required=True)
     dc.add_argument("--run", type=int, required=True)
+    dc.add_argument("--as-of", help="the night's date (which 公示 are still running); the crawl's by default")
     dc.set_defaults(func=cmd_documents)
 
     ev = _sub(sub, "evidence", help="an item's archived records (WARC), checked; --extract N --to FILE")

@@ -44,7 +44,11 @@ class Night:
         """0 done, nothing open; 1 gaps found or personal data published; 3 inconclusive (cron reads each)."""
         if self.status != "complete":
             return EXIT_INCONCLUSIVE
-        return EXIT_GAPS if self.open_gaps or self.findings.get("privacy") else EXIT_OK
+        return (
+            EXIT_GAPS
+            if self.open_gaps or self.findings.get("privacy") or self.findings.get("gongshi")
+            else EXIT_OK
+        )
 
 
 def unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:
@@ -55,7 +59,7 @@ def unstored(cfg: SiteConfig, result: CrawlResult) -> StoreWriteError:
     return StoreWriteError(str(cfg.store), error)
 
 
-def fetch_documents(cfg: SiteConfig, result: CrawlResult) -> tuple[str, bool]:
+def fetch_documents(cfg: SiteConfig, result: CrawlResult, as_of: date | None = None) -> tuple[str, bool]:
     """The documents pass, in a child process (Scrapy's reactor runs once per process): the candidate files of
     this crawl's items, chosen from the pages model, downloaded into the same run. A failure here loses
     nothing: the audit then says the documents' content was not checked. (its line, failed)"""
@@ -71,6 +75,7 @@ def fetch_documents(cfg: SiteConfig, result: CrawlResult) -> tuple[str, bool]:
             str(cfg.path),
             "--run",
             str(result.run_id),
+            *(["--as-of", as_of.isoformat()] if as_of else []),  # which 公示 are still running
         ],
         capture_output=True,
         text=True,
@@ -98,7 +103,7 @@ def run_night(
         on_crawl(crawl)
     if crawl.store_error:
         raise unstored(cfg, crawl)
-    line, failed = fetch_documents(cfg, crawl)
+    line, failed = fetch_documents(cfg, crawl, as_of)
     night = audit_night(cfg, as_of, out, lang, prune=True)
     night.documents, night.documents_failed = line, failed
     return night

@@ -139,7 +139,8 @@ def test_the_ranking_the_index_and_the_failed_nights(province, tmp_path):
     assert never["status"] == "never" and "从未完成一次完整检查" in never["reason"]
     weights = {**index.DEFAULT_WEIGHTS}
     assert best["score"] == index.score(best["parts"], weights)  # the method, applied as printed
-    assert "清单完成度 60%" in data["method"] and data["most_missing"][0]["schools"] == 3
+    assert "清单完成度 55%" in data["method"] and "个人信息保护 10%" in data["method"]
+    assert data["most_missing"][0]["schools"] == 3 and best["parts"]["care"] == 100.0
     assert all(
         "owner" not in it for s in data["schools"] for it in s.get("items", [])
     )  # departments stay home
@@ -210,12 +211,16 @@ def test_weights_are_data(tmp_path):
     path = tmp_path / "province.yaml"
     site = "{school: 甲学院, start_urls: ['http://www.a.cn/'], allowed_domains: [a.cn]}"
     path.write_text(
-        f"province: 湖南\nscoring: {{weights: {{completion: 100, annual_report: 0, timeliness: 0}}}}\nschools: [{site}]\n",
+        f"province: 湖南\nscoring: {{weights: {{completion: 100, annual_report: 0, timeliness: 0, care: 0}}}}\n"
+        f"schools: [{site}]\n",
         "utf-8",
     )
     p = load_province(path)
     weights = {**index.DEFAULT_WEIGHTS, **p.weights}
-    assert index.score({"completion": 80.0, "annual_report": 0.0, "timeliness": 0.0}, weights) == 80.0
+    assert (
+        index.score({"completion": 80.0, "annual_report": 0.0, "timeliness": 0.0, "care": 0.0}, weights)
+        == 80.0
+    )
     assert Path(p.schools[0].config).parent.name == "甲学院"
 
 
@@ -229,3 +234,24 @@ def test_the_province_bench_still_runs():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     line = next(x for x in proc.stdout.splitlines() if x.startswith("parallel 2"))
     assert "2/2 complete (exit 0)" in line and "schools/hour" in line and "peak RSS" in line
+
+
+def test_a_school_that_publishes_personal_data_scores_lower_on_care():
+    """Issue 26: the same findings with two pages leaking ID numbers (one of them through its attached list) lose
+    50 points of care, and so 5 of the score at the default weights — the most complete school is not the most
+    transparent when it publishes its students' 身份证号."""
+    findings = {"items": [{"id": "moe-01", "status": "ok", "findings": [], "evidence": []}], "privacy": []}
+    clean = index.parts(findings, "moe-50", 6)
+    leaking = index.parts(
+        {**findings, "privacy": [
+            {"url": "http://x/a.htm", "page": "http://x/a.htm", "kind": "id_number"},
+            {"url": "http://x/a.htm", "page": "http://x/a.htm", "kind": "phone"},
+            {"url": "http://x/list.xlsx", "page": "http://x/b.htm", "kind": "id_number"},
+        ]},
+        "moe-50",
+        6,
+    )  # fmt: skip
+    assert (clean["care"], leaking["care"], leaking["leaking_pages"]) == (100.0, 50.0, 2)
+    weights = index.DEFAULT_WEIGHTS
+    assert index.score(clean, weights) - index.score(leaking, weights) == 5.0
+    assert "个人信息保护" in index.method(weights, 6)

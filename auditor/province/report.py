@@ -198,11 +198,11 @@ def _xlsx(data: dict[str, Any], path: Path) -> None:
     ws.title = "排名"
     table(
         ws,
-        ["名次", "学校", "透明度得分", "清单完成度", "年度报告完整性", "及时性与渠道", "状态", "截至", "说明"],
+        ["名次", "学校", "透明度得分", "清单完成度", "年度报告完整性", "及时性与渠道", "个人信息保护", "状态", "截至", "说明"],
         [
             [s.get("rank", ""), s["school"], s["score"] if s["score"] is not None else "",
              s["parts"].get("completion", ""), s["parts"].get("annual_report", ""), s["parts"].get("timeliness", ""),
-             {"complete": "完整", "inconclusive": "当晚未完成", "never": "无完整检查"}[s["status"]], s.get("as_of", ""),
+             s["parts"].get("care", ""), {"complete": "完整", "inconclusive": "当晚未完成", "never": "无完整检查"}[s["status"]], s.get("as_of", ""),
              s.get("reason", "")]
             for s in data["schools"]
         ],

@@ -106,6 +106,7 @@ def render_html(findings: dict[str, Any], lang: str = "zh", assets: Path | None 
         shots_skipped=((findings.get("evidence") or {}).get("screenshots") or {}).get("skipped", ""),
         archive_problem=lambda k: REASONS.get(k, k),
         pii=lambda k: named("pii", k, lang),
+        named=lambda table, k: named(table, k, lang),
         shot_problem=lambda k: SHOT_REASONS.get(k, k),
         rectify=lambda it: rectify_text(it, lang),
         banner=attempt_banner(findings, lang) if findings.get("latest_attempt") else "",

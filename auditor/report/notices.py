@@ -94,6 +94,7 @@ def write_notice(
     path: Path,
     contacts: Sequence[str] = (),
     privacy: Sequence[dict[str, Any]] = (),
+    gongshi: Sequence[dict[str, Any]] = (),
 ) -> Path:
     doc = chinese_document("仿宋")
     title, deadline = ask(gaps) if gaps else ("信息公开问题整改通知", "")
@@ -110,12 +111,15 @@ def write_notice(
                 if privacy
                 else ""
             )
+            + (f"你部门有 {len(gongshi)} 处公示的公示期存在问题，请按规定整改。" if gongshi else "")
         )
     )
     if contacts:
         doc.add_paragraph(safe.document("部门联系人：" + "、".join(contacts)))
     if privacy:
         _privacy(doc, privacy)
+    if gongshi:
+        _gongshi(doc, gongshi)
     if gaps:
         _gaps(doc, gaps)
     for line in ("", "纪检监察处（盖章）", "年    月    日"):
@@ -138,6 +142,17 @@ def _privacy(doc: Any, privacy: Sequence[dict[str, Any]]) -> None:
         kind = named("pii", p["kind"], "zh")
         examples = "、".join(p["masked"][:2])
         doc.add_paragraph(safe.document(f"{n}. {kind} {p['count']} 条（如 {examples}）：{p['url']}"))
+
+
+def _gongshi(doc: Any, gongshi: Sequence[dict[str, Any]]) -> None:
+    """The department's 公示 whose period is wrong: too short, outliving it, or taken down early (auditor.gongshi)."""
+    doc.add_paragraph("公示期问题：")
+    for n, g in enumerate(gongshi, 1):
+        unit = named("gongshi_unit", g["unit"], "zh")
+        what = named("gongshi_problem", g["problem"], "zh")
+        minimum = f"，规定不少于 {g['minimum']}{unit}" if g.get("minimum") and g["problem"] == "short" else ""
+        line = f"{n}. {g['title']}：{what}（{g['start']} 至 {g['end']}，{g['length']}{unit}{minimum}）：{g['url']}"
+        doc.add_paragraph(safe.document(line + (f"；依据：{g['source']}" if g.get("source") else "")))
 
 
 def _gaps(doc: Any, gaps: list[dict[str, Any]]) -> None:
@@ -185,11 +200,15 @@ def write_notices(findings: dict[str, Any], out_dir: Path) -> list[Path]:
     privacy: dict[str, list[dict[str, Any]]] = {}
     for p in findings.get("privacy") or []:
         privacy.setdefault(p["department"], []).append(p)
-    for dept in dict.fromkeys([*groups, *privacy]):
+    gongshi: dict[str, list[dict[str, Any]]] = {}
+    for g in findings.get("gongshi") or []:
+        gongshi.setdefault(g["department"], []).append(g)
+    for dept in dict.fromkeys([*groups, *privacy, *gongshi]):
         gaps = groups.get(dept, {}).get("open", [])
-        if gaps or privacy.get(dept):
+        if gaps or privacy.get(dept) or gongshi.get(dept):
             name = UNSAFE_NAME.sub("_", safe.document(dept)).strip("._") or "部门"
             contacts = (findings.get("contacts") or {}).get(dept, [])
             path = folder / f"整改通知-{name}.docx"
-            out.append(write_notice(findings, dept, gaps, path, contacts, privacy.get(dept, ())))
+            mine = privacy.get(dept, ()), gongshi.get(dept, ())
+            out.append(write_notice(findings, dept, gaps, path, contacts, *mine))
     return out

@@ -189,6 +189,20 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         )  # fmt: skip
         for row in pii.iter_rows(min_row=2):
             _link(row[0])
+    if findings.get("gongshi"):
+        notices = wb.create_sheet(t("gongshi", lang)[:31])
+        table(
+            notices,
+            ["URL", t("title_col", lang), t("gongshi_problem_col", lang), t("gongshi_stated", lang),
+             t("gongshi_length", lang), t("gongshi_minimum", lang), t("gongshi_basis", lang),
+             t("department", lang), t("privacy_since", lang)],
+            [[g["url"], g["title"], named("gongshi_problem", g["problem"], lang), g["stated"],
+              f"{g['start']}–{g['end']}（{g['length']}{named('gongshi_unit', g['unit'], lang)}）",
+              f"{g['minimum']}{named('gongshi_unit', g['unit'], lang)}" if g["minimum"] else "—", g["source"],
+              g["department"], g["first_seen"]] for g in findings["gongshi"]],
+        )  # fmt: skip
+        for row in notices.iter_rows(min_row=2):
+            _link(row[0])
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a, s = findings["run"], findings["audit"], summary(findings)
     table(

@@ -203,6 +203,16 @@ class PageQueries(Connection):
             )
         ]
 
+    def notice_pages(self, run_id: int) -> list[sqlite3.Row]:
+        """The run's articles titled as a 公示 (auditor.gongshi): URL, title, date, body, and the personal data
+        their own text holds."""
+        return self.db.execute(
+            "SELECT url, title, published, body_sha256, status, privacy FROM pages WHERE run_id=?"
+            " AND title LIKE '%公示%' AND coalesce(listing, 0) = 0 AND duplicate_of IS NULL"
+            " AND status BETWEEN 200 AND 299 ORDER BY url",
+            (run_id,),
+        ).fetchall()
+
     def files_of_pages_titled(self, run_id: int, words: tuple[str, ...], most: int) -> list[str]:
         """Files linked from the run's pages whose title holds one of `words` (公示-like pages), and the pictures
         they show, newest first."""
