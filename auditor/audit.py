@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor import __version__, gongshi
+from auditor import __version__, gongshi, replaced
 from auditor.checklist import Checklist, Item
 from auditor.config import SiteConfig
 from auditor.departments import Departments
@@ -134,7 +134,12 @@ def run_audit(
         privacy=privacy.carried(privacy.entries(store, run.id, owners), last.get("privacy") or []),
         privacy_scans=scans.as_dict(),
     )
-    result.gongshi = _gongshi(store, run, as_of, result.privacy, owners, problem, last.get("gongshi") or [])
+    before = previous_complete(store, run.id)
+    if not problem:  # an incomplete crawl judges no 公示 and compares no file: what it missed is not gone
+        found = result.privacy, owners, last.get("gongshi") or []
+        result.gongshi = _gongshi(store, run.id, before, as_of, *found)
+        if before is not None:  # files replaced since the last complete crawl
+            result.replaced = replaced.find(store, run.id, before, owners, privacy.COORDINATOR)
     for item in checklist.items:
         pages = by_item[item.id]
         claim = pages.claim.claim if pages.claim else None
@@ -165,25 +170,25 @@ def _last_summary(store: Store) -> dict[str, Any]:
     return json.loads(complete[-1]["summary"] or "{}") if complete else {}
 
 
+def previous_complete(store: Store, run_id: int) -> int | None:
+    """The last complete crawl before run `run_id`: what tonight is compared with."""
+    earlier = [r.id for r in store.runs() if r.status == "complete" and r.id < run_id]
+    return earlier[-1] if earlier else None
+
+
 def _gongshi(
     store: Store,
-    run: Any,
+    run_id: int,
+    before: int | None,
     as_of: date,
     found: list[dict[str, Any]],
     owners: dict[str, str],
-    problem: str | None,
     last: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """The night's 公示 findings (auditor.gongshi): none from a crawl that did not complete — a page it missed
-    is not a 公示 taken down."""
-    if problem:
-        return []
+    """The night's 公示 findings (auditor.gongshi), each first_seen carried from the last complete audit."""
     personal = {p["page"] or p["url"] for p in found}
-    earlier = [r.id for r in store.runs() if r.status == "complete" and r.id < run.id]
     rules = gongshi.load()
-    entries = gongshi.judge(
-        store, run.id, earlier[-1] if earlier else None, as_of, rules, personal, owners, privacy.COORDINATOR
-    )
+    entries = gongshi.judge(store, run_id, before, as_of, rules, personal, owners, privacy.COORDINATOR)
     return gongshi.carried(entries, last, as_of.isoformat())
 
 
@@ -204,9 +209,9 @@ def candidate_documents(cfg: SiteConfig, run_id: int, as_of: date | None = None)
     with Store(cfg.store) as store:
         run, _, by_item = item_pages(store, cfg, for_site(cfg), run_id)
         files = gongshi_files(store, run_id)
-        earlier = [r.id for r in store.runs() if r.status == "complete" and r.id < run_id]
+        before = previous_complete(store, run_id)
         day = as_of or date.fromisoformat(run.started_at[:10])
-        running = gongshi.watch(store, [run_id, *earlier[-1:]], day)
+        running = gongshi.watch(store, [run_id] if before is None else [run_id, before], day)
     evidence = contents.candidates({i: p.evidence for i, p in by_item.items()})
     return list(dict.fromkeys([*evidence, *files, *running]))
 
@@ -220,6 +225,10 @@ def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
     context = [*cfg.start_urls, *dict.fromkeys(r["page"] for r in store.directory_rows(run_id))]
     try:
         written = archive.write(store, cfg.store, run_id, archive.urls_to_archive(result, context))
+        if result.replaced and (before := previous_complete(store, run_id)) is not None:
+            changed = [c["url"] for c in result.replaced]  # both payloads, each under the night it was seen
+            archive.write(store, cfg.store, run_id, changed)
+            archive.write(store, cfg.store, before, changed)
     except OSError as e:  # a full disk under archive/: the audit stands, its archive is said to be missing
         result.evidence = {"error": f"存档未能写入：{e.strerror or e}"}
         return

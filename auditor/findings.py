@@ -331,9 +331,9 @@ class AuditResult:
     privacy: list[dict[str, Any]] = field(default_factory=list)  # personal data published (auditor.privacy)
     # what reading the 公示's files cost tonight (contents.Scans): OCR pages and seconds, scans left for later
     privacy_scans: dict[str, Any] = field(default_factory=dict)
-    gongshi: list[dict[str, Any]] = field(
-        default_factory=list
-    )  # 公示 too short, outliving it, taken down early
+    # 公示 too short, outliving it, taken down early (auditor.gongshi); files replaced at one address (auditor.replaced)
+    gongshi: list[dict[str, Any]] = field(default_factory=list)
+    replaced: list[dict[str, Any]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(STATUSES, 0)
@@ -371,7 +371,12 @@ class AuditResult:
             },
             "checklist": self.checklist,
             "counts": self.counts(),
-            "summary": {**summarize(items), "privacy": len(self.privacy), "gongshi": len(self.gongshi)},
+            "summary": {
+                **summarize(items),
+                "privacy": len(self.privacy),
+                "gongshi": len(self.gongshi),
+                "replaced": len(self.replaced),
+            },
             "open_gaps": len(self.gaps()),
             "changes": self.changes.as_json() if self.changes else None,
             "evidence": self.evidence,
@@ -380,4 +385,5 @@ class AuditResult:
             "privacy": self.privacy,
             "privacy_scans": self.privacy_scans,
             "gongshi": self.gongshi,
+            "replaced": self.replaced,
         }

@@ -88,8 +88,10 @@ def notices(a_status: int | None = None) -> dict:
         "date": "2024-10-18",
         "body": "经个人申请、学院推荐、学校评审，现将获得者名单予以公示，公示期为2024年10月18日至10月24日。",
     }
-    if a_status:
+    sheet = ["序号\t姓名\t学院\t减免金额", "1\t赵某某\t机电学院\t2000", "2\t钱某某\t信息学院\t1500"]
+    if a_status:  # the second night: the running 公示 is gone, and the 学费减免 list swapped at its address
         running["status"] = a_status
+        sheet = [*sheet[:2], "2\t孙某某\t信息学院\t4500\t联系电话13812345678"]
     return {
         "school": "示例大学", "domain": "sl.test", "site_as_of": "2024-10-22",
         "hosts": {"www": {"layout": "vsb", "name": "示例大学", "role": "portal"},
@@ -98,7 +100,8 @@ def notices(a_status: int | None = None) -> dict:
                      "articles": [
                          running,
                          {"title": "关于2024年学费减免名单的公示", "date": "2024-10-18",
-                          "body": "现将学费减免名单予以公示，公示时间：2024年10月18日至10月20日。"},
+                          "body": "现将学费减免名单予以公示，公示时间：2024年10月18日至10月20日。",
+                          "attachments": [{"name": "2024年学费减免名单.xlsx", "text": sheet}]},
                          {"title": "关于2024年春季学期临时困难补助名单的公示", "date": "2024-06-01",
                           "body": "现予以公示，公示期为2024年6月3日至6月7日。",
                           "paragraphs": [f"1 王某某 信息学院 身份证号：{ID}"]},
@@ -114,6 +117,7 @@ def test_gongshi_periods_are_checked_on_the_nightly_history(tmp_path):
     ends — taken down early, with the night it was last seen; the June one keeps its first_seen."""
     import json
     import socket
+    import sqlite3
     import zipfile
 
     import openpyxl
@@ -134,6 +138,7 @@ def test_gongshi_periods_are_checked_on_the_nightly_history(tmp_path):
             proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", as_of)
         finally:
             server.stop()
+        assert (out / "findings.json").exists(), proc.stdout + proc.stderr
         return proc.returncode, json.loads((out / "findings.json").read_text("utf-8"))
 
     code, first = night(notices(), "2024-10-21")
@@ -168,3 +173,18 @@ def test_gongshi_periods_are_checked_on_the_nightly_history(tmp_path):
     early = got[("关于2024年国家励志奖学金获得者名单的公示", "removed_early")]
     assert early["end"] == "2024-10-24" and early["tonight"] == "HTTP 404" and early["last_seen"]
     assert got[("关于2024年春季学期临时困难补助名单的公示", "expired_personal")]["first_seen"] == "2024-10-21"
+    # the 学费减免 list replaced at the same address: both hashes, both nights, the masked difference
+    (swap,) = second["replaced"]
+    assert swap["url"].startswith("http://xsc.sl.test") and swap["page"].endswith("3002.htm")
+    assert swap["before"]["sha256"] != swap["after"]["sha256"] and swap["department"] == "学生工作处"
+    assert (swap["added"], swap["removed"]) == (1, 1) and any("孙某某" in line for line in swap["diff"])
+    assert not any("13812345678" in line for line in swap["diff"]) and any(
+        "138****5678" in line for line in swap["diff"]
+    )
+    assert first["replaced"] == [] and second["summary"]["replaced"] == 1
+    out2 = tmp_path / "out-2024-10-22"
+    assert "同一地址的文件被替换（1）" in (out2 / "gap-report.html").read_text("utf-8")
+    assert "13812345678" not in (out2 / "findings.json").read_text("utf-8")
+    with sqlite3.connect(tmp_path / "auditor.sqlite") as db:  # both payloads archived, each under its night
+        archived = {r[0] for r in db.execute("SELECT sha256 FROM archive WHERE url = ?", (swap["url"],))}
+    assert {swap["before"]["sha256"], swap["after"]["sha256"]} <= archived

@@ -160,6 +160,8 @@ def print_summary(findings: dict[str, Any], console: Console, lang: str = "zh") 
         console.print(f"[bold red]{say('text.privacy_line', lang, n=n)}[/]")
     if n := findings["summary"].get("gongshi"):
         console.print(f"[bold red]{say('text.gongshi_line', lang, n=n)}[/]")
+    if n := len(findings.get("replaced") or []):
+        console.print(f"[yellow]{say('text.replaced_line', lang, n=n)}[/]")
     if n := (findings.get("privacy_scans") or {}).get("deferred"):
         console.print(f"[yellow]{say('text.privacy_deferred', lang, n=n)}[/]")
     _categories(findings, console, lang)

@@ -203,6 +203,18 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
         )  # fmt: skip
         for row in notices.iter_rows(min_row=2):
             _link(row[0])
+    if findings.get("replaced"):
+        swapped = wb.create_sheet(t("replaced", lang)[:31])
+        table(
+            swapped,
+            ["URL", t("replaced_before", lang), t("replaced_after", lang), t("replaced_diff", lang),
+             t("department", lang), t("privacy_page", lang)],
+            [[r["url"], f"{r['before']['sha256']} · {r['before']['seen']}", f"{r['after']['sha256']} · {r['after']['seen']}",
+              t("replaced_unread", lang) if r["diff"] is None else f"+{r['added']} / -{r['removed']}\n" + "\n".join(r["diff"]),
+              r["department"], r["page"]] for r in findings["replaced"]],
+        )  # fmt: skip
+        for row in swapped.iter_rows(min_row=2):
+            _link(row[0])
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a, s = findings["run"], findings["audit"], summary(findings)
     table(

@@ -203,6 +203,18 @@ class PageQueries(Connection):
             )
         ]
 
+    def replaced_files(self, run_id: int, previous: int) -> list[sqlite3.Row]:
+        """Files (not pages) both runs downloaded whole from the same address, with different payloads: the URL,
+        each run's payload hash and when it was fetched (auditor.replaced)."""
+        return self.db.execute(
+            "SELECT a.url, b.body_sha256 AS before, b.fetched_at AS before_at, a.body_sha256 AS after,"
+            " a.fetched_at AS after_at FROM attachments a JOIN attachments b ON b.run_id = ?2 AND b.url = a.url"
+            " WHERE a.run_id = ?1 AND a.body_sha256 IS NOT NULL AND b.body_sha256 IS NOT NULL"
+            " AND a.body_sha256 != b.body_sha256 AND a.status BETWEEN 200 AND 299 AND b.status BETWEEN 200 AND 299"
+            " AND coalesce(a.content_type, '') NOT LIKE '%html%' ORDER BY a.url",
+            (run_id, previous),
+        ).fetchall()
+
     def notice_pages(self, run_id: int) -> list[sqlite3.Row]:
         """The run's articles titled as a 公示 (auditor.gongshi): URL, title, date, body, and the personal data
         their own text holds."""
