@@ -205,17 +205,23 @@ def pdf_shared_stream(pages: int = 100, mb: int = 5) -> bytes:
     return documents._pdf(objects)
 
 
-def pdf_slow_page(mb: float = 3.5) -> bytes:
-    """One page, under the content limit, whose text extraction takes long: many tiny text operators."""
+def pdf_slow_page(mb: float = 3.5, pages: int = 36) -> bytes:
+    """`pages` pages, each under the content limit and all under the total, whose text extraction takes long:
+    many tiny text operators (one stream every page shares, so the file is small). pdfium reads a page of them
+    in ~0.1 s, so it takes many (pypdf took 6 s over one)."""
     ops = b"BT /F1 9 Tf 1 0 0 1 72 700 Tm (a) Tj ET\n" * int(mb * 1024 * 1024 // 40)
+    kids = " ".join(f"{5 + k} 0 R" for k in range(pages)).encode()
+    page = (
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R"
+        b" /Resources << /Font << /F1 4 0 R >> >> >>"
+    )
     return documents._pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>",
             documents._stream(ops),
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R"
-            b" /Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            *[page] * pages,
         ]
     )
 

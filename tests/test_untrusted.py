@@ -120,7 +120,7 @@ def test_memory_over_the_ceiling_stops_that_file_and_the_next_is_read():
 
 @pytest.mark.integration
 def test_time_over_the_limit_kills_the_reader_and_everything_it_started():
-    slow = bombs.pdf_slow_page(3)  # under every size limit; about 6 s of text extraction
+    slow = bombs.pdf_slow_page(3)  # under every size limit; about 4 s of text extraction
     with Reader(Limits(seconds=1.5)) as r:
         started = time.monotonic()
         got = r.read(slow, "", "a.pdf")
