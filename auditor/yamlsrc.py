@@ -88,7 +88,9 @@ def load_located(path: str | Path) -> Located:
         raise InputError.said(str(p), None, "file_not_utf8", why=e.reason) from None
     except OSError as e:
         raise InputError.said(str(p), None, "file_unreadable", why=e.strerror) from None
-    loader = yaml.SafeLoader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(
+        text
+    )  # libyaml when PyYAML has it: same nodes, faster
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:

@@ -64,6 +64,21 @@ def run_auditor(
     )
 
 
+def night_on(
+    data: dict, folder: Path, as_of: str, port: int = 0
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """One `auditor run` over the college `data` served on 127.0.0.1 (on `port`: two nights on one port crawl the
+    same URLs), its config and store in `folder`: (the process, its --out folder, out-<as_of>)."""
+    server = DemoHTTPServer(port, data).start()
+    try:
+        config = demo_config(server, folder)
+        out = folder / f"out-{as_of}"
+        proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", as_of)
+    finally:
+        server.stop()
+    return proc, out
+
+
 def run_bench(script: str, *args: str, timeout: int = 1200) -> subprocess.CompletedProcess[str]:
     """A bench/ script at CI sizes, from the project root (so the bench code cannot rot unnoticed)."""
     root = Path(__file__).parents[1]
@@ -173,6 +188,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(pytest.mark.integration)
         if not (item.get_closest_marker("integration") or item.get_closest_marker("system")):
             item.add_marker(pytest.mark.unit)
+    items.sort(
+        key=lambda item: LONGEST_FIRST.get(item.path.stem, len(LONGEST_FIRST))
+    )  # stable: order kept within
+
+
+# Modules by how long they take, longest first (`--durations`, 2026-12-06): with `--dist loadfile` a worker takes
+# a whole module, so a long one started last would keep one worker busy while the others wait
+LONGEST_FIRST = {
+    name: n
+    for n, name in enumerate(
+        ("test_yearly", "test_queue", "test_province", "test_hostile", "test_crawl", "test_bench_accuracy",
+         "test_nightly", "test_evidence", "test_untrusted", "test_revisit", "test_privacy_formats", "test_history",
+         "test_audit", "test_reports", "test_gongshi")
+    )
+}  # fmt: skip
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:

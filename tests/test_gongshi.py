@@ -122,22 +122,14 @@ def test_gongshi_periods_are_checked_on_the_nightly_history(tmp_path):
 
     import openpyxl
 
-    from auditor.demo import demo_config
-    from auditor.demo.server import DemoHTTPServer
-    from tests.conftest import run_auditor
+    from tests.conftest import night_on
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # both nights on one port: the same URLs
 
     def night(data: dict, as_of: str) -> tuple[int, dict]:
-        server = DemoHTTPServer(port, data).start()
-        try:
-            config = demo_config(server, tmp_path)
-            out = tmp_path / f"out-{as_of}"
-            proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", as_of)
-        finally:
-            server.stop()
+        proc, out = night_on(data, tmp_path, as_of, port)
         assert (out / "findings.json").exists(), proc.stdout + proc.stderr
         return proc.returncode, json.loads((out / "findings.json").read_text("utf-8"))
 

@@ -17,11 +17,9 @@ import pytest
 from stdnum import luhn
 from stdnum.cn import ric
 
-from auditor.demo import demo_config
-from auditor.demo.server import DemoHTTPServer
 from auditor.evidence.reader import Reader
 from auditor.evidence.text import Limits
-from tests.conftest import run_auditor
+from tests.conftest import night_on
 
 FORMATS = ("html", "pdf", "docx", "xlsx", "xls", "scan", "jpg", "png")
 
@@ -109,13 +107,7 @@ def college() -> dict:
 
 @pytest.mark.system
 def test_every_planted_value_in_every_format_is_found_and_none_is_written_out(tmp_path):
-    server = DemoHTTPServer(0, college()).start()
-    try:
-        config = demo_config(server, tmp_path)
-        out = tmp_path / "out"
-        proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", "2024-11-20")
-    finally:
-        server.stop()
+    proc, out = night_on(college(), tmp_path, "2024-11-20")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     findings = json.loads((out / "findings.json").read_text("utf-8"))
     by_url: dict[str, dict[str, list[str]]] = {}

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.demo import demo_config
-from auditor.demo.server import DemoHTTPServer
-from tests.conftest import run_auditor
+from tests.conftest import night_on
 
 pytestmark = pytest.mark.integration
 
@@ -59,13 +57,7 @@ def test_a_night_finds_personal_data_in_a_gongshi_and_writes_none_of_it(tmp_path
                                    "attachments": [{"name": "2024年国家励志奖学金获得者名单.xlsx", "text": SHEET}]}]}],
         "config": {"departments": [{"name": "学生工作处", "aliases": ["学工处"]}]},
     }  # fmt: skip
-    server = DemoHTTPServer(0, data).start()
-    try:
-        config = demo_config(server, tmp_path)
-        out = tmp_path / "out"
-        proc = run_auditor("run", "--config", str(config), "--out", str(out), "--as-of", "2024-11-20")
-    finally:
-        server.stop()
+    proc, out = night_on(data, tmp_path, "2024-11-20")
     assert proc.returncode == 1, proc.stdout + proc.stderr
     findings = json.loads((out / "findings.json").read_text("utf-8"))
     page = {(p["kind"], p["count"], tuple(p["masked"])) for p in findings["privacy"] if p["page"] == p["url"]}

@@ -92,6 +92,42 @@ def table(ws: Worksheet, header: list[str], rows: list[list[Any]], landscape: bo
     print_setup(ws, landscape)
 
 
+def _listed(findings: dict[str, Any], lang: str) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """(sheet, headings after URL, rows) for each list findings.json keeps beside the items that is not empty:
+    personal data, 公示 periods, replaced files."""
+
+    def unit(g: dict[str, Any]) -> str:
+        return named("gongshi_unit", g["unit"], lang)
+
+    out = []
+    if privacy := findings.get("privacy"):
+        out.append((
+            "privacy",
+            [t(k, lang) for k in ("privacy_kind", "privacy_count", "privacy_masked", "department", "privacy_page",
+                                  "privacy_since")],
+            [[p["url"], named("pii", p["kind"], lang), p["count"], "、".join(p["masked"]), p["department"], p["page"],
+              p["first_seen"]] for p in privacy],
+        ))  # fmt: skip
+    if gongshi := findings.get("gongshi"):
+        out.append((
+            "gongshi",
+            [t(k, lang) for k in ("title_col", "gongshi_problem_col", "gongshi_stated", "gongshi_length",
+                                  "gongshi_minimum", "gongshi_basis", "department", "privacy_since")],
+            [[g["url"], g["title"], named("gongshi_problem", g["problem"], lang), g["stated"],
+              f"{g['start']}–{g['end']}（{g['length']}{unit(g)}）", f"{g['minimum']}{unit(g)}" if g["minimum"] else "—",
+              g["source"], g["department"], g["first_seen"]] for g in gongshi],
+        ))  # fmt: skip
+    if replaced := findings.get("replaced"):
+        out.append((
+            "replaced",
+            [t(k, lang) for k in ("replaced_before", "replaced_after", "replaced_diff", "department", "privacy_page")],
+            [[r["url"], f"{r['before']['sha256']} · {r['before']['seen']}", f"{r['after']['sha256']} · {r['after']['seen']}",
+              t("replaced_unread", lang) if r["diff"] is None else "\n".join([f"+{r['added']} / -{r['removed']}", *r["diff"]]),
+              r["department"], r["page"]] for r in replaced],
+        ))  # fmt: skip
+    return out
+
+
 def _link(cell: Any) -> None:
     if target := safe.link(cell.value):
         cell.hyperlink = target
@@ -178,42 +214,10 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     )
     for row in ev.iter_rows(min_row=2):
         _link(row[4])
-    if findings.get("privacy"):
-        pii = wb.create_sheet(t("privacy", lang)[:31])
-        table(
-            pii,
-            ["URL", t("privacy_kind", lang), t("privacy_count", lang), t("privacy_masked", lang),
-             t("department", lang), t("privacy_page", lang), t("privacy_since", lang)],
-            [[p["url"], named("pii", p["kind"], lang), p["count"], "、".join(p["masked"]), p["department"],
-              p["page"], p["first_seen"]] for p in findings["privacy"]],
-        )  # fmt: skip
-        for row in pii.iter_rows(min_row=2):
-            _link(row[0])
-    if findings.get("gongshi"):
-        notices = wb.create_sheet(t("gongshi", lang)[:31])
-        table(
-            notices,
-            ["URL", t("title_col", lang), t("gongshi_problem_col", lang), t("gongshi_stated", lang),
-             t("gongshi_length", lang), t("gongshi_minimum", lang), t("gongshi_basis", lang),
-             t("department", lang), t("privacy_since", lang)],
-            [[g["url"], g["title"], named("gongshi_problem", g["problem"], lang), g["stated"],
-              f"{g['start']}–{g['end']}（{g['length']}{named('gongshi_unit', g['unit'], lang)}）",
-              f"{g['minimum']}{named('gongshi_unit', g['unit'], lang)}" if g["minimum"] else "—", g["source"],
-              g["department"], g["first_seen"]] for g in findings["gongshi"]],
-        )  # fmt: skip
-        for row in notices.iter_rows(min_row=2):
-            _link(row[0])
-    if findings.get("replaced"):
-        swapped = wb.create_sheet(t("replaced", lang)[:31])
-        table(
-            swapped,
-            ["URL", t("replaced_before", lang), t("replaced_after", lang), t("replaced_diff", lang),
-             t("department", lang), t("privacy_page", lang)],
-            [[r["url"], f"{r['before']['sha256']} · {r['before']['seen']}", f"{r['after']['sha256']} · {r['after']['seen']}",
-              t("replaced_unread", lang) if r["diff"] is None else f"+{r['added']} / -{r['removed']}\n" + "\n".join(r["diff"]),
-              r["department"], r["page"]] for r in findings["replaced"]],
-        )  # fmt: skip
-        for row in swapped.iter_rows(min_row=2):
+    for key, header, rows in _listed(findings, lang):  # the lists beside the items: one sheet each
+        sheet = wb.create_sheet(t(key, lang)[:31])
+        table(sheet, ["URL", *header], rows)
+        for row in sheet.iter_rows(min_row=2):
             _link(row[0])
     run = wb.create_sheet("运行信息" if lang != "en" else "Run")
     r, a, s = findings["run"], findings["audit"], summary(findings)

@@ -36,9 +36,12 @@ def _flatten(node: dict[str, Any], prefix: str, out: dict[str, dict[str, Any]]) 
 def catalogue() -> dict[str, dict[str, Any]]:
     """Every entry of every room, by its dotted key ("status.ok", "presence.missing", "cli.refused")."""
     out: dict[str, dict[str, Any]] = {}
-    for path in sorted(HERE.glob("*.yaml")):
-        _flatten(yaml.safe_load(path.read_text(encoding="utf-8")) or {}, "", out)
+    for path in sorted(HERE.glob("*.yaml")):  # libyaml's parser when PyYAML has it: every process reads these
+        _flatten(yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}, "", out)
     return out
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def word(key: str, lang: str | None = None) -> Any:
