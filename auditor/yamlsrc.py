@@ -75,6 +75,9 @@ class _Builder:
             raise self.error(node, "yaml_value", input=node.value, why=e) from None
 
 
+LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: the same nodes, faster
+
+
 def load_located(path: str | Path) -> Located:
     """Parse `path`; a syntax error becomes an InputError with the line YAML reported."""
     p = Path(path)
@@ -88,9 +91,7 @@ def load_located(path: str | Path) -> Located:
         raise InputError.said(str(p), None, "file_not_utf8", why=e.reason) from None
     except OSError as e:
         raise InputError.said(str(p), None, "file_unreadable", why=e.strerror) from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(
-        text
-    )  # libyaml when PyYAML has it: same nodes, faster
+    loader = LOADER(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
