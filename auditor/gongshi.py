@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from auditor import yamlsrc
+from auditor.privacy.detect import mask_text
 from auditor.workdays import working
 
 RULES = Path(__file__).resolve().parent.parent / "rules" / "gongshi.yaml"
@@ -153,11 +154,12 @@ def _says_gongshi(text: str, start: int, end: int) -> bool:
 
 
 def _sentence(text: str, start: int, end: int) -> str:
-    """The sentence around a match, as the report quotes it (at most 80 characters)."""
+    """The sentence around a match, as the report quotes it (at most 80 characters), personal data masked (a
+    sentence may go on to the phone to call with an objection)."""
     a = max(text.rfind(c, 0, start) for c in "。；;！\n") + 1
     ends = [i for i in (text.find(c, end) for c in "。；;！\n") if i != -1]
     b = min(ends) + 1 if ends else len(text)
-    return text[a:b].strip()[:80]
+    return mask_text(text[a:b].strip())[:80]
 
 
 def end_of(start: date, length: int, unit: str) -> date:

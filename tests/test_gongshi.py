@@ -39,6 +39,11 @@ def test_the_period_a_gongshi_states_as_pages_word_it(text, published, start, en
     assert "公示" in period.sentence
 
 
+def test_the_sentence_quoted_never_holds_a_full_value():
+    period = gongshi.stated("公示期为2023年9月1日至9月7日，如有异议请联系张老师13812345678。", None)
+    assert period is not None and "138****5678" in period.sentence and "13812345678" not in period.sentence
+
+
 @pytest.mark.parametrize(
     "text",
     [
