@@ -223,11 +223,12 @@ def keep_evidence(store: Store, cfg: SiteConfig, result: AuditResult) -> None:
 
     run_id = result.run["id"]
     context = [*cfg.start_urls, *dict.fromkeys(r["page"] for r in store.directory_rows(run_id))]
+    changed = [c["url"] for c in result.replaced]  # a replaced file's both payloads, each under its night
     try:
-        written = archive.write(store, cfg.store, run_id, archive.urls_to_archive(result, context))
-        if result.replaced and (before := previous_complete(store, run_id)) is not None:
-            changed = [c["url"] for c in result.replaced]  # both payloads, each under the night it was seen
-            archive.write(store, cfg.store, run_id, changed)
+        written = archive.write(
+            store, cfg.store, run_id, archive.urls_to_archive(result, [*context, *changed])
+        )
+        if changed and (before := previous_complete(store, run_id)) is not None:
             archive.write(store, cfg.store, before, changed)
     except OSError as e:  # a full disk under archive/: the audit stands, its archive is said to be missing
         result.evidence = {"error": f"存档未能写入：{e.strerror or e}"}

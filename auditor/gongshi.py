@@ -4,7 +4,7 @@ when it lists people's personal data. This module recognises a 公示 by its tit
 states ("公示期为2023年9月1日至9月7日", "公示时间：5个工作日"), and counts it on China's calendar; the minimum
 durations are data (rules/gongshi.yaml), each with its source.
 
-Pure reading and counting: what a night's store holds is judged by `auditor.gongshi_findings`."""
+`judge` turns a night's store into findings; `watch` names the 公示 the documents pass asks for again."""
 
 from __future__ import annotations
 
@@ -95,8 +95,6 @@ class Stated:
     sentence: str
     start: date
     end: date
-    length: int | None = None  # as stated ("5个工作日"), when it was a length
-    unit: str | None = None
 
 
 def _number(text: str) -> int:
@@ -141,7 +139,7 @@ def stated(text: str, published: date | None) -> Stated | None:
     if (m := LENGTH.search(flat)) and published is not None:
         n, unit = _number(m.group(1)), "workday" if m.group(2) == "工作日" else "day"
         if n:
-            return Stated(_sentence(flat, m.start(), m.end()), published, end_of(published, n, unit), n, unit)
+            return Stated(_sentence(flat, m.start(), m.end()), published, end_of(published, n, unit))
     return None
 
 
@@ -186,9 +184,8 @@ def too_short(period: Stated, kind: Kind) -> bool:
     return kind.minimum is not None and length_in(period.start, period.end, kind.unit) < kind.minimum
 
 
-RECENT_DAYS = (
-    400  # a 公示 published this long ago or less is read for its period; older ones only with personal data
-)
+# a 公示 published this long ago or less is read for its period; older ones only with personal data
+RECENT_DAYS = 400
 
 
 def judge(
@@ -207,12 +204,13 @@ def judge(
     complete crawl, gone tonight before its period ended). `personal`: URLs of pages whose text or files hold
     personal data (auditor.privacy)."""
     out: list[dict[str, Any]] = []
+    seen: dict[tuple[str, str], Stated | None] = {}
     recent = (as_of - timedelta(days=RECENT_DAYS)).isoformat()
     for page in store.notice_pages(run_id):
         kind = kind_of(page["title"] or "", rules)
         if kind is None or not (page["url"] in personal or (page["published"] or "") >= recent):
             continue
-        period = _period_of(store, page)
+        period = _period_of(store, page, seen)
         if period is None:
             continue
         entry = _entry(page, kind, period, owner_of_host, coordinator)
@@ -224,11 +222,25 @@ def judge(
                 {**entry, "problem": "expired_personal", "days_over": over, "source": rules.grace_source}
             )
     if previous_run is not None:
-        out += _removed_early(store, run_id, previous_run, as_of, rules, owner_of_host, coordinator)
+        out += _removed_early(store, run_id, previous_run, as_of, rules, owner_of_host, coordinator, seen)
     return out
 
 
-def _period_of(store: Any, page: Any) -> Stated | None:
+def _period_of(
+    store: Any, page: Any, seen: dict[tuple[str, str], Stated | None] | None = None
+) -> Stated | None:
+    """The period a stored 公示 page states (`seen`: what this night already read, by payload and date — the
+    last crawl's copy of a page is mostly tonight's)."""
+    key = (page["body_sha256"] or "", page["published"] or "")
+    if seen is not None and key in seen:
+        return seen[key]
+    period = _read_period(store, page)
+    if seen is not None:
+        seen[key] = period
+    return period
+
+
+def _read_period(store: Any, page: Any) -> Stated | None:
     from auditor.extract import decode_html
     from auditor.extract.html import article_lines
 
@@ -286,6 +298,7 @@ def _removed_early(
     rules: Rules,
     owners: dict[str, str],
     coordinator: str,
+    seen: dict[tuple[str, str], Stated | None],
 ) -> list[dict[str, Any]]:
     """公示 the last complete crawl saw whose period had not ended by tonight, and that tonight's crawl found
     gone (an error answer) or no longer reached."""
@@ -299,7 +312,7 @@ def _removed_early(
         if now is not None and (now["status"] or 0) < 400:
             continue
         kind = kind_of(page["title"] or "", rules)
-        period = _period_of(store, page)
+        period = _period_of(store, page, seen)
         if kind is None or period is None or period.end < as_of:
             continue
         entry = _entry(page, kind, period, owners, coordinator)
