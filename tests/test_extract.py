@@ -257,3 +257,25 @@ def test_list_rows_in_the_shapes_real_cmss_write_them():
         ("荆江大学2023年部门预算", date(2023, 4, 20)),
         ("荆江大学2022年部门预算", date(2022, 4, 19)),
     ]
+
+
+def test_the_pictures_an_article_shows_are_image_links_and_its_furniture_is_not():
+    """A 公示 published as photos (VSB's editor uploads them under /__local/): the two pictures in the article body
+    are kept as links of context "image" (never crawled, fetched for 公示 only); the site logo in the header,
+    a 16-px icon and a GIF in the body are not (auditor/extract/html.py `_pictures`)."""
+    text, _ = decode_html((FIX / "vsb_article_gbk.html").read_bytes(), None)
+    body = (
+        '<div class="v_news_content">'
+        '<p style="text-align:center"><img src="/__local/2/3C/67/0ECA91EB691496DFF969E805_0DA9E9D1.png" width="1000"'
+        ' alt="名单1"></p><p><img src="/__local/3/FE/C5/5E9C1A6033B03ADEF8DD5BCA_DFE513FA.JPG?v=2" border="0"></p>'
+        '<p><img src="/images/icon_pdf.png" width="16" height="16"><img src="/images/line.gif"></p>'
+    )
+    sig = extract_page(
+        "http://xsc.xyvtc.test/info/5103/3001.htm", text.replace('<div class="v_news_content">', body)
+    )
+    pictures = [(link.url, link.text) for link in sig.links if link.context == "image"]
+    assert pictures == [
+        ("http://xsc.xyvtc.test/__local/2/3C/67/0ECA91EB691496DFF969E805_0DA9E9D1.png", "名单1"),
+        ("http://xsc.xyvtc.test/__local/3/FE/C5/5E9C1A6033B03ADEF8DD5BCA_DFE513FA.JPG?v=2", ""),
+    ]
+    assert not any(link.is_attachment for link in sig.links if link.context == "image")

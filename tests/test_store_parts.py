@@ -637,3 +637,24 @@ def test_reviews_are_kept_once_each_in_the_order_they_were_made(store):
         ("moe-16", "整改中", "2022-12-31", "", "reviews.yaml"),
     ]
     assert all(e["recorded_at"] for e in store.review_events())
+
+
+def test_pictures_are_never_links_to_crawl_but_a_gongshis_are_its_files(store):
+    """A 公示's inline pictures (links of context "image") are not handed to the crawl as links to follow, and
+    are among the files the audit downloads for its personal data (auditor.privacy), with its attachments."""
+    run = store.start_run("x", "x", "x", "x", [])
+    store.write_batch(
+        run,
+        [page("zz/1.htm", title="关于2024年国家助学金获得者名单的公示", published="2024-10-18",
+              links=[link(f"{X}/zz/2.htm", "下一条"), link(f"{X}/__local/A/1.png", "名单", context="image"),
+                     link(f"{X}/zz/list.xlsx", "名单", attachment=True)]),
+         page("zz/2.htm", title="学院新闻", links=[link(f"{X}/__local/B/2.png", "", context="image")])],
+    )  # fmt: skip
+    assert store.links_from(run, f"{X}/zz/1.htm") == [
+        (f"{X}/zz/2.htm", "下一条", False),
+        (f"{X}/zz/list.xlsx", "名单", True),
+    ]
+    assert sorted(store.files_of_pages_titled(run, ("公示",), 10)) == [
+        f"{X}/__local/A/1.png",
+        f"{X}/zz/list.xlsx",
+    ]
