@@ -259,11 +259,14 @@ def audit_and_record(
     """The audit as the nightly job runs it: decide, honour reviews, keep the evidence (the demo's past nights
     do without), compare with history, keep it."""
     from auditor import history
+    from auditor.responses import apply_assignments, apply_responses
     from auditor.reviews import apply_reviews, load_reviews, sync
 
     reviews = load_reviews(cfg.reviews)  # a malformed file stops here, before anything is written
     result = run_audit(store, cfg, checklist, as_of)
     apply_reviews(result, sync(store, reviews, as_of), str(cfg.reviews))
+    apply_assignments(result, store)
+    apply_responses(result, store)
     if evidence:
         keep_evidence(store, cfg, result)
     history.attach(store, result, cfg.rectify_days, cfg.holidays)

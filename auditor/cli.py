@@ -582,66 +582,105 @@ def cmd_evidence(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
+    from auditor.checklist import for_site
     from auditor.config import load_config
-    from auditor.findings import GAPS
-    from auditor.reviews import Review, load_reviews, write_review
+    from auditor.reviews import decide, load_reviews, write_review
     from auditor.store import Store
 
     cfg = load_config(args.config)
     load_reviews(cfg.reviews)  # a malformed file is reported first, and never overwritten
     if args.decision == "acknowledged" and not args.due:
         raise InputError("--due", None, _t("input.due_needed"), _t("input.due_needed_hint"))
-    from auditor.checklist import for_site
-
-    due = _as_of(args.due, "--due").isoformat() if args.due else None
-    if args.item not in for_site(cfg).ids():
-        raise InputError(
-            "review",
-            None,
-            _t("input.no_such_item", item=args.item),
-            _t("input.no_such_item_hint"),
-        )
+    due = _as_of(args.due, "--due") if args.due else None
+    ids = set(for_site(cfg).ids())
     with Store(cfg.store) as store:
-        audits = store.audits()
-        row = store.audit_items(audits[-1]["id"]).get(args.item) if audits else None
-    if row is None:
-        raise InputError(
-            str(cfg.store),
-            None,
-            _t("input.not_audited", item=args.item),
-            _t("input.not_audited_hint"),
+        review = decide(
+            store, ids, args.item, args.decision, args.reviewer, args.reason, due, date.today(), "cli"
         )
-    if args.decision in ("false_positive", "acknowledged") and row["status"] not in GAPS:
-        raise InputError(
-            "--decision",
-            None,
-            _t("input.not_a_gap", item=args.item, status=row["status"]),
-            _t("input.not_a_gap_hint"),
-        )
-    review = Review(
-        args.item,
-        args.decision,
-        args.reviewer,
-        args.reason,
-        date.today().isoformat(),
-        due,
-        row["status"],
-        row["fingerprint"],
-    )
     write_review(cfg.reviews, review)
-    with Store(cfg.store) as store:
-        store.record_reviews([review.as_yaml()], "cli")
     _console().print(
         _t(
             "review_recorded",
             file=cfg.reviews,
             item=args.item,
             decision=args.decision,
-            status=row["status"],
+            status=review.status,
             reviewer=args.reviewer,
         )
     )
     return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The workspace over the school's store, until stopped (Ctrl-C / SIGTERM: exit 0)."""
+    import uvicorn
+
+    from auditor.config import load_config
+    from auditor.store import Store
+    from auditor.web.app import create_app
+
+    cfg = load_config(args.config)
+    with Store(cfg.store) as store:
+        nobody = not store.users()
+    console = _console()
+    if nobody:
+        _say(_t("warning"), "yellow", say("serve.no_users", LANG, config=args.config))
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        _say(_t("warning"), "yellow", say("serve.exposed", LANG, host=args.host))
+    console.print(say("serve.listening", LANG, host=args.host, port=args.port, school=escape(cfg.school)))
+    uvicorn.run(
+        create_app(cfg), host=args.host, port=args.port, log_level="warning", proxy_headers=True,
+        forwarded_allow_ips="127.0.0.1", server_header=False,
+    )  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from auditor.config import load_config
+    from auditor.store import Store
+    from auditor.web import accounts
+    from auditor.web.passwords import hash_password
+
+    cfg = load_config(args.config)
+    console = _console()
+    with Store(cfg.store) as store:
+        if args.users_command == "list":
+            rows = store.users()
+            if not rows:
+                console.print(say("users.none", LANG))
+                return EXIT_OK
+            table = Table(*say_list("users.heads"))
+            for r in rows:
+                state = say("users.inactive" if r["disabled"] else "users.active", LANG)
+                table.add_row(
+                    clean(r["name"]), r["role"], clean(r["department"]), state, r["created_at"][:10]
+                )
+            console.print(table)
+            return EXIT_OK
+        if args.users_command == "add":
+            if args.role == "department" and not args.department:
+                raise InputError("--department", None, say("users.unknown_department", LANG, department=""))
+            listed = [d.name for d in cfg.departments.listed]
+            accounts.add(store, args.name, args.role, args.department or "", listed, accounts.read_password())
+            where = f"，{args.department}" if args.role == "department" else ""
+            console.print(
+                say("users.added", LANG, name=escape(args.name), role=args.role, department=escape(where))
+            )
+            return EXIT_OK
+        accounts.existing(store, args.name)
+        if args.users_command == "disable":
+            store.disable_user(args.name)
+            console.print(say("users.disabled", LANG, name=escape(args.name)))
+        else:
+            store.set_password(args.name, hash_password(accounts.read_password()))
+            console.print(say("users.changed", LANG, name=escape(args.name)))
+    return EXIT_OK
+
+
+def say_list(key: str) -> list[str]:
+    from auditor.wording import word
+
+    return list(word(key, LANG))
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
@@ -814,6 +853,35 @@ def build_parser() -> argparse.ArgumentParser:
         period.add_argument("--config", required=True)
         period.add_argument("--out", default="reports", help="output directory (default: reports)")
         period.set_defaults(func=func)
+
+    sv = _sub(
+        sub, "serve", help="the workspace: a web application over the store for the office and departments"
+    )
+    sv.add_argument("--config", required=True)
+    sv.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    sv.add_argument("--port", type=int, default=8080)
+    sv.set_defaults(func=cmd_serve)
+
+    us = sub.add_parser("users", help="the workspace's accounts: add, list, disable, passwd")
+    uss = us.add_subparsers(dest="users_command", required=True, metavar="add|list|disable|passwd")
+    ua = _sub(uss, "add", help="add a user; the password is read from standard input")
+    ua.add_argument("name", metavar="NAME")
+    ua.add_argument("--role", required=True, choices=("office", "department"))
+    ua.add_argument("--department", help="a department user's department, as findings.json names it in owner")
+    ua.add_argument("--config", required=True)
+    ul = _sub(uss, "list", help="list the users")
+    ul.add_argument("--config", required=True)
+    for verb, text in (
+        ("disable", "disable a user (ends their sessions)"),
+        ("passwd", "set a user's password from standard input (ends their sessions)"),
+    ):
+        uv = _sub(uss, verb, help=text)
+        uv.add_argument("name", metavar="NAME")
+        uv.add_argument("--config", required=True)
+    for command in (ua, ul, *uss.choices.values()):
+        command.set_defaults(func=cmd_users)
 
     pv = sub.add_parser("province", help="every college of a province: run their nights, report the index")
     pvs = pv.add_subparsers(dest="province_command", required=True, metavar="run|report")

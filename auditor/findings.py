@@ -35,6 +35,7 @@ def summarize(items: list[dict[str, Any]]) -> dict[str, int]:
     return {
         "items": len(items),
         "open_gaps": sum(bool(it["open"]) for it in items),
+        "overdue": sum(bool(it["open"] and it.get("days_overdue")) for it in items),  # open, past 应发布日期
         "to_check": sum(bool(it["to_check"]) for it in items),
         "set_aside": sum(bool(it["set_aside"]) and it["status"] in GAPS for it in items),
         "published": sum(it["status"] == "ok" for it in items),
@@ -251,6 +252,9 @@ class ItemResult:
     screenshot_problem: str = ""  # why it could not be taken (a key of evidence.SHOT_REASONS)
     facts: GapFacts | None = None  # an open gap's dates, from its episode (auditor.history.attach)
     directory: dict[str, str] | None = None  # the 信息公开目录 row naming it: {page, label}
+    response: dict[str, Any] | None = (
+        None  # the department's latest answer, as tonight checked it (auditor.responses)
+    )
 
     @property
     def set_aside(self) -> bool:
@@ -309,6 +313,7 @@ class ItemResult:
             "screenshot": self.screenshot,
             "screenshot_problem": self.screenshot_problem,
             "directory": self.directory,
+            "response": self.response,
         }
 
 

@@ -22,10 +22,11 @@ import yaml
 from pydantic import BeforeValidator, Field, model_validator
 
 from auditor.errors import InputError
-from auditor.findings import AuditResult
+from auditor.findings import GAPS, AuditResult
 from auditor.history import fingerprint
 from auditor.store import Store
 from auditor.validation import Model, Says, Text, check, fault
+from auditor.wording import say
 from auditor.yamlsrc import load_located
 
 DECISIONS = ("false_positive", "exempted", "acknowledged")
@@ -154,6 +155,38 @@ def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str 
             "outdated": outdated,
             "overdue": bool(r.decision == "acknowledged" and r.due and date.fromisoformat(r.due) < as_of),
         }
+
+
+def decide(
+    store: Store, item_ids: set[str], item: str, decision: str, reviewer: str, reason: str, due: date | None,
+    today: date, source: str,
+) -> Review:  # fmt: skip
+    """A decision about `item`, checked as every way of making one checks it (the CLI, the workspace), and kept
+    as an event from `source`: the item exists and is audited; only a gap can be a false positive or promised;
+    a promise has its day. It records the item's status and fingerprint as the newest audit left them."""
+    if decision == "acknowledged" and due is None:
+        raise InputError("due", None, say("cli.input.due_needed"), say("cli.input.due_needed_hint"))
+    if item not in item_ids:
+        raise InputError(
+            "item", None, say("cli.input.no_such_item", item=item), say("cli.input.no_such_item_hint")
+        )
+    audits = store.latest_audit()
+    row = store.audit_items(audits["id"]).get(item) if audits else None
+    if row is None:
+        raise InputError(
+            str(store.path), None, say("cli.input.not_audited", item=item), say("cli.input.not_audited_hint")
+        )
+    if decision in ("false_positive", "acknowledged") and row["status"] not in GAPS:
+        raise InputError(
+            "decision", None, say("cli.input.not_a_gap", item=item, status=row["status"]),
+            say("cli.input.not_a_gap_hint"),
+        )  # fmt: skip
+    review = Review(
+        item, decision, reviewer, reason, today.isoformat(), due.isoformat() if due else None, row["status"],
+        row["fingerprint"],
+    )  # fmt: skip
+    store.record_reviews([review.as_yaml()], source)
+    return review
 
 
 def write_review(path: Path, review: Review) -> None:

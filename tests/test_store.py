@@ -64,7 +64,7 @@ def test_a_release_0_1_store_is_upgraded_in_place(tmp_path):
     path = tmp_path / "auditor.sqlite"
     old_store(path)
     with Store(path) as store:
-        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 11
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 12
         cols = {r[1] for r in store.db.execute("PRAGMA table_info(pages)")}
         assert "ocr" in {r[1] for r in store.db.execute("PRAGMA table_info(documents)")}
         assert {"listing", "content_chars", "content_links", "scripted", "failed_at", "attempts"} <= cols
@@ -118,7 +118,10 @@ def test_audits_stored_before_derived_facts_are_upgraded_not_recounted(tmp_path)
         rows = store.audit_items(1)
         assert {k: r["open"] for k, r in rows.items()} == {"moe-16": 1, "moe-20": 0, "moe-26": 0, "moe-01": 0}
         stored = store.findings(1)
+        trend = [dict(r) for r in store.trend()]  # v12: each audit's open gaps beside it, from its summary
+        assert store.users() == [] and store.latest_responses() == {}  # v12: the workspace's tables
     assert stored["summary"]["open_gaps"] == 1 and stored["summary"]["to_check"] == 1
+    assert trend == [{"id": 1, "as_of": "2024-11-19", "status": "complete", "open_gaps": stored["open_gaps"]}]
     assert stored["summary"]["set_aside"] == 1
     by_id = {it["id"]: it for it in stored["items"]}
     assert by_id["moe-20"]["open"] is False and by_id["moe-26"]["to_check"] is True

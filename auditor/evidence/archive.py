@@ -261,19 +261,29 @@ def _copy(
     store: Store, store_path: Path, row: dict[str, Any], e: dict[str, Any], a: dict[str, Any], out_dir: Path
 ) -> tuple[str, str]:
     """(file name, problem) of one evidence's copy under `out_dir`."""
-    from auditor.evidence.sanitise import safe_copy
-
     name = copy_name(e["url"], a["sha256"], bool(e.get("is_file")), a.get("content_type"))
     if (out_dir / name).exists() and not name.endswith(".html"):
         return name, ""  # an inert file is the same bytes every night
+    name, payload, problem = copy_of(store, store_path, row, e, a)
+    if payload is not None:
+        (out_dir / name).write_bytes(payload)
+    return name, problem
+
+
+def copy_of(
+    store: Store, store_path: Path, row: dict[str, Any], e: dict[str, Any], a: dict[str, Any]
+) -> tuple[str, bytes | None, str]:
+    """(file name, bytes, problem) of one evidence's copy as it may be shown — the report's folder and the
+    workspace both show this: a page (or markup) rebuilt by the sanitiser and masked, an inert file as served,
+    none of a file holding personal data (problem 'privacy': its WARC record is the evidence)."""
+    from auditor.evidence.sanitise import safe_copy
+
+    name = copy_name(e["url"], a["sha256"], bool(e.get("is_file")), a.get("content_type"))
     payload, problem = read(store_path, row, store)
     if payload is None:
-        return name, problem
+        return name, None, problem
     if not name.endswith(".html") and (store.document(a["sha256"]) or {}).get("privacy"):
-        return (
-            name,
-            "privacy",
-        )  # a file holding personal data is not copied out: its WARC record is the evidence
+        return name, None, "privacy"
     if e.get("is_file") and name.endswith((".html", ".bin")) and (suffix := sniffed_suffix(payload)):
         name = a["sha256"] + suffix  # a download.jsp that served a PDF: the PDF
     if name.endswith(".html"):
@@ -282,9 +292,17 @@ def _copy(
                 payload, e["url"], beijing(a["archived_at"]), a["sha256"], a.get("content_type")
             )
         except Exception:  # whatever a page holds: no copy of it, said so; the others are written
-            return name, "copy"
-    (out_dir / name).write_bytes(payload)
-    return name, problem
+            return name, None, "copy"
+    return name, payload, problem
+
+
+def media_type(name: str) -> str:
+    """The type a copy is served as, by the suffix copy_of gave it (never a scriptable one but sanitised .html)."""
+    suffix = Path(name).suffix.lower()
+    by_suffix = {v: k for k, v in INERT.items()}
+    return by_suffix.get(suffix) or (
+        "text/html; charset=utf-8" if suffix == ".html" else "application/octet-stream"
+    )
 
 
 def prune_files(store: Store, store_path: Path) -> list[str]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from auditor.answers import error_label
 from auditor.statuses import GAPS
-from auditor.wording import table
+from auditor.wording import name, table
 
 STATUS = table("status")
 DECISION = table("decision")
@@ -51,6 +51,18 @@ def review_text(review: dict[str, Any] | None, lang: str) -> str:
     who = "，".join(x for x in (review.get("reviewer"), review.get("date")) if x)
     why = "：".join(x for x in (who, review.get("reason")) if x)
     return review_label(review, lang) + (f"（{why}）" if why else "")
+
+
+def response_text(response: dict[str, Any] | None, lang: str) -> str:
+    """The department's answer and what the night made of it: 已整改：URL（张三，2026-12-06）；复查：仍未发现."""
+    if not response:
+        return ""
+    kind = name("response_kind", response["kind"], lang)
+    what = "：".join(x for x in (kind, response.get("url") or response.get("text") or "") if x)
+    who = "，".join(x for x in (response.get("user"), (response.get("at") or "")[:10]) if x)
+    verdict = response.get("verdict")
+    checked = f"；{name('response_verdict', verdict, lang)}" if verdict and verdict != "noted" else ""
+    return f"{what}（{who}）{checked}" if lang != "en" else f"{what} ({who}){checked.replace('；', '; ')}"
 
 
 def rectify_text(it: dict[str, Any], lang: str) -> str:

@@ -21,6 +21,7 @@ from auditor.report.view import (
     message,
     open_gaps,
     rectify_text,
+    response_text,
     review_text,
     rotation,
     status_label,
@@ -137,7 +138,7 @@ def _link(cell: Any) -> None:
 
 COLUMNS = (
     "item_id", "category", "item", "status", "open_short", "department", "message", "basis", "fix",
-    "due_date", "days_overdue", "first_seen", "rectify_by", "evidence", "review",
+    "due_date", "days_overdue", "first_seen", "rectify_by", "evidence", "review", "response",
 )  # fmt: skip
 EVIDENCE_COL = COLUMNS.index("evidence")
 
@@ -161,7 +162,34 @@ def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
         rectify_text(it, lang),
         top,
         review_text(it.get("review"), lang),
+        response_text(it.get("response"), lang),
     ]
+
+
+def ledger_of(
+    items: list[dict[str, Any]], findings: dict[str, Any], scope: str, out: Any, lang: str = "zh"
+) -> None:
+    """A 整改台账 of these items (what the workspace lists), as one sheet with the audit it is read from: for the
+    office's files. `out` is a path or a binary file."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "整改台账" if lang != "en" else "Ledger"
+    table(ws, [t(k, lang) for k in COLUMNS], [_item_row(it, lang) for it in items])
+    for row, it in zip(ws.iter_rows(min_row=2), items, strict=True):
+        row[3].fill = PatternFill("solid", fgColor=FILL[it["status"]])
+        _link(row[EVIDENCE_COL])
+    about = wb.create_sheet("说明" if lang != "en" else "About")
+    run = findings["run"]
+    for line in (
+        [t("school", lang), findings["school"]],
+        [t("as_of", lang), run["as_of"]],
+        [t("audit_no", lang), findings["audit"]["id"]],
+        [t("scope", lang), scope or t("all_departments", lang)],
+        [t("rows", lang), len(items)],
+    ):
+        about.append([safe.cell(v) for v in line])
+    fit(about)
+    wb.save(out)
 
 
 def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Path:

@@ -14,6 +14,7 @@ A package split by what each part keeps; `Store` is all of them over one connect
 - evidence: bodies, documents and the archive index
 - rotation: the revisit rotation, validators and retention
 - reviews: review events
+- workspace: users, sessions, the workspace log, responses and reassignments
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ from auditor.store.reviews import ReviewEvents
 from auditor.store.rotation import Pruned, Rotation
 from auditor.store.runs import FINAL_STATUSES, Run, Runs
 from auditor.store.schema import MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from auditor.store.workspace import Workspace
 
 
-class Store(Runs, CrawlWrites, PageQueries, AuditHistory, EvidenceRecords, Rotation, ReviewEvents):
+class Store(Runs, CrawlWrites, PageQueries, AuditHistory, EvidenceRecords, Rotation, ReviewEvents, Workspace):
     """A handle on one SQLite file. Use as a context manager, or call close()."""
 
 
@@ -72,6 +74,7 @@ __all__ = [
     "Run",
     "Runs",
     "Store",
+    "Workspace",
     "_fault",
     "now_iso",
     "unusable",

@@ -29,7 +29,7 @@ class AuditHistory(Connection):
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO audits(run_id, as_of, created_at, status, reason, counts, tool_version,"
-                " config_fingerprint, summary) VALUES (?,?,?,?,?,?,?,?,?)",
+                " config_fingerprint, summary, open_gaps) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     summary["run"]["id"],
                     summary["run"]["as_of"],
@@ -40,6 +40,7 @@ class AuditHistory(Connection):
                     summary["run"]["tool_version"],
                     summary["run"]["config_fingerprint"],
                     "",
+                    summary.get("open_gaps"),
                 ),
             )
             audit_id = int(cur.lastrowid or 0)
@@ -70,6 +71,26 @@ class AuditHistory(Connection):
             r["item_id"]: r
             for r in self.db.execute("SELECT * FROM audit_items WHERE audit_id=?", (audit_id,))
         }
+
+    def latest_audit(self) -> sqlite3.Row | None:
+        """The newest audit's row (without reading any night before it)."""
+        return self.db.execute("SELECT * FROM audits ORDER BY id DESC LIMIT 1").fetchone()
+
+    def trend(self, most: int = 400) -> list[sqlite3.Row]:
+        """The newest `most` audits' night and open gaps, oldest first: one small row a night."""
+        return self.db.execute(
+            "SELECT * FROM (SELECT id, as_of, status, open_gaps FROM audits ORDER BY id DESC LIMIT ?) ORDER BY id",
+            (most,),
+        ).fetchall()
+
+    def item_nights(self, item_id: str) -> list[sqlite3.Row]:
+        """One item over the nights (status, open, due date, days overdue), from its index: its page's history."""
+        return self.db.execute(
+            "SELECT a.id AS audit_id, a.as_of, a.status AS audit_status, i.status, i.open,"
+            " json_extract(i.result, '$.due_date') AS due_date, json_extract(i.result, '$.owner') AS owner"
+            " FROM audit_items i JOIN audits a ON a.id = i.audit_id WHERE i.item_id=? ORDER BY i.audit_id",
+            (item_id,),
+        ).fetchall()
 
     def findings(self, audit_id: int) -> dict[str, Any] | None:
         """A stored audit as the findings.json it was written as."""

@@ -135,7 +135,8 @@ CREATE TABLE IF NOT EXISTS audits (
   counts TEXT,                     -- JSON: items by status
   tool_version TEXT,
   config_fingerprint TEXT,
-  summary TEXT                     -- findings.json without its items
+  summary TEXT,                    -- findings.json without its items
+  open_gaps INTEGER                -- its open gaps (findings' open_gaps): the trend reads one row a night
 );
 CREATE TABLE IF NOT EXISTS bodies (  -- response payloads, stored once however many runs saw them
   sha256 TEXT PRIMARY KEY,         -- of the payload as received (of its first max bytes when capped)
@@ -177,6 +178,7 @@ CREATE TABLE IF NOT EXISTS audit_items (
   open INTEGER,                    -- 1 when an open gap (findings.is_open): what history counts
   PRIMARY KEY (audit_id, item_id)
 );
+CREATE INDEX IF NOT EXISTS audit_items_item ON audit_items(item_id, audit_id);  -- one item over the nights
 CREATE TABLE IF NOT EXISTS review_events (  -- what the office decided about an item, who, when and why: kept
   id INTEGER PRIMARY KEY,
   item TEXT NOT NULL,
@@ -190,6 +192,58 @@ CREATE TABLE IF NOT EXISTS review_events (  -- what the office decided about an 
   recorded_at TEXT NOT NULL,
   source TEXT NOT NULL,            -- reviews.yaml | cli | web
   UNIQUE (item, decision, reviewer, reason, date, due, status, fingerprint)
+);
+CREATE TABLE IF NOT EXISTS users (  -- who may sign in to the workspace (auditor users): never a password
+  name TEXT PRIMARY KEY,
+  role TEXT NOT NULL,              -- office | department
+  department TEXT NOT NULL DEFAULT '', -- a department user's department, as findings name it in owner
+  password TEXT NOT NULL,          -- scrypt$N$r$p$salt$hash (auditor/web/passwords.py)
+  disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (  -- signed-in browsers: the cookie's value is never stored, its hash is
+  token TEXT PRIMARY KEY,          -- sha256 of the cookie's value
+  user TEXT NOT NULL,
+  csrf TEXT NOT NULL,              -- the token every form of this session carries (csrf_token)
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS workspace_log (  -- every sign-in, decision, response and account change: append-only
+  id INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  user TEXT NOT NULL,              -- who (the name typed, for a failed sign-in)
+  event TEXT NOT NULL,             -- sign_in | sign_in_failed | sign_in_throttled | sign_out | decision | response
+                                   -- | reassign | recheck | export | user_added | user_disabled | password_changed
+  item TEXT NOT NULL DEFAULT '',
+  ip TEXT NOT NULL DEFAULT '',
+  detail TEXT NOT NULL DEFAULT '{}' -- JSON: what was decided or answered (never a password)
+);
+CREATE INDEX IF NOT EXISTS workspace_log_event ON workspace_log(event, at);
+CREATE INDEX IF NOT EXISTS workspace_log_item ON workspace_log(item, id);
+CREATE TRIGGER IF NOT EXISTS workspace_log_kept BEFORE UPDATE ON workspace_log
+  BEGIN SELECT RAISE(ABORT, 'the workspace log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS workspace_log_never_deleted BEFORE DELETE ON workspace_log
+  BEGIN SELECT RAISE(ABORT, 'the workspace log is append-only'); END;
+CREATE TABLE IF NOT EXISTS responses (  -- what a department answered about its item: kept, never rewritten
+  id INTEGER PRIMARY KEY,
+  item TEXT NOT NULL,
+  department TEXT NOT NULL,        -- the item's owner when answered
+  user TEXT NOT NULL,
+  kind TEXT NOT NULL,              -- fixed (已整改) | not_ours (不属于本部门) | explained (说明)
+  url TEXT NOT NULL DEFAULT '',    -- for fixed: where the document now is
+  text TEXT NOT NULL DEFAULT '',
+  at TEXT NOT NULL,
+  audit_id INTEGER                 -- the audit the department was answering
+);
+CREATE INDEX IF NOT EXISTS responses_item ON responses(item, id);
+CREATE TABLE IF NOT EXISTS assignments (  -- the office gives an item to another department: kept, latest honoured
+  id INTEGER PRIMARY KEY,
+  item TEXT NOT NULL,
+  department TEXT NOT NULL,
+  user TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  at TEXT NOT NULL
 );
 """
 
@@ -360,6 +414,16 @@ def _v11_ocr(db: sqlite3.Connection) -> None:
         _add_columns(db, [("documents", "ocr", "INTEGER")])
 
 
+def _v12_workspace(db: sqlite3.Connection) -> None:
+    """The workspace (issue 27): users, sessions, its log, responses and reassignments come with the schema;
+    each audit keeps its open gaps beside it (the trend reads a row a night, not the night's summary)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='audits'").fetchone():
+        _add_columns(db, [("audits", "open_gaps", "INTEGER")])
+        db.execute(
+            "UPDATE audits SET open_gaps = json_extract(summary, '$.open_gaps') WHERE summary LIKE '{%'"
+        )
+
+
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,
 # one step at a time, each in its own transaction. A fresh store is created at the latest version.
 MIGRATIONS = [
@@ -374,5 +438,6 @@ MIGRATIONS = [
     (9, _v9_links_once),
     (10, _v10_privacy),
     (11, _v11_ocr),
+    (12, _v12_workspace),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,505 @@
+"""The workspace's routes over one school's store: sign-in, the office's dashboard and gap list, an item's page
+with its decisions, responses and 复查, the 整改台账 export, the log. Every handler asks `guard` who is asking and
+checks the role and the item's department on the server; every POST checks its CSRF token first."""
+
+from __future__ import annotations
+
+import io
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from auditor import safe
+from auditor.checklist import for_site
+from auditor.clock import beijing
+from auditor.config import SiteConfig
+from auditor.errors import InputError
+from auditor.report import xlsx
+from auditor.report.view import (
+    decision_label,
+    rectify_text,
+    response_text,
+    review_text,
+    rule_label,
+    status_label,
+    summary,
+)
+from auditor.responses import KINDS
+from auditor.reviews import DECISIONS, WITHDRAWN, decide
+from auditor.store import Store
+from auditor.web import guard, passwords, recheck, views
+from auditor.web.guard import User
+from auditor.wording import name as named
+from auditor.wording import say
+
+STATIC = Path(__file__).parent / "static"
+MOST_FORM_BYTES = 64 * 1024  # a decision or a response is a few lines: nothing bigger is read
+
+
+def t(key: str, /, **facts: Any) -> str:
+    return say(f"web.{key}", "zh", **facts)
+
+
+class Workspace:
+    """One school's workspace: its config, checklist and store."""
+
+    def __init__(self, cfg: SiteConfig) -> None:
+        self.cfg = cfg
+        self.item_ids = set(for_site(cfg).ids())
+        self.latest = views.Latest()
+        self._local = threading.local()
+        self._opened: list[Store] = []
+        self.env = Environment(
+            loader=PackageLoader("auditor.web", "templates"),
+            autoescape=select_autoescape(default=True),
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.globals.update(
+            t=t, status_label=lambda s: status_label(s, "zh"), review_text=lambda r: review_text(r, "zh"),
+            rectify_text=lambda it: rectify_text(it, "zh"), decision_label=lambda d, due=None: decision_label(d, "zh", due),
+            response_text=lambda r: response_text(r, "zh"), rule_label=lambda r: rule_label(r, "zh"),
+            link=safe.link, readable=safe.readable, when=beijing, named=named, school=cfg.school,
+        )  # fmt: skip
+
+    @property
+    def store(self) -> Store:
+        """This thread's connection (SQLite's are not shared between threads; uvicorn's loop is one thread)."""
+        store = getattr(self._local, "store", None)
+        if store is None:
+            store = self._local.store = Store(self.cfg.store)
+            self._opened.append(store)
+        return store
+
+    def close(self) -> None:
+        for store in self._opened:
+            store.close()
+
+    def departments(self, night: views.Night | None) -> list[str]:
+        """Every department an item may be given to: the school's list, then any owner the findings name."""
+        listed = [d.name for d in self.cfg.departments.listed]
+        owners = [it["owner"] for it in night.items] if night else []
+        return list(dict.fromkeys([*listed, *sorted(set(owners))]))
+
+    def page(
+        self, request: Request, name: str, user: User | None, status: int = 200, **ctx: Any
+    ) -> HTMLResponse:
+        night = ctx.pop("night", None) or (self.latest.get(self.store) if user else None)
+        body = self.env.get_template(name).render(
+            request=request,
+            user=user,
+            csrf=user.csrf if user else "",
+            night=night,
+            path=request.url.path,
+            **ctx,
+        )
+        return HTMLResponse(body, status_code=status)
+
+
+def _user(request: Request) -> User:
+    user = request.state.user
+    if user is None:
+        raise HTTPException(303, headers={"Location": "/login"})
+    return user
+
+
+async def _form(request: Request) -> FormData:
+    """The POST's form, once its CSRF token is checked (403 without the right one)."""
+    if int(request.headers.get("content-length") or 0) > MOST_FORM_BYTES:
+        raise HTTPException(413)
+    form = await request.form(max_files=0, max_fields=20)
+    expected = request.state.user.csrf if request.state.user else request.cookies.get(guard.LOGIN_COOKIE)
+    if not guard.token_ok(form.get("csrf_token"), expected):
+        raise HTTPException(403, t("csrf_refused"))
+    return form
+
+
+def _text(form: FormData, key: str, most: int = 2000) -> str:
+    value = form.get(key)
+    return value.strip()[:most] if isinstance(value, str) else ""
+
+
+def _item(ws: Workspace, user: User, item_id: str) -> tuple[views.Night, dict[str, Any]]:
+    """The item, if this user may see it: another department's is 404, as if it did not exist."""
+    night = ws.latest.get(ws.store)
+    item = night.item(item_id) if night else None
+    if night is None or item is None or not user.may_see(item["owner"]):
+        raise HTTPException(404, t("no_item"))
+    return night, item
+
+
+# --- sign-in ---------------------------------------------------------------------------------------------
+async def login_page(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    if request.state.user:
+        return RedirectResponse("/", 303)
+    return _login_form(ws, request)
+
+
+def _login_form(ws: Workspace, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
+    """The sign-in form with its CSRF token (the one its cookie holds, or a new one set with it)."""
+    token = request.cookies.get(guard.LOGIN_COOKIE) or guard.new_token()
+    response = ws.page(request, "login.html.j2", None, status, login_csrf=token, **ctx)
+    guard.set_login_cookie(response, request, token)
+    return response
+
+
+async def login(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    form = await _form(request)
+    name, password, ip = _text(form, "username", 100), form.get("password"), guard.address(request)
+    password = password if isinstance(password, str) else ""
+    if guard.throttled(ws.store, name, ip):
+        ws.store.log(name, "sign_in_throttled", ip=ip)
+        error = t("throttled", minutes=guard.WINDOW_MINUTES)
+        return _login_form(ws, request, 429, error=error, username=name)
+    row = ws.store.user(name)
+    usable = row is not None and not row["disabled"]
+    stored = row["password"] if usable else passwords.unknown()
+    if not await run_in_threadpool(passwords.verify, password, stored) or not usable:
+        ws.store.log(name, "sign_in_failed", ip=ip)
+        return _login_form(ws, request, 401, error=t("bad_login"), username=name)
+    response = RedirectResponse("/", 303)
+    guard.start_session(response, request, ws.store, name)
+    ws.store.log(name, "sign_in", ip=ip)
+    return response
+
+
+async def logout(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    await _form(request)
+    response = RedirectResponse("/login", 303)
+    guard.end_session(response, ws.store, user)
+    ws.store.log(user.name, "sign_out", ip=guard.address(request))
+    return response
+
+
+# --- pages -----------------------------------------------------------------------------------------------
+async def home(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    night = ws.latest.get(ws.store)
+    if night is None:
+        return ws.page(request, "empty.html.j2", user)
+    seen = views.scoped(night.findings, user)
+    if not user.office:
+        mine = views.chosen(seen["items"], {"status": "open"})
+        answered = ws.store.latest_responses()
+        return ws.page(
+            request, "department.html.j2", user, night=night, f=seen, items=mine, answered=answered
+        )
+    categories, rows = views.grid(seen)
+    return ws.page(
+        request, "dashboard.html.j2", user, night=night, f=seen, s=summary(seen), categories=categories,
+        rows=rows, trend=views.trend_svg(ws.store.trend()), changes=seen.get("changes") or {},
+        answered=ws.store.latest_responses(),
+    )  # fmt: skip
+
+
+def _query(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "") for k in views.FILTERS}
+
+
+async def gaps(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    night = ws.latest.get(ws.store)
+    if night is None:
+        return ws.page(request, "empty.html.j2", user)
+    query = _query(request)
+    items = views.chosen(views.visible(night.items, user), query)
+    categories = list(dict.fromkeys(it["category"] for it in night.items))
+    return ws.page(
+        request, "gaps.html.j2", user, night=night, items=items, query=query, categories=categories,
+        departments=ws.departments(night) if user.office else [user.department],
+        export="/gaps.xlsx?" + urlencode({k: v for k, v in query.items() if v}),
+    )  # fmt: skip
+
+
+async def gaps_xlsx(request: Request) -> Response:
+    """The 整改台账 of what the list shows (same filters, same user's scope), for the office's files."""
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    night = ws.latest.get(ws.store)
+    if night is None:
+        raise HTTPException(404, t("no_audit"))
+    query = _query(request)
+    items = views.chosen(views.visible(night.items, user), query)
+    buffer = io.BytesIO()
+    xlsx.ledger_of(items, night.findings, user.department or "", buffer)
+    ws.store.log(
+        user.name, "export", ip=guard.address(request), detail={"filters": query, "rows": len(items)}
+    )
+    name = f"zhenggai-taizhang-{night.findings['run']['as_of']}.xlsx"
+    return Response(
+        buffer.getvalue(),
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+async def item_page(request: Request, message: str = "", error: str = "", status: int = 200) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    night, item = _item(ws, user, request.path_params["item_id"])
+    store = ws.store
+    return ws.page(
+        request, "item.html.j2", user, status, night=night, it=item, history=views.nights(store, item["id"]),
+        responses=store.answers(item["id"]), log=views.log_rows(store, item["id"], 50),
+        reviews=[e for e in store.review_events() if e["item"] == item["id"]],
+        departments=ws.departments(night), decisions=DECISIONS, kinds=KINDS, message=message or _done(request),
+        error=error, may_respond=not user.office and item["owner"] == user.department,
+    )  # fmt: skip
+
+
+def _done(request: Request) -> str:
+    done = request.query_params.get("done")
+    return t(f"done_{done}") if done in DONE else ""
+
+
+DONE = ("decision", "response", "assign", "recheck")
+
+
+def _back(item_id: str, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/items/{item_id}?done={done}", 303)
+
+
+async def decide_item(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    form = await _form(request)
+    if not user.office:
+        raise HTTPException(403, t("office_only"))
+    _, item = _item(ws, user, request.path_params["item_id"])
+    decision, reason = _text(form, "decision", 30), _text(form, "reason")
+    try:
+        if decision not in (*DECISIONS, WITHDRAWN):
+            raise InputError("decision", None, t("bad_decision"))
+        if not reason:
+            raise InputError("reason", None, t("reason_needed"))
+        due_text = _text(form, "due", 10)
+        due = date.fromisoformat(due_text) if due_text else None
+        if decision == WITHDRAWN:
+            ws.store.record_reviews(
+                [{"item": item["id"], "decision": WITHDRAWN, "reviewer": user.name, "reason": reason,
+                  "date": date.today().isoformat()}], "web",
+            )  # fmt: skip
+        else:
+            decide(ws.store, ws.item_ids, item["id"], decision, user.name, reason, due, date.today(), "web")
+    except ValueError:
+        return await item_page(request, error=t("bad_date"), status=400)
+    except InputError as e:
+        return await item_page(request, error=e.message, status=400)
+    ws.store.log(user.name, "decision", item["id"], guard.address(request),
+                 {"decision": decision, "reason": reason, "due": _text(form, "due", 10)})  # fmt: skip
+    return _back(item["id"], "decision")
+
+
+async def assign_item(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    form = await _form(request)
+    if not user.office:
+        raise HTTPException(403, t("office_only"))
+    night, item = _item(ws, user, request.path_params["item_id"])
+    department, reason = _text(form, "department", 100), _text(form, "reason")
+    if department not in ws.departments(night) or not reason:
+        return await item_page(request, error=t("assign_needs"), status=400)
+    ws.store.reassign(item["id"], department, user.name, reason, guard.address(request))
+    return _back(item["id"], "assign")
+
+
+async def respond_item(request: Request) -> Response:
+    """A department's answer about its own item (the office decides; it does not answer for a department)."""
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    form = await _form(request)
+    night, item = _item(ws, user, request.path_params["item_id"])
+    if user.office or item["owner"] != user.department:
+        raise HTTPException(403, t("department_only"))
+    kind, url, text = _text(form, "kind", 20), _text(form, "url", 1000), _text(form, "text")
+    if kind not in KINDS:
+        return await item_page(request, error=t("bad_kind"), status=400)
+    if kind == "fixed" and not safe.link(url):
+        return await item_page(request, error=t("url_needed"), status=400)
+    if kind != "fixed" and not text:
+        return await item_page(request, error=t("text_needed"), status=400)
+    ws.store.add_response(
+        {"item": item["id"], "department": user.department, "user": user.name, "kind": kind,
+         "url": url if kind == "fixed" else "", "text": text, "audit_id": night.audit_id},
+        guard.address(request),
+    )  # fmt: skip
+    return _back(item["id"], "response")
+
+
+async def recheck_item(request: Request) -> Response:
+    """复查 now: the URL of the item's latest response and its evidence, fetched from the school's own hosts."""
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    await _form(request)
+    _, item = _item(ws, user, request.path_params["item_id"])
+    answered = ws.store.answers(item["id"])
+    urls = [answered[-1]["url"]] if answered and answered[-1]["url"] else []
+    archived = {e["url"]: (e.get("archive") or {}).get("sha256") for e in item["evidence"]}
+    urls = list(dict.fromkeys([*urls, *archived]))[: recheck.MOST_URLS]
+    pinned = ws.cfg.crawl.resolve
+    found = [
+        await run_in_threadpool(recheck.fetch, u, ws.cfg.allowed_domains, archived.get(u), pinned)
+        for u in urls
+    ]
+    ws.store.log(user.name, "recheck", item["id"], guard.address(request), {"results": found})
+    return _back(item["id"], "recheck")
+
+
+async def archived_copy(request: Request) -> Response:
+    """An evidence's archived copy, as the report's folder holds it: a page rebuilt safe and masked, an inert
+    file as served — but never a file holding personal data (its WARC record is the evidence)."""
+    from auditor.evidence import archive
+
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    night, item = _item(ws, user, request.path_params["item_id"])
+    n = request.path_params["n"]
+    if not 0 <= n < len(item["evidence"]) or not item["evidence"][n].get("archive"):
+        raise HTTPException(404, t("no_copy"))
+    e = item["evidence"][n]
+    name, payload, problem = archive.copy_of(
+        ws.store, ws.cfg.store, {**e["archive"], "url": e["url"]}, e, e["archive"]
+    )
+    if payload is None:
+        raise HTTPException(404, t("copy_problem", problem=named("archive", problem, "zh")))
+    if name.endswith(".html"):
+        response: Response = HTMLResponse(payload)
+        guard.secure_headers(response, guard.COPY_CSP)
+        return response
+    return Response(payload, media_type=archive.media_type(name),
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+async def screenshot(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    _, item = _item(ws, user, request.path_params["item_id"])
+    shot = item.get("screenshot")
+    from auditor.evidence import archive
+
+    png = archive.folder(ws.cfg.store) / shot["file"] if shot else None
+    if png is None or not png.is_file() or png.suffix != ".png":
+        raise HTTPException(404, t("no_copy"))
+    return Response(png.read_bytes(), media_type="image/png")
+
+
+async def log_page(request: Request) -> Response:
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    if not user.office:
+        raise HTTPException(403, t("office_only"))
+    return ws.page(request, "log.html.j2", user, entries=views.log_rows(ws.store, None, 500))
+
+
+async def reviews_yaml(request: Request) -> Response:
+    """The decisions honoured now, every source's, as a reviews.yaml (for those who keep the file)."""
+    import yaml
+
+    from auditor.reviews import HEADER
+
+    ws: Workspace = request.app.state.ws
+    user = _user(request)
+    if not user.office:
+        raise HTTPException(403, t("office_only"))
+    latest: dict[str, Any] = {}
+    for e in ws.store.review_events():
+        latest[e["item"]] = e
+    keep = ("item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint")
+    entries = [{k: e[k] for k in keep if e[k]} for e in latest.values() if e["decision"] != WITHDRAWN]
+    body = HEADER + yaml.safe_dump({"reviews": entries}, allow_unicode=True, sort_keys=False)
+    return PlainTextResponse(body, headers={"Content-Disposition": 'attachment; filename="reviews.yaml"'})
+
+
+# --- the application -------------------------------------------------------------------------------------
+class Guarded:
+    """Every request: who is asking (from the store), and the security headers on every answer."""
+
+    def __init__(self, app: ASGIApp, ws: Workspace) -> None:
+        self.app, self.ws = app, ws
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        scope.setdefault("state", {})["user"] = guard.current_user(request, self.ws.store)
+
+        async def headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                response = Response(status_code=message["status"])
+                response.raw_headers = list(message.get("headers", []))
+                if not any(k == b"content-security-policy" for k, _ in response.raw_headers):
+                    guard.secure_headers(response)
+                message["headers"] = response.raw_headers
+            await send(message)
+
+        await self.app(scope, receive, headers)
+
+
+async def refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 303:
+        return RedirectResponse(exc.headers["Location"] if exc.headers else "/login", 303)
+    ws: Workspace = request.app.state.ws
+    detail = exc.detail if exc.detail and exc.detail != str(exc.status_code) else t(f"http_{exc.status_code}")
+    return ws.page(request, "refused.html.j2", request.state.user, exc.status_code, detail=detail,
+                   night=None if request.state.user is None else ws.latest.get(ws.store))  # fmt: skip
+
+
+def create_app(cfg: SiteConfig) -> Starlette:
+    ws = Workspace(cfg)
+    routes = [
+        Route("/", home),
+        Route("/login", login_page, methods=["GET"]),
+        Route("/login", login, methods=["POST"]),
+        Route("/logout", logout, methods=["POST"]),
+        Route("/gaps", gaps),
+        Route("/gaps.xlsx", gaps_xlsx),
+        Route("/items/{item_id}", item_page),
+        Route("/items/{item_id}/decide", decide_item, methods=["POST"]),
+        Route("/items/{item_id}/assign", assign_item, methods=["POST"]),
+        Route("/items/{item_id}/respond", respond_item, methods=["POST"]),
+        Route("/items/{item_id}/recheck", recheck_item, methods=["POST"]),
+        Route("/items/{item_id}/copy/{n:int}", archived_copy),
+        Route("/items/{item_id}/screenshot", screenshot),
+        Route("/log", log_page),
+        Route("/reviews.yaml", reviews_yaml),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        ws.close()
+
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guarded, ws=ws)],
+        exception_handlers={HTTPException: refused},
+        lifespan=lifespan,
+    )
+    app.state.ws = ws
+    return app

@@ -1,0 +1,308 @@
+"""The workspace's rules over HTTP (auditor serve, in-process): sign-in, sessions, CSRF, the throttle, who sees
+and does what, the headers, escaping — on a store written as the nightly job writes it (one audit of hand-made
+findings whose titles are hostile)."""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import load_workbook
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from auditor.cli import build_parser
+from auditor.cli import main as auditor
+from auditor.config import load_config
+from auditor.findings import AuditResult, Evidence, Finding, ItemResult
+from auditor.reviews import sync
+from auditor.store import Store
+from auditor.web import guard, recheck
+from auditor.web.app import create_app
+from auditor.web.passwords import hash_password, verify
+
+HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+PASSWORDS = {"office": "office-secret-1", "caiwu": "caiwu-secret-1", "zhaosheng": "zhaosheng-secret-1"}
+
+
+def _item(item_id: str, owner: str, status: str, title: str = "") -> ItemResult:
+    it = ItemResult(
+        item_id, title or f"{item_id} 事项", title or f"{item_id}", "财务、资产及收费信息", owner, "checklist", status,
+        int(item_id[4:]), basis="《高等学校信息公开办法》",
+    )  # fmt: skip
+    it.evidence = [
+        Evidence(f"http://www.example.edu.cn/{item_id}.html", title or item_id, 90.0, "title", title, item_id)
+    ]
+    if status != "ok":
+        it.findings = [Finding("presence", status, "high", "presence.missing", {}, "教办函〔2014〕23号")]
+    return it
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """A school's config and store: one complete audit with 财务处's two items (one with a hostile title) and
+    招生就业处's one, and three users."""
+    folder = tmp_path_factory.mktemp("web")
+    config = folder / "site.yaml"
+    config.write_text(yaml.safe_dump({
+        "school": "示例职业技术学院", "start_urls": ["http://www.example.edu.cn/"],
+        "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite",
+    }, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    result = AuditResult("示例职业技术学院", "2022-11-15", "complete", "", {"id": 1}, ["moe"], "fp", "t")
+    result.items = [
+        _item("moe-20", "财务处", "missing", HOSTILE),
+        _item("moe-21", "财务处", "ok"),
+        _item("moe-34", "招生就业处", "missing"),
+    ]
+    findings = result.as_json()
+    items = findings.pop("items")
+    with Store(folder / "auditor.sqlite") as store:
+        store.save_audit(findings, [(it["id"], it["status"], "fp", it["open"], it) for it in items])
+        store.add_user("office", "office", "", hash_password(PASSWORDS["office"]))
+        store.add_user("caiwu", "department", "财务处", hash_password(PASSWORDS["caiwu"]))
+        store.add_user("zhaosheng", "department", "招生就业处", hash_password(PASSWORDS["zhaosheng"]))
+    return config
+
+
+def _token(html: str) -> str:
+    found = re.search(r'<input type="hidden" name="csrf_token" value="([^"]+)">', html)
+    assert found, html[:500]
+    return found.group(1)
+
+
+def client(site: Path, base: str = "http://127.0.0.1") -> TestClient:
+    return TestClient(create_app(load_config(site)), base_url=base, follow_redirects=False)
+
+
+def signed_in(site: Path, name: str, base: str = "http://127.0.0.1") -> TestClient:
+    c = client(site, base)
+    token = _token(c.get("/login").text)
+    r = c.post("/login", data={"username": name, "password": PASSWORDS[name], "csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text
+    return c
+
+
+def test_signed_out_every_page_leads_to_the_sign_in_form_with_its_fields(site):
+    c = client(site)
+    for path in ("/", "/gaps", "/items/moe-20", "/log", "/gaps.xlsx", "/items/moe-20/copy/0"):
+        r = c.get(path)
+        assert r.status_code in (302, 303) and r.headers["location"] == "/login", path
+    form = c.get("/login").text
+    assert 'name="username"' in form and 'name="password"' in form and 'type="password"' in form
+    assert re.search(r'type="hidden" name="csrf_token" value="[\w-]{20,}"', form)
+
+
+def test_a_post_without_its_token_is_refused_whatever_the_route(site):
+    """Every POST route of the app, signed in or not: no token (or a wrong one) → 403, nothing written."""
+    office = signed_in(site, "office")
+    posts = [r.path.replace("{item_id}", "moe-20") for r in office.app.routes  # type: ignore[attr-defined]
+             if isinstance(r, Route) and "POST" in (r.methods or ())]  # fmt: skip
+    assert {"/login", "/logout", "/items/moe-20/decide", "/items/moe-20/respond"} <= set(posts)
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        before = db.execute("SELECT count(*) FROM review_events").fetchone()[0]
+    for path in posts:
+        for data in ({"decision": "exempted", "reason": "r"}, {"csrf_token": "forged", "reason": "r"}):
+            assert office.post(path, data=data).status_code == 403, (path, data)
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        assert db.execute("SELECT count(*) FROM review_events").fetchone()[0] == before
+    fresh = client(site)
+    fresh.get("/login")
+    r = fresh.post("/login", data={"username": "office", "password": PASSWORDS["office"]})
+    assert r.status_code == 403 and guard.SESSION_COOKIE not in r.cookies
+
+
+def test_the_session_cookie_is_httponly_and_samesite_and_secure_over_https(site):
+    for base, secure in (("http://127.0.0.1", False), ("https://audit.example.edu.cn", True)):
+        c = client(site, base)
+        token = _token(c.get("/login").text)
+        r = c.post(
+            "/login", data={"username": "office", "password": PASSWORDS["office"], "csrf_token": token}
+        )
+        cookie = next(
+            v for k, v in r.headers.multi_items() if k == "set-cookie" and guard.SESSION_COOKIE in v
+        )
+        assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert ("Secure" in cookie) is secure
+
+
+def test_failed_sign_ins_are_throttled_even_for_the_right_password_and_logged_without_it(site):
+    c = client(site)
+    token = _token(c.get("/login").text)
+    for _ in range(guard.FAILURES):
+        r = c.post("/login", data={"username": "zhaosheng", "password": "wrong-guess-0", "csrf_token": token})
+        assert r.status_code == 401 and "用户名或密码不正确" in r.text
+    right = {"username": "zhaosheng", "password": PASSWORDS["zhaosheng"], "csrf_token": token}
+    r = c.post("/login", data=right)
+    assert r.status_code == 429 and guard.SESSION_COOKIE not in r.cookies
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        events = db.execute("SELECT event, detail FROM workspace_log WHERE user='zhaosheng'").fetchall()
+        users = db.execute("SELECT password FROM users").fetchall()
+    assert [e for e, _ in events].count("sign_in_failed") == guard.FAILURES and (
+        "sign_in_throttled",
+        "{}",
+    ) in events
+    text = repr(events) + repr(users)
+    assert not any(p in text for p in [*PASSWORDS.values(), "wrong-guess-0"])
+    assert all(u[0].startswith("scrypt$") for u in users)
+
+
+def test_a_department_sees_and_answers_only_its_own_items(site):
+    caiwu = signed_in(site, "caiwu")
+    home = caiwu.get("/").text
+    assert "/items/moe-20" in home and "moe-34" not in home
+    assert "moe-34" not in caiwu.get("/gaps?status=all").text
+    for path in ("/items/moe-34", "/items/moe-34/copy/0", "/items/moe-34/screenshot", "/items/no-such"):
+        assert caiwu.get(path).status_code == 404, path
+    token = _token(home)
+    answer = {"kind": "fixed", "url": "http://www.example.edu.cn/x.pdf", "csrf_token": token}
+    assert caiwu.post("/items/moe-34/respond", data=answer).status_code == 404
+    assert (
+        caiwu.post(
+            "/items/moe-20/decide", data={"decision": "exempted", "reason": "r", "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert (
+        caiwu.post(
+            "/items/moe-20/assign", data={"department": "招生就业处", "reason": "r", "csrf_token": token}
+        ).status_code
+        == 403
+    )
+    assert caiwu.get("/log").status_code == 403 and caiwu.get("/reviews.yaml").status_code == 403
+    sheet = load_workbook(io.BytesIO(caiwu.get("/gaps.xlsx?status=all").content)).active
+    assert sorted(r[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == ["moe-20", "moe-21"]
+
+
+def test_a_response_is_kept_logged_and_shown_to_the_office_and_the_next_audit_checks_it(site):
+    caiwu = signed_in(site, "caiwu")
+    token = _token(caiwu.get("/items/moe-20").text)
+    r = caiwu.post(
+        "/items/moe-20/respond", data={"kind": "fixed", "url": "javascript:alert(1)", "csrf_token": token}
+    )
+    assert r.status_code == 400 and "网址" in r.text  # only an http(s) address is a place a document is
+    r = caiwu.post(
+        "/items/moe-20/respond",
+        data={"kind": "fixed", "url": "http://www.example.edu.cn/js.pdf", "csrf_token": token},
+    )
+    assert r.status_code == 303
+    page = signed_in(site, "office").get("/items/moe-20").text
+    assert "http://www.example.edu.cn/js.pdf" in page and "caiwu" in page and "已整改" in page
+    with Store(site.parent / "auditor.sqlite") as store:
+        assert store.latest_responses()["moe-20"]["url"] == "http://www.example.edu.cn/js.pdf"
+        assert [e["event"] for e in store.log_entries("moe-20")][0] == "response"
+
+
+def test_a_decision_made_in_the_workspace_is_an_event_the_next_audit_honours(site):
+    office = signed_in(site, "office")
+    token = _token(office.get("/items/moe-34").text)
+    r = office.post(
+        "/items/moe-34/decide", data={"decision": "acknowledged", "reason": "正在编制", "csrf_token": token}
+    )
+    assert r.status_code == 400 and "整改期限" in r.text  # a promise has its day
+    r = office.post("/items/moe-34/decide", data={"decision": "acknowledged", "due": "2022-12-20", "reason": "正在编制",
+                                                  "csrf_token": token})  # fmt: skip
+    assert r.status_code == 303
+    with Store(site.parent / "auditor.sqlite") as store:
+        honoured = {r.item: r for r in sync(store, [], date(2022, 11, 16))}
+        assert store.log_entries("moe-34")[0]["event"] == "decision"
+    assert honoured["moe-34"].decision == "acknowledged" and honoured["moe-34"].due == "2022-12-20"
+    assert honoured["moe-34"].reviewer == "office" and honoured["moe-34"].status == "missing"
+    assert "正在编制" in office.get("/items/moe-34").text
+
+
+def test_every_page_carries_a_policy_with_no_inline_script_and_crawled_text_stays_text(site):
+    office = signed_in(site, "office")
+    for path in ("/", "/gaps", "/gaps?status=all", "/items/moe-20", "/log", "/login", "/items/none"):
+        r = office.get(path)
+        policy = r.headers["content-security-policy"]
+        assert (
+            "script-src 'self'" in policy
+            and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        )
+        assert r.headers["x-frame-options"] == "DENY" and r.headers["x-content-type-options"] == "nosniff"
+        assert all('src="/static/' in tag for tag in re.findall(r"<script[^>]*>", r.text)), path
+        assert " on" not in "".join(re.findall(r"<[^>]+>", r.text)).replace(" onerror=alert(1)&gt;", ""), path
+    page = office.get("/items/moe-20").text
+    assert '<script>alert("x")</script>' not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
+
+
+def test_a_disabled_user_or_a_new_password_ends_the_sessions_at_once(site, monkeypatch, capsys):
+    caiwu = signed_in(site, "caiwu")
+    assert caiwu.get("/").status_code == 200
+    monkeypatch.setattr("sys.stdin", io.StringIO("another-secret-2\n"))
+    assert auditor(["users", "passwd", "caiwu", "--config", str(site)]) == 0
+    assert caiwu.get("/").status_code == 303
+    PASSWORDS["caiwu"] = "another-secret-2"
+    caiwu = signed_in(site, "caiwu")
+    assert auditor(["users", "disable", "caiwu", "--config", str(site)]) == 0
+    assert caiwu.get("/").status_code == 303
+    c = client(site)
+    token = _token(c.get("/login").text)
+    r = c.post("/login", data={"username": "caiwu", "password": PASSWORDS["caiwu"], "csrf_token": token})
+    assert r.status_code == 401
+    assert "another-secret-2" not in capsys.readouterr().out
+
+
+def test_users_are_added_from_standard_input_with_a_known_department_and_no_password_on_the_command_line(
+    site, monkeypatch
+):
+    add = build_parser()._subparsers._group_actions[0].choices["users"]  # type: ignore[union-attr]
+    assert not any("pass" in o for a in add._actions for o in a.option_strings if o != "--help")
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert auditor(["users", "add", "x1", "--role", "office", "--config", str(site)]) == 2
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pw\n"))
+    assert (
+        auditor(
+            ["users", "add", "x2", "--role", "department", "--department", "不存在处", "--config", str(site)]
+        )
+        == 2
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("long-enough-pw\n"))
+    assert (
+        auditor(
+            [
+                "users",
+                "add",
+                "x3",
+                "--role",
+                "department",
+                "--department",
+                "招生就业处",
+                "--config",
+                str(site),
+            ]
+        )
+        == 0
+    )
+    with Store(site.parent / "auditor.sqlite") as store:
+        row = store.user("x3")
+        assert store.user("x1") is None and store.user("x2") is None
+    assert row["department"] == "招生就业处" and verify("long-enough-pw", row["password"])
+    assert not verify("long-enough-px", row["password"])
+
+
+def test_the_workspace_listens_on_this_machine_unless_told(site):
+    args = build_parser().parse_args(["serve", "--config", str(site)])
+    assert args.host == "127.0.0.1"
+
+
+def test_recheck_never_asks_a_host_outside_the_school():
+    domains = ("example.edu.cn",)
+    for url in ("http://169.254.169.254/latest/meta-data/", "http://example.edu.cn.evil.com/", "file:///etc/passwd",
+                "ftp://www.example.edu.cn/x"):  # fmt: skip
+        assert recheck.fetch(url, domains)["problem"] == "outside", url
+    assert recheck.inside("https://xxgk.example.edu.cn/a", domains)
+
+
+def test_the_log_cannot_be_rewritten(site):
+    with (
+        sqlite3.connect(site.parent / "auditor.sqlite") as db,
+        pytest.raises(sqlite3.DatabaseError, match="append-only"),
+    ):
+        db.execute("DELETE FROM workspace_log")
