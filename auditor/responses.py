@@ -5,7 +5,8 @@ A department answers its own open item in the workspace: 已整改 (fixed, with 
 answer to the item and checks it — the one place this is decided, so the workspace, findings.json and the
 reports say the same:
 - fixed: confirmed when the item is no longer a gap tonight; otherwise still open, and whether the URL given was
-  crawled at all (a page the crawl never reached is the likeliest reason, and the office should know it);
+  crawled at all (a page the crawl never reached is the likeliest reason, and the office should know it); a night
+  that could not verify the item (inconclusive) confirms nothing;
 - not_ours and explained: shown, for the office to decide (a reassignment or a review), never verified.
 The office's reassignments (an item given to another department) are honoured here too: the newest one wins.
 """
@@ -22,9 +23,11 @@ REASSIGNED = "纪检监察处/党政办改派"  # owner_source of an item the of
 
 
 def verdict(kind: str, status: str, url_crawled: bool | None) -> str:
-    """What tonight's audit says of an answer: confirmed | still_open | url_not_crawled | noted."""
+    """What tonight's audit says of an answer: confirmed | still_open | url_not_crawled | unverified | noted."""
     if kind != "fixed":
         return "noted"
+    if status == "inconclusive":
+        return "unverified"  # a night that could not verify the item confirms nothing
     if status not in GAPS:
         return "confirmed"
     return "still_open" if url_crawled else "url_not_crawled"

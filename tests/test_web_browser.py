@@ -129,6 +129,33 @@ def test_office_decides_department_responds_office_sees_it_and_the_next_report_c
     assert after["review"]["decision"] == "acknowledged" and after["review"]["reviewer"] == "李四"
     assert after["review"]["due"] == "2022-12-30" and after["rectify_by"] == "2022-12-30"
     assert after["response"]["kind"] == "fixed" and after["response"]["url"] == url
-    assert after["response"]["verdict"] in ("still_open", "url_not_crawled", "confirmed")
+    assert after["response"]["verdict"] == "still_open" and after["response"]["url_crawled"] is True
     report = (out / "gap-report.html").read_text("utf-8")
     assert "部门回复" in report and "王五" in report and "部门已着手编制" in report
+
+
+def test_a_phone_reads_every_page_without_scrolling_sideways_and_recheck_and_copies_work(workspace, browser):
+    base, _, findings = workspace
+    gap = next(it for it in findings["items"] if it["open"] and it["evidence"])
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    page.goto(base + "/login")
+    page.fill("input[name=username]", "李四")
+    page.fill("input[name=password]", "李四-password-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+    for path in ("/", "/gaps?status=all", f"/items/{gap['id']}", "/log"):
+        page.goto(base + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path  # the tables reflow
+    page.goto(base + "/gaps?status=all")
+    assert page.evaluate("getComputedStyle(document.querySelector('table.gaps td')).display") == "block"
+
+    page.goto(f"{base}/items/{gap['id']}")
+    page.click("form[action$='/recheck'] button[type=submit]")
+    page.wait_for_selector("p.done")
+    assert "HTTP 200" in page.inner_text("body")  # asked the demo college again, now
+
+    copy = context.request.get(f"{base}/items/{gap['id']}/copy/0")
+    assert copy.status == 200 and "sandbox" in copy.headers["content-security-policy"]
+    assert gap["evidence"][0]["archive"]["sha256"][:12] in copy.text()  # the archived copy, stamped
+    context.close()

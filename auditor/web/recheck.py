@@ -32,15 +32,19 @@ def inside(url: str, domains: tuple[str, ...]) -> bool:
     return parts.scheme in ("http", "https") and any(host == d or host.endswith("." + d) for d in domains)
 
 
+def _pin(host: str, pinned: dict[str, str]) -> str | None:
+    """The address site.yaml's crawl.resolve pins `host` to (exactly or as a subdomain), as the crawl reads it."""
+    return next((ip for name, ip in pinned.items() if host == name or host.endswith("." + name)), None)
+
+
 def _request(url: str, pinned: dict[str, str]) -> urllib.request.Request:
     """A request for `url`; a host site.yaml pins (crawl.resolve, for a plain-http test or demo site) is asked
     at its pinned address under its own name, as the crawl asks it."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
     headers = {"User-Agent": AGENT}
-    if host in pinned and parts.scheme == "http":
+    if (ip := _pin((parts.hostname or "").lower(), pinned)) and parts.scheme == "http":
         headers["Host"] = parts.netloc
-        url = parts._replace(netloc=pinned[host] + (f":{parts.port}" if parts.port else "")).geturl()
+        url = parts._replace(netloc=ip + (f":{parts.port}" if parts.port else "")).geturl()
     return urllib.request.Request(url, headers=headers)
 
 
@@ -59,8 +63,8 @@ class _Within(urllib.request.HTTPRedirectHandler):
 def fetch(
     url: str, domains: tuple[str, ...], archived: str | None = None, pinned: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """What `url` answers now: {url, status, final, title, sha256, same_as_archived, problem}."""
-    out: dict[str, Any] = {"url": url, "status": None, "final": url, "title": "", "sha256": "", "problem": ""}
+    """What `url` answers now: {url, status, title, sha256, same_as_archived, problem}."""
+    out: dict[str, Any] = {"url": url, "status": None, "title": "", "sha256": "", "problem": ""}
     if not inside(url, domains):
         return out | {"problem": "outside"}
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
