@@ -151,6 +151,20 @@ def test_failed_sign_ins_are_throttled_even_for_the_right_password_and_logged_wi
     assert all(u[0].startswith("scrypt$") for u in users)
 
 
+def test_no_file_is_taken_and_no_form_is_read_before_its_token(site):
+    caiwu = signed_in(site, "caiwu")
+    token = _token(caiwu.get("/items/moe-20").text)
+    upload = caiwu.post("/items/moe-20/respond", data={"kind": "explained", "text": "见附件", "csrf_token": token},
+                        files={"file": ("x.pdf", b"%PDF-1.4", "application/pdf")})  # fmt: skip
+    assert upload.status_code == 400 and "上传" in upload.text
+    big = caiwu.post(
+        "/items/moe-20/respond", data={"kind": "explained", "text": "长" * 70000, "csrf_token": token}
+    )
+    assert big.status_code == 413
+    with Store(site.parent / "auditor.sqlite") as store:
+        assert not [r for r in store.answers("moe-20") if r["kind"] == "explained"]
+
+
 def test_a_department_sees_and_answers_only_its_own_items(site):
     caiwu = signed_in(site, "caiwu")
     home = caiwu.get("/").text
@@ -306,3 +320,16 @@ def test_the_log_cannot_be_rewritten(site):
         pytest.raises(sqlite3.DatabaseError, match="append-only"),
     ):
         db.execute("DELETE FROM workspace_log")
+
+
+def test_a_store_with_no_audit_yet_says_what_to_run(tmp_path):
+    config = tmp_path / "site.yaml"
+    config.write_text(yaml.safe_dump({"school": "新学院", "start_urls": ["http://www.example.edu.cn/"],
+                                      "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite"},
+                                     allow_unicode=True), encoding="utf-8")  # fmt: skip
+    with Store(tmp_path / "auditor.sqlite") as store:
+        store.add_user("office", "office", "", hash_password(PASSWORDS["office"]))
+    office = signed_in(config, "office")
+    for path in ("/", "/gaps", "/gaps.xlsx", "/items/moe-20"):
+        r = office.get(path)
+        assert r.status_code == 404 and ("auditor run" in r.text or "没有这个事项" in r.text), path

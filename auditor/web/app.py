@@ -9,6 +9,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -45,8 +46,8 @@ from auditor.reviews import DECISIONS, WITHDRAWN, decide
 from auditor.store import Store
 from auditor.web import guard, passwords, recheck, views
 from auditor.web.guard import User
+from auditor.wording import catalogue, say
 from auditor.wording import name as named
-from auditor.wording import say
 
 STATIC = Path(__file__).parent / "static"
 MOST_FORM_BYTES = 64 * 1024  # a decision or a response is a few lines: nothing bigger is read
@@ -123,7 +124,10 @@ async def _form(request: Request) -> FormData:
     """The POST's form, once its CSRF token is checked (403 without the right one)."""
     if int(request.headers.get("content-length") or 0) > MOST_FORM_BYTES:
         raise HTTPException(413)
-    form = await request.form(max_files=0, max_fields=20)
+    try:
+        form = await request.form(max_files=0, max_fields=20)
+    except HTTPException:  # a file, too many fields, a malformed body: said in our words, not the parser's
+        raise HTTPException(400, t("http_400")) from None
     expected = request.state.user.csrf if request.state.user else request.cookies.get(guard.LOGIN_COOKIE)
     if not guard.token_ok(form.get("csrf_token"), expected):
         raise HTTPException(403, t("csrf_refused"))
@@ -192,12 +196,18 @@ async def logout(request: Request) -> Response:
 
 
 # --- pages -----------------------------------------------------------------------------------------------
-async def home(request: Request) -> Response:
+def _reading(request: Request) -> tuple[Workspace, User, views.Night]:
+    """Who is reading, and the newest audit (a store with none answers the page that says so)."""
     ws: Workspace = request.app.state.ws
     user = _user(request)
     night = ws.latest.get(ws.store)
     if night is None:
-        return ws.page(request, "empty.html.j2", user)
+        raise HTTPException(404, t("no_audit_hint"))
+    return ws, user, night
+
+
+async def home(request: Request) -> Response:
+    ws, user, night = _reading(request)
     seen = views.scoped(night.findings, user)
     if not user.office:
         mine = views.chosen(seen["items"], {"status": "open"})
@@ -218,11 +228,7 @@ def _query(request: Request) -> dict[str, str]:
 
 
 async def gaps(request: Request) -> Response:
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    night = ws.latest.get(ws.store)
-    if night is None:
-        return ws.page(request, "empty.html.j2", user)
+    ws, user, night = _reading(request)
     query = _query(request)
     items = views.chosen(views.visible(night.items, user), query)
     categories = list(dict.fromkeys(it["category"] for it in night.items))
@@ -235,11 +241,7 @@ async def gaps(request: Request) -> Response:
 
 async def gaps_xlsx(request: Request) -> Response:
     """The 整改台账 of what the list shows (same filters, same user's scope), for the office's files."""
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    night = ws.latest.get(ws.store)
-    if night is None:
-        raise HTTPException(404, t("no_audit"))
+    ws, user, night = _reading(request)
     query = _query(request)
     items = views.chosen(views.visible(night.items, user), query)
     buffer = io.BytesIO()
@@ -281,13 +283,21 @@ def _back(item_id: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"/items/{item_id}?done={done}", 303)
 
 
-async def decide_item(request: Request) -> Response:
+async def _acting(
+    request: Request, office_only: bool = False
+) -> tuple[Workspace, User, FormData, views.Night, dict[str, Any]]:
+    """A form posted about an item: its token checked first, then the role, then the item's department."""
     ws: Workspace = request.app.state.ws
     user = _user(request)
     form = await _form(request)
-    if not user.office:
+    if office_only and not user.office:
         raise HTTPException(403, t("office_only"))
-    _, item = _item(ws, user, request.path_params["item_id"])
+    night, item = _item(ws, user, request.path_params["item_id"])
+    return ws, user, form, night, item
+
+
+async def decide_item(request: Request) -> Response:
+    ws, user, form, _, item = await _acting(request, office_only=True)
     decision, reason = _text(form, "decision", 30), _text(form, "reason")
     try:
         if decision not in (*DECISIONS, WITHDRAWN):
@@ -313,12 +323,7 @@ async def decide_item(request: Request) -> Response:
 
 
 async def assign_item(request: Request) -> Response:
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    form = await _form(request)
-    if not user.office:
-        raise HTTPException(403, t("office_only"))
-    night, item = _item(ws, user, request.path_params["item_id"])
+    ws, user, form, night, item = await _acting(request, office_only=True)
     department, reason = _text(form, "department", 100), _text(form, "reason")
     if department not in ws.departments(night) or not reason:
         return await item_page(request, error=t("assign_needs"), status=400)
@@ -328,10 +333,7 @@ async def assign_item(request: Request) -> Response:
 
 async def respond_item(request: Request) -> Response:
     """A department's answer about its own item (the office decides; it does not answer for a department)."""
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    form = await _form(request)
-    night, item = _item(ws, user, request.path_params["item_id"])
+    ws, user, form, night, item = await _acting(request)
     if user.office or item["owner"] != user.department:
         raise HTTPException(403, t("department_only"))
     kind, url, text = _text(form, "kind", 20), _text(form, "url", 1000), _text(form, "text")
@@ -351,10 +353,7 @@ async def respond_item(request: Request) -> Response:
 
 async def recheck_item(request: Request) -> Response:
     """复查 now: the URL of the item's latest response and its evidence, fetched from the school's own hosts."""
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    await _form(request)
-    _, item = _item(ws, user, request.path_params["item_id"])
+    ws, user, _, _, item = await _acting(request)
     answered = ws.store.answers(item["id"])
     urls = [answered[-1]["url"]] if answered and answered[-1]["url"] else []
     archived = {e["url"]: (e.get("archive") or {}).get("sha256") for e in item["evidence"]}
@@ -464,7 +463,14 @@ async def refused(request: Request, exc: Exception) -> Response:
     if exc.status_code == 303:
         return RedirectResponse(exc.headers["Location"] if exc.headers else "/login", 303)
     ws: Workspace = request.app.state.ws
-    detail = exc.detail if exc.detail and exc.detail != str(exc.status_code) else t(f"http_{exc.status_code}")
+    said = exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase
+    detail = (
+        exc.detail
+        if said
+        else t(f"http_{exc.status_code}")
+        if f"web.http_{exc.status_code}" in catalogue()
+        else t("http_other")
+    )
     return ws.page(request, "refused.html.j2", request.state.user, exc.status_code, detail=detail,
                    night=None if request.state.user is None else ws.latest.get(ws.store))  # fmt: skip
 
