@@ -30,12 +30,17 @@ KIND_NAMES = {
 }
 
 
+def is_overdue(item: dict[str, Any]) -> bool:
+    """An open gap past its 应发布日期 (a findings.json item)."""
+    return bool(item["open"] and item.get("days_overdue"))
+
+
 def summarize(items: list[dict[str, Any]]) -> dict[str, int]:
     """The headline figures from findings.json items, counted once: every report prints these."""
     return {
         "items": len(items),
         "open_gaps": sum(bool(it["open"]) for it in items),
-        "overdue": sum(bool(it["open"] and it.get("days_overdue")) for it in items),  # open, past 应发布日期
+        "overdue": sum(is_overdue(it) for it in items),
         "to_check": sum(bool(it["to_check"]) for it in items),
         "set_aside": sum(bool(it["set_aside"]) and it["status"] in GAPS for it in items),
         "published": sum(it["status"] == "ok" for it in items),

@@ -8,6 +8,8 @@ reports say the same:
   crawled at all (a page the crawl never reached is the likeliest reason, and the office should know it); a night
   that could not verify the item (inconclusive) confirms nothing;
 - not_ours and explained: shown, for the office to decide (a reassignment or a review), never verified.
+An answer is the current owner's, about the gap it answered: once a complete night after it found the item
+closed, it is settled and no longer attached (a gap that opens again is a new one, unanswered).
 The office's reassignments (an item given to another department) are honoured here too: the newest one wins.
 """
 
@@ -53,8 +55,8 @@ def apply_responses(result: AuditResult, store: Store) -> None:
     crawled = set(store.resolve(run_id, urls)) if urls else set()
     for it in result.items:
         r = latest.get(it.id)
-        if r is None:
-            continue
+        if r is None or r["department"] != it.owner or store.closed_since(it.id, r["audit_id"] or 0):
+            continue  # another department's answer (before a reassignment), or one a past night settled
         url_crawled = (r["url"] in crawled) if r["url"] else None
         it.response = response_json(r) | {
             "url_crawled": url_crawled,

@@ -107,31 +107,43 @@ def _key(r: Any) -> tuple[str, ...]:
     return tuple(d.get(k) or "" for k in ("item", "decision", "reviewer", "reason", "date", "due"))
 
 
+def latest_events(store: Store) -> dict[str, Any]:
+    """Each item's newest review event (a withdrawal included): the one honoured."""
+    latest: dict[str, Any] = {}
+    for e in store.review_events():
+        latest[e["item"]] = e
+    return latest
+
+
 def sync(store: Store, reviews: list[Review], today: date) -> list[Review]:
     """Keep the file's reviews as events, record a withdrawal for each item whose honoured review (one the file
     held) is no longer in it, and return the honoured review of each item: its latest event."""
     store.record_reviews([r.as_yaml() for r in reviews], "reviews.yaml")
     in_file = {_key(r.as_yaml()) for r in reviews}
-    latest: dict[str, Any] = {}
-    for e in store.review_events():
-        latest[e["item"]] = e
     gone = [
         {"item": item, "decision": WITHDRAWN, "reviewer": "reviews.yaml", "reason": "已从 reviews.yaml 删除",
          "date": today.isoformat()}
-        for item, e in latest.items()
+        for item, e in latest_events(store).items()
         if e["source"] in FILED and e["decision"] != WITHDRAWN and _key(e) not in in_file
     ]  # fmt: skip
     if gone:
         store.record_reviews(gone, "reviews.yaml")
-        for e in store.review_events():
-            latest[e["item"]] = e
     lines = {_key(r.as_yaml()): r.line for r in reviews}
     return [
         Review(e["item"], e["decision"], e["reviewer"], e["reason"], e["date"], e["due"] or None,
                e["status"] or None, e["fingerprint"] or None, lines.get(_key(e)))
-        for e in latest.values()
+        for e in latest_events(store).values()
         if e["decision"] != WITHDRAWN
     ]  # fmt: skip
+
+
+def as_file(store: Store) -> str:
+    """The decisions honoured now, from every source, as a reviews.yaml (the workspace's export)."""
+    keep = ("item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint")
+    entries = [
+        {k: e[k] for k in keep if e[k]} for e in latest_events(store).values() if e["decision"] != WITHDRAWN
+    ]
+    return HEADER + yaml.safe_dump({"reviews": entries}, allow_unicode=True, sort_keys=False)
 
 
 def apply_reviews(result: AuditResult, reviews: list[Review], reviews_path: str = "reviews.yaml") -> None:
@@ -163,15 +175,15 @@ def decide(
 ) -> Review:  # fmt: skip
     """A decision about `item`, checked as every way of making one checks it (the CLI, the workspace), and kept
     as an event from `source`: the item exists and is audited; only a gap can be a false positive or promised;
-    a promise has its day. It records the item's status and fingerprint as the newest audit left them."""
+    a promise has its day. It records the item's status and fingerprint as the standing audit left them."""
     if decision == "acknowledged" and due is None:
         raise InputError("due", None, say("cli.input.due_needed"), say("cli.input.due_needed_hint"))
     if item not in item_ids:
         raise InputError(
             "item", None, say("cli.input.no_such_item", item=item), say("cli.input.no_such_item_hint")
         )
-    audits = store.latest_audit()
-    row = store.audit_items(audits["id"]).get(item) if audits else None
+    standing = store.standing_audit()  # as the reports stand: an inconclusive night decides nothing
+    row = store.audit_items(standing["id"]).get(item) if standing else None
     if row is None:
         raise InputError(
             str(store.path), None, say("cli.input.not_audited", item=item), say("cli.input.not_audited_hint")

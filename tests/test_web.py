@@ -7,8 +7,11 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
+from threading import Thread
 
 import pytest
 import yaml
@@ -27,7 +30,8 @@ from auditor.web.app import create_app
 from auditor.web.passwords import hash_password, verify
 
 HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
-PASSWORDS = {"office": "office-secret-1", "caiwu": "caiwu-secret-1", "zhaosheng": "zhaosheng-secret-1"}
+PASSWORDS = {"office": "office-secret-1", "caiwu": "caiwu-secret-1", "zhaosheng": "zhaosheng-secret-1",
+             "dangban": "dangban-secret-1"}  # fmt: skip
 
 
 def _item(item_id: str, owner: str, status: str, title: str = "") -> ItemResult:
@@ -59,6 +63,13 @@ def site(tmp_path_factory) -> Path:
         _item("moe-21", "财务处", "ok"),
         _item("moe-34", "招生就业处", "missing"),
     ]
+    result.items[2].screenshot = {"url": "http://www.example.edu.cn/moe-34.html", "file": "shots/moe34.png",
+                                  "captured": "2022-11-15T02:00:00Z", "sha256": "ab" * 32}  # fmt: skip
+    result.items[2].evidence[0].archive = {"warc": "run-1.warc.gz", "offset": 0, "record": "response", "sha256": "ab" * 32,
+                                           "archived_at": "2022-11-15T02:00:00Z", "saved_as": "x.html",
+                                           "content_type": "text/html"}  # fmt: skip
+    (folder / "archive" / "shots").mkdir(parents=True)
+    (folder / "archive" / "shots" / "moe34.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     findings = result.as_json()
     items = findings.pop("items")
     with Store(folder / "auditor.sqlite") as store:
@@ -66,6 +77,7 @@ def site(tmp_path_factory) -> Path:
         store.add_user("office", "office", "", hash_password(PASSWORDS["office"]))
         store.add_user("caiwu", "department", "财务处", hash_password(PASSWORDS["caiwu"]))
         store.add_user("zhaosheng", "department", "招生就业处", hash_password(PASSWORDS["zhaosheng"]))
+        store.add_user("dangban", "office", "", hash_password(PASSWORDS["dangban"]))  # the throttle's target
     return config
 
 
@@ -87,9 +99,25 @@ def signed_in(site: Path, name: str, base: str = "http://127.0.0.1") -> TestClie
     return c
 
 
+def _paths(c: TestClient, method: str) -> list[str]:
+    """Every route of the app answering `method`, with an item's id and evidence number filled in."""
+    return [r.path.replace("{item_id}", "moe-20").replace("{n:int}", "0") for r in c.app.routes  # type: ignore[attr-defined]
+            if isinstance(r, Route) and method in (r.methods or ())]  # fmt: skip
+
+
 def test_signed_out_every_page_leads_to_the_sign_in_form_with_its_fields(site):
     c = client(site)
-    for path in ("/", "/gaps", "/items/moe-20", "/log", "/gaps.xlsx", "/items/moe-20/copy/0"):
+    pages = [p for p in _paths(c, "GET") if p != "/login"]
+    assert {
+        "/",
+        "/gaps",
+        "/items/moe-20",
+        "/log",
+        "/gaps.xlsx",
+        "/reviews.yaml",
+        "/items/moe-20/screenshot",
+    } <= set(pages)
+    for path in pages:
         r = c.get(path)
         assert r.status_code in (302, 303) and r.headers["location"] == "/login", path
     form = c.get("/login").text
@@ -97,19 +125,43 @@ def test_signed_out_every_page_leads_to_the_sign_in_form_with_its_fields(site):
     assert re.search(r'type="hidden" name="csrf_token" value="[\w-]{20,}"', form)
 
 
+WRITTEN = ("review_events", "responses", "assignments", "workspace_log", "sessions")
+
+
+def _counts(site: Path) -> dict[str, int]:
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in WRITTEN}
+
+
 def test_a_post_without_its_token_is_refused_whatever_the_route(site):
-    """Every POST route of the app, signed in or not: no token (or a wrong one) → 403, nothing written."""
-    office = signed_in(site, "office")
-    posts = [r.path.replace("{item_id}", "moe-20") for r in office.app.routes  # type: ignore[attr-defined]
-             if isinstance(r, Route) and "POST" in (r.methods or ())]  # fmt: skip
-    assert {"/login", "/logout", "/items/moe-20/decide", "/items/moe-20/respond"} <= set(posts)
-    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
-        before = db.execute("SELECT count(*) FROM review_events").fetchone()[0]
+    """Every POST route of the app, for the user it is meant for: no token, a wrong one or one that is not
+    text → 403 with the reason, and nothing written."""
+    users = {"office": signed_in(site, "office"), "caiwu": signed_in(site, "caiwu")}
+    posts = _paths(users["office"], "POST")
+    assert {
+        "/login",
+        "/logout",
+        "/items/moe-20/decide",
+        "/items/moe-20/respond",
+        "/items/moe-20/recheck",
+    } <= set(posts)
+    before = _counts(site)
+    form = {
+        "decision": "exempted",
+        "reason": "r",
+        "kind": "explained",
+        "text": "t",
+        "department": "招生就业处",
+    }
     for path in posts:
-        for data in ({"decision": "exempted", "reason": "r"}, {"csrf_token": "forged", "reason": "r"}):
-            assert office.post(path, data=data).status_code == 403, (path, data)
-    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM review_events").fetchone()[0] == before
+        user = users["caiwu" if path.endswith(("/respond", "/recheck")) else "office"]
+        for token in ({}, {"csrf_token": "forged"}, {"csrf_token": "令牌"}):
+            r = user.post(path, data=form | token)
+            assert r.status_code == 403 and ("csrf_token" in r.text or "登录页面已过期" in r.text), (
+                path,
+                token,
+            )
+    assert _counts(site) == before
     fresh = client(site)
     fresh.get("/login")
     r = fresh.post("/login", data={"username": "office", "password": PASSWORDS["office"]})
@@ -128,6 +180,32 @@ def test_the_session_cookie_is_httponly_and_samesite_and_secure_over_https(site)
         )
         assert "HttpOnly" in cookie and "SameSite=lax" in cookie
         assert ("Secure" in cookie) is secure
+
+
+def test_simultaneous_guesses_cannot_slip_past_the_throttle(site):
+    """Twelve wrong passwords at once for one name: the throttle has counted each before the next is checked."""
+    c = client(site)
+    token = _token(c.get("/login").text)
+    guess = {"username": "dangban", "password": "not-it-0", "csrf_token": token}
+    with ThreadPoolExecutor(12) as pool:
+        codes = sorted(
+            pool.map(lambda _: c.post("/login", data=guess).status_code, range(12))
+        )  # one app, at once
+    assert codes == [401] * guard.FAILURES + [429] * (12 - guard.FAILURES)
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        throttled = db.execute(
+            "SELECT count(*) FROM workspace_log WHERE event='sign_in_throttled'"
+        ).fetchone()[0]
+    assert throttled == 1  # refusals are logged once a window: they cannot grow the log without end
+
+
+def test_a_name_nobody_has_is_logged_as_its_hash(site):
+    c = client(site)
+    token = _token(c.get("/login").text)
+    c.post("/login", data={"username": "Pa55word-typed-here", "password": "x", "csrf_token": token})
+    with sqlite3.connect(site.parent / "auditor.sqlite") as db:
+        logged = [r[0] for r in db.execute("SELECT user FROM workspace_log WHERE event='sign_in_failed'")]
+    assert "Pa55word-typed-here" not in logged and any(u.startswith("?") for u in logged)
 
 
 def test_failed_sign_ins_are_throttled_even_for_the_right_password_and_logged_without_it(site):
@@ -171,7 +249,13 @@ def test_a_department_sees_and_answers_only_its_own_items(site):
     assert "/items/moe-20" in home and "moe-34" not in home
     assert "moe-34" not in caiwu.get("/gaps?status=all").text
     for path in ("/items/moe-34", "/items/moe-34/copy/0", "/items/moe-34/screenshot", "/items/no-such"):
-        assert caiwu.get(path).status_code == 404, path
+        r = caiwu.get(path)
+        assert r.status_code == 404 and "没有这个事项" in r.text, path
+    office = signed_in(
+        site, "office"
+    )  # the same addresses answer the office: the refusal was the department's
+    assert office.get("/items/moe-34/screenshot").content.startswith(b"\x89PNG")
+    assert "存档副本无法显示" in office.get("/items/moe-34/copy/0").text
     token = _token(home)
     answer = {"kind": "fixed", "url": "http://www.example.edu.cn/x.pdf", "csrf_token": token}
     assert caiwu.post("/items/moe-34/respond", data=answer).status_code == 404
@@ -306,12 +390,85 @@ def test_the_workspace_listens_on_this_machine_unless_told(site):
     assert args.host == "127.0.0.1"
 
 
-def test_recheck_never_asks_a_host_outside_the_school():
+def test_recheck_never_asks_a_host_outside_the_school_nor_follows_a_redirect_out():
     domains = ("example.edu.cn",)
     for url in ("http://169.254.169.254/latest/meta-data/", "http://example.edu.cn.evil.com/", "file:///etc/passwd",
-                "ftp://www.example.edu.cn/x"):  # fmt: skip
+                "ftp://www.example.edu.cn/x", "http://www.example.edu.cn:22/", "http://user@www.example.edu.cn/",
+                "http://127.0.0.1%09.example.edu.cn/x", "http://[::1]/"):  # fmt: skip
         assert recheck.fetch(url, domains)["problem"] == "outside", url
     assert recheck.inside("https://xxgk.example.edu.cn/a", domains)
+
+    class Away(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 — http.server's name
+            self.send_response(302)
+            self.send_header(
+                "Location", "http://169.254.169.254/latest/meta-data/" if self.path == "/out" else "/in"
+            )
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Away)
+    Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        pins, ports = {"example.edu.cn": "127.0.0.1"}, frozenset({port})
+        out = recheck.fetch(f"http://www.example.edu.cn:{port}/out", domains, None, pins, ports)
+        assert out["problem"] == "outside" and out["status"] == 302
+        loop = recheck.fetch(f"http://www.example.edu.cn:{port}/in", domains, None, pins, ports)
+        assert (
+            loop["problem"] == "http" and loop["status"] == 302
+        )  # a redirect loop is an answer, not a crash
+    finally:
+        server.shutdown()
+
+
+def test_a_decision_withdrawn_and_made_again_the_same_day_is_kept_each_time(site):
+    office = signed_in(site, "office")
+    token = _token(office.get("/items/moe-21").text)
+    for decision in ("exempted", "withdrawn", "exempted"):
+        r = office.post(
+            "/items/moe-21/decide", data={"decision": decision, "reason": "本校不设此项", "csrf_token": token}
+        )
+        assert r.status_code == 303
+    with Store(site.parent / "auditor.sqlite") as store:
+        kept = [e["decision"] for e in store.review_events() if e["item"] == "moe-21"]
+        honoured = {r.item: r.decision for r in sync(store, [], date(2022, 11, 16))}
+    assert kept == ["exempted", "withdrawn", "exempted"] and honoured["moe-21"] == "exempted"
+
+
+def test_a_night_that_could_not_conclude_leaves_the_last_complete_one_standing(tmp_path):
+    config = tmp_path / "site.yaml"
+    config.write_text(yaml.safe_dump({"school": "学院", "start_urls": ["http://www.example.edu.cn/"],
+                                      "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite"},
+                                     allow_unicode=True), encoding="utf-8")  # fmt: skip
+    with Store(tmp_path / "auditor.sqlite") as store:
+        for day, status in (("2022-11-15", "complete"), ("2022-11-16", "inconclusive")):
+            result = AuditResult(
+                "学院",
+                day,
+                status,
+                "start_unreachable" if status != "complete" else "",
+                {"id": 1},
+                [],
+                "fp",
+                "t",
+            )
+            result.items = [_item("moe-20", "财务处", "missing" if status == "complete" else "inconclusive")]
+            findings = result.as_json()
+            items = findings.pop("items")
+            store.save_audit(findings, [(it["id"], it["status"], "fp", it["open"], it) for it in items])
+        store.add_user("office", "office", "", hash_password(PASSWORDS["office"]))
+    office = signed_in(config, "office")
+    home = office.get("/").text
+    assert "2022-11-16 的检查未能完成" in home and "2022-11-15 的检查" in home
+    assert re.search(r"<strong>1</strong> 项未整改问题", home)
+    token = _token(home)
+    r = office.post(
+        "/items/moe-20/decide", data={"decision": "false_positive", "reason": "已公开", "csrf_token": token}
+    )
+    assert r.status_code == 303  # judged on the standing night's status (missing), not the failed one's
 
 
 def test_the_log_cannot_be_rewritten(site):

@@ -117,7 +117,8 @@ def test_office_decides_department_responds_office_sees_it_and_the_next_report_c
     office.goto(f"{base}/items/{gap['id']}")
     assert url in office.inner_text("body") and "王五" in office.inner_text("body")
     office.goto(base + "/")
-    assert gap["id"] in office.inner_text("main")  # among the departments' latest responses
+    answers = office.inner_text("section.responses")  # the departments' latest responses
+    assert gap["id"] in answers and gap["owner"] in answers and "王五" in answers
     assert not office_errors and not dept_errors, (office_errors, dept_errors)  # nothing the policy blocked
 
     out = config.parent / "out-next"

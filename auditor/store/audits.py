@@ -76,6 +76,28 @@ class AuditHistory(Connection):
         """The newest audit's row (without reading any night before it)."""
         return self.db.execute("SELECT * FROM audits ORDER BY id DESC LIMIT 1").fetchone()
 
+    def latest_audit_id(self) -> int | None:
+        return self.db.execute("SELECT max(id) FROM audits").fetchone()[0]
+
+    def standing_audit(self) -> sqlite3.Row | None:
+        """The audit whose findings stand (history.current): the newest complete one, else the newest."""
+        return (
+            self.db.execute(
+                "SELECT * FROM audits WHERE status='complete' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+            or self.latest_audit()
+        )
+
+    def closed_since(self, item_id: str, after: int) -> bool:
+        """Whether a complete audit after audit `after` found the item neither open nor unverifiable."""
+        return bool(
+            self.db.execute(
+                "SELECT 1 FROM audit_items i JOIN audits a ON a.id = i.audit_id WHERE i.item_id=? AND i.audit_id > ?"
+                " AND a.status='complete' AND NOT i.open AND i.status <> 'inconclusive' LIMIT 1",
+                (item_id, after),
+            ).fetchone()
+        )
+
     def trend(self, most: int = 400) -> list[sqlite3.Row]:
         """The newest `most` audits' night and open gaps, oldest first: one small row a night."""
         return self.db.execute(

@@ -190,9 +190,12 @@ CREATE TABLE IF NOT EXISTS review_events (  -- what the office decided about an 
   status TEXT NOT NULL DEFAULT '', -- the item's status when it was reviewed, or ''
   fingerprint TEXT NOT NULL DEFAULT '',
   recorded_at TEXT NOT NULL,
-  source TEXT NOT NULL,            -- reviews.yaml | cli | web
-  UNIQUE (item, decision, reviewer, reason, date, due, status, fingerprint)
+  source TEXT NOT NULL             -- reviews.yaml | cli | web
 );
+-- reviews.yaml is recorded every night: its entries (and the CLI's, which it also holds) are kept once; a
+-- decision made in the workspace is an event each time, even the same words on the same day after a withdrawal
+CREATE UNIQUE INDEX IF NOT EXISTS review_events_filed ON review_events(item, decision, reviewer, reason, date, due,
+  status, fingerprint) WHERE source IN ('reviews.yaml', 'cli');
 CREATE TABLE IF NOT EXISTS users (  -- who may sign in to the workspace (auditor users): never a password
   name TEXT PRIMARY KEY,
   role TEXT NOT NULL,              -- office | department
@@ -416,12 +419,25 @@ def _v11_ocr(db: sqlite3.Connection) -> None:
 
 def _v12_workspace(db: sqlite3.Connection) -> None:
     """The workspace (issue 27): users, sessions, its log, responses and reassignments come with the schema;
-    each audit keeps its open gaps beside it (the trend reads a row a night, not the night's summary)."""
+    each audit keeps its open gaps beside it (the trend reads a row a night, not the night's summary); review
+    events are unique only among the filed ones (the table is rebuilt without its UNIQUE clause, every row kept
+    with its id)."""
     if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='audits'").fetchone():
         _add_columns(db, [("audits", "open_gaps", "INTEGER")])
         db.execute(
             "UPDATE audits SET open_gaps = json_extract(summary, '$.open_gaps') WHERE summary LIKE '{%'"
         )
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='review_events'").fetchone():
+        columns = "id, item, decision, reviewer, reason, date, due, status, fingerprint, recorded_at, source"
+        db.execute("ALTER TABLE review_events RENAME TO review_events_v11")
+        db.execute(
+            "CREATE TABLE review_events (id INTEGER PRIMARY KEY, item TEXT NOT NULL, decision TEXT NOT NULL,"
+            " reviewer TEXT NOT NULL, reason TEXT NOT NULL, date TEXT NOT NULL, due TEXT NOT NULL DEFAULT '',"
+            " status TEXT NOT NULL DEFAULT '', fingerprint TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL,"
+            " source TEXT NOT NULL)"
+        )
+        db.execute(f"INSERT INTO review_events({columns}) SELECT {columns} FROM review_events_v11")
+        db.execute("DROP TABLE review_events_v11")
 
 
 # Versioned migrations (PRAGMA user_version): a store written by an earlier release is upgraded in place,

@@ -87,15 +87,25 @@ class Workspace(Connection):
         with self.transaction() as db:
             self._log(db, user, event, item, ip, detail)
 
-    def failures_since(self, minutes: int, user: str | None = None, ip: str | None = None) -> int:
-        """Failed sign-ins in the last `minutes`, for a name or from an address (the throttle's count)."""
+    def failures_since(
+        self, minutes: int, user: str | None = None, ip: str | None = None, event: str = "sign_in_failed"
+    ) -> int:
+        """Sign-in failures (or another event) in the last `minutes`, for a name, from an address, or both."""
         since = _utc(datetime.now(UTC) - timedelta(minutes=minutes))
-        column, value = ("user", user) if user is not None else ("ip", ip)
-        return int(
+        sql, args = "SELECT count(*) FROM workspace_log WHERE event=? AND at > ?", [event, since]
+        for column, value in (("user", user), ("ip", ip)):
+            if value is not None:
+                sql, args = sql + f" AND {column}=?", [*args, value]
+        return int(self.db.execute(sql, args).fetchone()[0])
+
+    def recent(self, user: str, event: str, item: str, seconds: int) -> bool:
+        """Whether `user` did `event` on `item` in the last `seconds` (a cooldown)."""
+        since = _utc(datetime.now(UTC) - timedelta(seconds=seconds))
+        return bool(
             self.db.execute(
-                f"SELECT count(*) FROM workspace_log WHERE event='sign_in_failed' AND at > ? AND {column}=?",
-                (since, value),
-            ).fetchone()[0]
+                "SELECT 1 FROM workspace_log WHERE item=? AND event=? AND user=? AND at > ? LIMIT 1",
+                (item, event, user, since),
+            ).fetchone()
         )
 
     def log_entries(self, item: str | None = None, most: int = 200) -> list[sqlite3.Row]:

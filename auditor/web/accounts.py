@@ -10,6 +10,7 @@ from typing import TextIO
 
 from auditor.errors import InputError
 from auditor.store import Store
+from auditor.web import views
 from auditor.web.passwords import hash_password
 from auditor.wording import say
 
@@ -32,15 +33,6 @@ def read_password(stream: TextIO | None = None) -> str:
     return first
 
 
-def known_departments(store: Store, listed: list[str]) -> list[str]:
-    """Departments a department user may belong to: the school's list, and every owner the newest audit names."""
-    row = store.latest_audit()
-    owners = store.db.execute(
-        "SELECT DISTINCT json_extract(result, '$.owner') FROM audit_items WHERE audit_id=?", (row["id"],)
-    ).fetchall() if row else []  # fmt: skip
-    return list(dict.fromkeys([*listed, *sorted(o[0] for o in owners if o[0])]))
-
-
 def add(store: Store, name: str, role: str, department: str, listed: list[str], password: str) -> None:
     name = name.strip()
     if not name or len(name) > 64:
@@ -48,7 +40,7 @@ def add(store: Store, name: str, role: str, department: str, listed: list[str], 
     if store.user(name) is not None:
         raise InputError("NAME", None, say("users.exists", name=name), say("users.exists_hint"))
     if role == "department":
-        known = known_departments(store, listed)
+        known = views.departments(store, listed, None)
         if department not in known:
             raise InputError(
                 "--department", None, say("users.unknown_department", department=department),

@@ -12,12 +12,11 @@ from datetime import date
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -26,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from auditor import safe
+from auditor import reviews, safe
 from auditor.checklist import for_site
 from auditor.clock import beijing
 from auditor.config import SiteConfig
@@ -65,6 +64,7 @@ class Workspace:
         self.item_ids = set(for_site(cfg).ids())
         self.latest = views.Latest()
         self._local = threading.local()
+        self.signing_in = threading.Lock()  # one sign-in attempt at a time (see _attempt)
         self._opened: list[Store] = []
         self.env = Environment(
             loader=PackageLoader("auditor.web", "templates"),
@@ -93,10 +93,7 @@ class Workspace:
             store.close()
 
     def departments(self, night: views.Night | None) -> list[str]:
-        """Every department an item may be given to: the school's list, then any owner the findings name."""
-        listed = [d.name for d in self.cfg.departments.listed]
-        owners = [it["owner"] for it in night.items] if night else []
-        return list(dict.fromkeys([*listed, *sorted(set(owners))]))
+        return views.departments(self.store, [d.name for d in self.cfg.departments.listed], night)
 
     def page(
         self, request: Request, name: str, user: User | None, status: int = 200, **ctx: Any
@@ -120,23 +117,32 @@ def _user(request: Request) -> User:
     return user
 
 
-async def _form(request: Request) -> FormData:
-    """The POST's form, once its CSRF token is checked (403 without the right one)."""
-    if int(request.headers.get("content-length") or 0) > MOST_FORM_BYTES:
-        raise HTTPException(413)
+async def _form(request: Request) -> dict[str, str]:
+    """The POST's form, once its CSRF token is checked (403 without the right one). Only a plain form
+    (urlencoded, what every form here sends) of at most MOST_FORM_BYTES, counted as it arrives whatever the
+    headers say: no file is ever taken, and a body is never read past the cap."""
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/x-www-form-urlencoded":
+        raise HTTPException(400, t("http_400"))
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MOST_FORM_BYTES:
+            raise HTTPException(413, t("http_413"))
     try:
-        form = await request.form(max_files=0, max_fields=20)
-    except HTTPException:  # a file, too many fields, a malformed body: said in our words, not the parser's
+        pairs = parse_qsl(
+            body.decode("utf-8"), keep_blank_values=True, max_num_fields=20, strict_parsing=False
+        )
+    except (UnicodeDecodeError, ValueError):
         raise HTTPException(400, t("http_400")) from None
+    form = dict(reversed(pairs))  # the first value of a repeated field
     expected = request.state.user.csrf if request.state.user else request.cookies.get(guard.LOGIN_COOKIE)
     if not guard.token_ok(form.get("csrf_token"), expected):
         raise HTTPException(403, t("csrf_refused"))
     return form
 
 
-def _text(form: FormData, key: str, most: int = 2000) -> str:
-    value = form.get(key)
-    return value.strip()[:most] if isinstance(value, str) else ""
+def _text(form: dict[str, str], key: str, most: int = 2000) -> str:
+    return form.get(key, "").strip()[:most]
 
 
 def _item(ws: Workspace, user: User, item_id: str) -> tuple[views.Night, dict[str, Any]]:
@@ -164,24 +170,47 @@ def _login_form(ws: Workspace, request: Request, status: int = 200, **ctx: Any) 
     return response
 
 
+def _attempt(ws: Workspace, name: str, password: str, ip: str) -> str:
+    """One sign-in attempt: ok | failed | throttled. Attempts are taken one at a time, in a worker thread (each
+    is ~0.1 s of scrypt; the event loop stays free): the throttle has counted every earlier failure before the
+    next attempt is checked, so a burst of simultaneous guesses cannot slip past it."""
+    with ws.signing_in:
+        row = ws.store.user(name)
+        logged = (
+            name if row is not None else guard.unknown_name(name)
+        )  # a password typed as a name is not kept
+        if guard.throttled(ws.store, logged, ip):
+            if not ws.store.failures_since(guard.WINDOW_MINUTES, logged, ip, "sign_in_throttled"):
+                ws.store.log(
+                    logged, "sign_in_throttled", ip=ip
+                )  # once a window: refusals do not grow the log
+            return "throttled"
+        usable = row is not None and not row["disabled"]
+        if not passwords.verify(password, row["password"] if usable else passwords.unknown()) or not usable:
+            ws.store.log(logged, "sign_in_failed", ip=ip)
+            return "failed"
+        ws.store.log(name, "sign_in", ip=ip)
+        return "ok"
+
+
 async def login(request: Request) -> Response:
     ws: Workspace = request.app.state.ws
-    form = await _form(request)
-    name, password, ip = _text(form, "username", 100), form.get("password"), guard.address(request)
-    password = password if isinstance(password, str) else ""
-    if guard.throttled(ws.store, name, ip):
-        ws.store.log(name, "sign_in_throttled", ip=ip)
-        error = t("throttled", minutes=guard.WINDOW_MINUTES)
-        return _login_form(ws, request, 429, error=error, username=name)
-    row = ws.store.user(name)
-    usable = row is not None and not row["disabled"]
-    stored = row["password"] if usable else passwords.unknown()
-    if not await run_in_threadpool(passwords.verify, password, stored) or not usable:
-        ws.store.log(name, "sign_in_failed", ip=ip)
+    try:
+        form = await _form(request)
+    except HTTPException as e:
+        if e.status_code != 403:
+            raise
+        return _login_form(ws, request, 403, error=t("login_expired"))  # a form left open past its hour
+    name, ip = _text(form, "username", 100), guard.address(request)
+    outcome = await run_in_threadpool(_attempt, ws, name, form.get("password", ""), ip)
+    if outcome == "throttled":
+        return _login_form(
+            ws, request, 429, error=t("throttled", minutes=guard.WINDOW_MINUTES), username=name
+        )
+    if outcome == "failed":
         return _login_form(ws, request, 401, error=t("bad_login"), username=name)
     response = RedirectResponse("/", 303)
     guard.start_session(response, request, ws.store, name)
-    ws.store.log(name, "sign_in", ip=ip)
     return response
 
 
@@ -267,7 +296,7 @@ async def item_page(request: Request, message: str = "", error: str = "", status
         responses=store.answers(item["id"]), log=views.log_rows(store, item["id"], 50),
         reviews=[e for e in store.review_events() if e["item"] == item["id"]],
         departments=ws.departments(night), decisions=DECISIONS, kinds=KINDS, message=message or _done(request),
-        error=error, may_respond=not user.office and item["owner"] == user.department,
+        error=error, may_respond=user.may_answer(item["owner"]),
     )  # fmt: skip
 
 
@@ -285,7 +314,7 @@ def _back(item_id: str, done: str) -> RedirectResponse:
 
 async def _acting(
     request: Request, office_only: bool = False
-) -> tuple[Workspace, User, FormData, views.Night, dict[str, Any]]:
+) -> tuple[Workspace, User, dict[str, str], views.Night, dict[str, Any]]:
     """A form posted about an item: its token checked first, then the role, then the item's department."""
     ws: Workspace = request.app.state.ws
     user = _user(request)
@@ -334,7 +363,7 @@ async def assign_item(request: Request) -> Response:
 async def respond_item(request: Request) -> Response:
     """A department's answer about its own item (the office decides; it does not answer for a department)."""
     ws, user, form, night, item = await _acting(request)
-    if user.office or item["owner"] != user.department:
+    if not user.may_answer(item["owner"]):
         raise HTTPException(403, t("department_only"))
     kind, url, text = _text(form, "kind", 20), _text(form, "url", 1000), _text(form, "text")
     if kind not in KINDS:
@@ -354,13 +383,15 @@ async def respond_item(request: Request) -> Response:
 async def recheck_item(request: Request) -> Response:
     """复查 now: the URL of the item's latest response and its evidence, fetched from the school's own hosts."""
     ws, user, _, _, item = await _acting(request)
+    if ws.store.recent(user.name, "recheck", item["id"], recheck.COOLDOWN_SECONDS):
+        return await item_page(request, error=t("recheck_wait", seconds=recheck.COOLDOWN_SECONDS), status=429)
     answered = ws.store.answers(item["id"])
     urls = [answered[-1]["url"]] if answered and answered[-1]["url"] else []
     archived = {e["url"]: (e.get("archive") or {}).get("sha256") for e in item["evidence"]}
     urls = list(dict.fromkeys([*urls, *archived]))[: recheck.MOST_URLS]
-    pinned = ws.cfg.crawl.resolve
+    pinned, ports = ws.cfg.crawl.resolve, frozenset(urlsplit(u).port or 80 for u in ws.cfg.start_urls)
     found = [
-        await run_in_threadpool(recheck.fetch, u, ws.cfg.allowed_domains, archived.get(u), pinned)
+        await run_in_threadpool(recheck.fetch, u, ws.cfg.allowed_domains, archived.get(u), pinned, ports)
         for u in urls
     ]
     ws.store.log(user.name, "recheck", item["id"], guard.address(request), {"results": found})
@@ -379,8 +410,9 @@ async def archived_copy(request: Request) -> Response:
     if not 0 <= n < len(item["evidence"]) or not item["evidence"][n].get("archive"):
         raise HTTPException(404, t("no_copy"))
     e = item["evidence"][n]
-    name, payload, problem = archive.copy_of(
-        ws.store, ws.cfg.store, {**e["archive"], "url": e["url"]}, e, e["archive"]
+    row = {**e["archive"], "url": e["url"]}  # read and rebuilt in a worker thread (its own store connection)
+    name, payload, problem = await run_in_threadpool(
+        lambda: archive.copy_of(ws.store, ws.cfg.store, row, e, e["archive"])
     )
     if payload is None:
         raise HTTPException(404, t("copy_problem", problem=named("archive", problem, "zh")))
@@ -415,20 +447,11 @@ async def log_page(request: Request) -> Response:
 
 async def reviews_yaml(request: Request) -> Response:
     """The decisions honoured now, every source's, as a reviews.yaml (for those who keep the file)."""
-    import yaml
-
-    from auditor.reviews import HEADER
-
     ws: Workspace = request.app.state.ws
     user = _user(request)
     if not user.office:
         raise HTTPException(403, t("office_only"))
-    latest: dict[str, Any] = {}
-    for e in ws.store.review_events():
-        latest[e["item"]] = e
-    keep = ("item", "decision", "reviewer", "reason", "date", "due", "status", "fingerprint")
-    entries = [{k: e[k] for k in keep if e[k]} for e in latest.values() if e["decision"] != WITHDRAWN]
-    body = HEADER + yaml.safe_dump({"reviews": entries}, allow_unicode=True, sort_keys=False)
+    body = reviews.as_file(ws.store)
     return PlainTextResponse(body, headers={"Content-Disposition": 'attachment; filename="reviews.yaml"'})
 
 

@@ -5,9 +5,10 @@
   disabled or given a new password. The user's role and department are read from the store on every request.
 - Every POST carries `csrf_token`: the session's, or — for the sign-in form, before there is a session — the one
   in a short-lived cookie set with the form (double submit). A POST without the right one is refused with 403.
-- Sign-in is throttled on the store's own log: `FAILURES` failed tries for a name, or `FAILURES_FROM_ONE_ADDRESS`
-  from one address, in `WINDOW_MINUTES` refuse the next tries (429) until the window has passed — the password
-  is not even checked, so the throttle cannot be used to guess.
+- Sign-in is throttled on the store's own log: `FAILURES` failed tries for a name from one address, or
+  `FAILURES_FROM_ONE_ADDRESS` from one address, or `FAILURES_FOR_ONE_NAME` for a name from anywhere, in
+  `WINDOW_MINUTES`, refuse the next tries (429) until the window has passed — the password is not even
+  checked, so the throttle cannot be used to guess; a stranger elsewhere cannot lock a user out with five tries.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from auditor.store import Store
 SESSION_COOKIE = "auditor_session"
 LOGIN_COOKIE = "auditor_login"  # the sign-in form's CSRF token, before there is a session
 SESSION_HOURS = 10  # a working day; then sign in again
-FAILURES = 5
-FAILURES_FROM_ONE_ADDRESS = 20
+FAILURES = 5  # for one name from one address
+FAILURES_FROM_ONE_ADDRESS = 20  # whatever the names
+FAILURES_FOR_ONE_NAME = 30  # from any address: guessing spread over many machines, without locking a user out
 WINDOW_MINUTES = 15
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -47,6 +49,10 @@ class User:
     @property
     def office(self) -> bool:
         return self.role == "office"
+
+    def may_answer(self, owner: str) -> bool:
+        """Only the department that owns an item answers for it (the office decides instead)."""
+        return not self.office and owner == self.department
 
     def may_see(self, owner: str) -> bool:
         """An office user sees every item; a department user only those its department owns."""
@@ -98,13 +104,22 @@ def set_login_cookie(response: Response, request: Request, token: str) -> None:
 
 
 def token_ok(sent: object, expected: str | None) -> bool:
-    return isinstance(sent, str) and bool(expected) and hmac.compare_digest(sent, expected or "")
+    """The token sent is the one expected (compared as bytes, in constant time; any text is just wrong)."""
+    if not isinstance(sent, str) or not expected:
+        return False
+    return hmac.compare_digest(sent.encode("utf-8", "replace"), expected.encode("utf-8"))
+
+
+def unknown_name(name: str) -> str:
+    """How a name no user has is logged: its hash, so a password typed into the name field is not kept."""
+    return "?" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
 
 
 def throttled(store: Store, name: str, ip: str) -> bool:
     return (
-        store.failures_since(WINDOW_MINUTES, user=name) >= FAILURES
+        store.failures_since(WINDOW_MINUTES, user=name, ip=ip) >= FAILURES
         or store.failures_since(WINDOW_MINUTES, ip=ip) >= FAILURES_FROM_ONE_ADDRESS
+        or store.failures_since(WINDOW_MINUTES, user=name) >= FAILURES_FOR_ONE_NAME
     )
 
 

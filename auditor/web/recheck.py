@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import http.client
 import re
 import urllib.error
 import urllib.request
@@ -20,16 +21,31 @@ from auditor.extract.decode import decode_html
 from auditor.privacy.detect import mask_text
 
 MOST_URLS = 6
+COOLDOWN_SECONDS = (
+    30  # between two 复查 of one item by one user: each is up to MOST_URLS requests and a log row
+)
 MOST_BYTES = 5 * 1024 * 1024
 SECONDS = 10
 AGENT = f"auditor/{__version__} (re-check asked for in the disclosure workspace)"
 TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
 
 
-def inside(url: str, domains: tuple[str, ...]) -> bool:
-    parts = urlsplit(url)
+def inside(url: str, domains: tuple[str, ...], ports: frozenset[int] = frozenset()) -> bool:
+    """An address of the school's own sites: http(s), a host under its domains (by name, never an address
+    literal), on the web's ports or one its start URLs use, no user name in it."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return False
     host = (parts.hostname or "").lower()
-    return parts.scheme in ("http", "https") and any(host == d or host.endswith("." + d) for d in domains)
+    return (
+        parts.scheme in ("http", "https")
+        and not parts.username
+        and port in {80, 443, *ports}
+        and host.replace(".", "").replace("-", "").isalnum()
+        and any(host == d or host.endswith("." + d) for d in domains)
+    )
 
 
 def _pin(host: str, pinned: dict[str, str]) -> str | None:
@@ -49,26 +65,27 @@ def _request(url: str, pinned: dict[str, str]) -> urllib.request.Request:
 
 
 class _Within(urllib.request.HTTPRedirectHandler):
-    def __init__(self, domains: tuple[str, ...], pinned: dict[str, str]) -> None:
-        self.domains, self.pinned = domains, pinned
+    def __init__(self, domains: tuple[str, ...], pinned: dict[str, str], ports: frozenset[int]) -> None:
+        self.domains, self.pinned, self.ports = domains, pinned, ports
 
     def redirect_request(self, req: Any, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> Any:
         if req.get_header("Host") and urlsplit(newurl).hostname in self.pinned.values():
             newurl = urlsplit(newurl)._replace(netloc=req.get_header("Host")).geturl()  # a relative Location
-        if not inside(newurl, self.domains):
+        if not inside(newurl, self.domains, self.ports):
             raise urllib.error.HTTPError(newurl, code, "redirect outside the school's sites", headers, fp)
         return _request(newurl, self.pinned)
 
 
 def fetch(
-    url: str, domains: tuple[str, ...], archived: str | None = None, pinned: dict[str, str] | None = None
-) -> dict[str, Any]:
+    url: str, domains: tuple[str, ...], archived: str | None = None, pinned: dict[str, str] | None = None,
+    ports: frozenset[int] = frozenset(),
+) -> dict[str, Any]:  # fmt: skip
     """What `url` answers now: {url, status, title, sha256, same_as_archived, problem}."""
     out: dict[str, Any] = {"url": url, "status": None, "title": "", "sha256": "", "problem": ""}
-    if not inside(url, domains):
+    if not inside(url, domains, ports):
         return out | {"problem": "outside"}
     pinned = {k.lower(): v for k, v in (pinned or {}).items()}
-    opener = urllib.request.build_opener(_Within(domains, pinned), urllib.request.ProxyHandler({}))
+    opener = urllib.request.build_opener(_Within(domains, pinned, ports), urllib.request.ProxyHandler({}))
     request = _request(url, pinned)
     try:
         with opener.open(request, timeout=SECONDS) as answer:
@@ -76,7 +93,12 @@ def fetch(
             out.update(status=answer.status, type=answer.headers.get("Content-Type", ""))
     except urllib.error.HTTPError as e:
         return out | {"status": e.code, "problem": "outside" if "outside" in str(e.reason) else "http"}
-    except (urllib.error.URLError, TimeoutError, OSError, ValueError) as e:
+    except (
+        urllib.error.URLError,
+        http.client.HTTPException,
+        OSError,
+        ValueError,
+    ) as e:  # whatever it answers
         return out | {"problem": "unreachable", "detail": str(getattr(e, "reason", e))[:200]}
     out["sha256"] = hashlib.sha256(body).hexdigest()
     if "html" in out.get("type", "") or body.lstrip()[:1] == b"<":

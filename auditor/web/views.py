@@ -5,11 +5,13 @@ reports' own (auditor.report.view), so a page and the HTML report cannot disagre
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from typing import Any
 
-from auditor.report.view import by_department, open_gaps
-from auditor.statuses import GAPS
+from auditor import history
+from auditor.findings import is_overdue
+from auditor.report.view import by_department, open_gaps, set_aside_items, to_check
 from auditor.store import Store
 from auditor.web.guard import User
 
@@ -20,8 +22,9 @@ FILTERS = ("department", "category", "status", "overdue", "q")
 class Night:
     """The newest audit's findings (read once per audit, then kept: a year's store has one new audit a day)."""
 
-    audit_id: int
+    audit_id: int  # the standing audit's
     findings: dict[str, Any]
+    newest: int = 0  # the newest audit's (an inconclusive attempt after the standing one)
 
     @property
     def items(self) -> list[dict[str, Any]]:
@@ -32,20 +35,23 @@ class Night:
 
 
 class Latest:
-    """The newest audit, re-read only when a newer one is stored."""
+    """The findings that stand (history.current: the newest complete audit, with a failed newer attempt noted),
+    re-read only when a newer audit is stored."""
 
     def __init__(self) -> None:
         self._night: Night | None = None
+        self._lock = threading.Lock()
 
     def get(self, store: Store) -> Night | None:
-        row = store.latest_audit()
-        if row is None:
+        newest = store.latest_audit_id()
+        if newest is None:
             return None
-        if self._night is None or self._night.audit_id != row["id"]:
-            findings = store.findings(row["id"])
-            assert findings is not None
-            self._night = Night(row["id"], findings)
-        return self._night
+        with self._lock:
+            if self._night is None or self._night.newest != newest:
+                findings = history.current(store)
+                assert findings is not None
+                self._night = Night(findings["audit"]["id"], findings, newest)
+            return self._night
 
 
 def visible(items: list[dict[str, Any]], user: User) -> list[dict[str, Any]]:
@@ -72,13 +78,13 @@ def chosen(items: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str,
     if status == "open":
         out = [it for it in out if it["open"]]
     elif status == "to_check":
-        out = [it for it in out if it["to_check"]]
+        out = to_check({"items": out})
     elif status == "set_aside":
-        out = [it for it in out if it["set_aside"] and it["status"] in GAPS]
+        out = set_aside_items({"items": out})
     elif status != "all":
         out = [it for it in out if it["status"] == status]
     if query.get("overdue"):
-        out = [it for it in out if (it.get("days_overdue") or 0) > 0]
+        out = [it for it in out if is_overdue(it)]
     if q := (query.get("q") or "").strip():
         out = [it for it in out if q in it["id"] or q in it["short"] or q in it["title"]]
     ranked = {it["id"]: n for n, it in enumerate(open_gaps({"items": out}))}
@@ -86,7 +92,8 @@ def chosen(items: list[dict[str, Any]], query: dict[str, str]) -> list[dict[str,
 
 
 def grid(findings: dict[str, Any]) -> tuple[list[str], list[tuple[str, dict[str, int], int]]]:
-    """Open gaps by department (rows, most first) and category (columns): the dashboard's table."""
+    """The reports' grouping of open gaps by department (rows, most first), spread over categories (columns):
+    the dashboard's table. Each cell is the size of a group report.view made, nothing decided anew."""
     categories = list(dict.fromkeys(it["category"] for it in findings["items"]))
     rows = []
     for dept, group in by_department(findings).items():
@@ -107,6 +114,16 @@ def nights(store: Store, item_id: str) -> list[dict[str, Any]]:
             spans.append({"status": r["status"], "open": bool(r["open"]), "from": r["as_of"], "to": r["as_of"],
                           "nights": 1, "owner": r["owner"], "due_date": r["due_date"], "audit_to": r["audit_id"]})  # fmt: skip
     return spans[::-1]
+
+
+def departments(store: Store, listed: list[str], night: Night | None) -> list[str]:
+    """Every department a user may belong to or an item be given to: the school's list, then each owner the
+    standing findings name."""
+    if night is None and (standing := store.standing_audit()) is not None:
+        items = store.findings(standing["id"])["items"]  # type: ignore[index]
+    else:
+        items = night.items if night else []
+    return list(dict.fromkeys([*listed, *sorted({it["owner"] for it in items if it["owner"]})]))
 
 
 def log_rows(store: Store, item: str | None = None, most: int = 200) -> list[dict[str, Any]]:
