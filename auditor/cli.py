@@ -620,6 +620,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from auditor.web.app import create_app
 
     cfg = load_config(args.config)
+    _can_listen(args.host, args.port)  # uvicorn would exit 1 ("gaps found" to cron) on a port already taken
     with Store(cfg.store) as store:
         nobody = not store.users()
     console = _console()
@@ -633,6 +634,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         forwarded_allow_ips="127.0.0.1", server_header=False,
     )  # fmt: skip
     return EXIT_OK
+
+
+def _can_listen(host: str, port: int) -> None:
+    import socket
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        raise InputError(f"{host}:{port}", None, say("serve.cannot_listen", LANG, why=e.strerror or e),
+                         say("serve.cannot_listen_hint", LANG)) from None  # fmt: skip
 
 
 def cmd_users(args: argparse.Namespace) -> int:

@@ -292,3 +292,36 @@ def test_a_version_8_store_keeps_reading_its_links_after_they_are_stored_once_pe
         assert {"links_to", "archive_sha256"} <= indexes and "links_dst" not in indexes
         assert store.links_from(run, "http://x.test/a.htm") == [("http://x.test/b.htm", "预算", False)]
         assert store.inbound(run, "http://x.test/b.htm") == ("http://x.test/a.htm", "预算")
+
+
+def test_a_release_11_store_keeps_its_review_events_and_takes_the_workspaces(tmp_path):
+    """Migration 12 rebuilds review_events without its UNIQUE clause (every row and id kept): filed decisions stay
+    unique, the workspace's are events each time; each audit gets its open gaps beside it."""
+    path = tmp_path / "auditor.sqlite"
+    with Store(path):
+        pass
+    db = sqlite3.connect(path)
+    db.executescript(
+        "DROP TABLE review_events; DROP INDEX IF EXISTS audit_items_item; ALTER TABLE audits DROP COLUMN open_gaps;"
+        "CREATE TABLE review_events (id INTEGER PRIMARY KEY, item TEXT NOT NULL, decision TEXT NOT NULL,"
+        " reviewer TEXT NOT NULL, reason TEXT NOT NULL, date TEXT NOT NULL, due TEXT NOT NULL DEFAULT '',"
+        " status TEXT NOT NULL DEFAULT '', fingerprint TEXT NOT NULL DEFAULT '', recorded_at TEXT NOT NULL,"
+        " source TEXT NOT NULL, UNIQUE (item, decision, reviewer, reason, date, due, status, fingerprint));"
+        "INSERT INTO review_events VALUES (7, 'moe-20', 'exempted', '李四', '不适用', '2024-11-19', '', '', '',"
+        " '2024-11-19T03:00:00Z', 'reviews.yaml');"
+        "PRAGMA user_version = 11;"
+    )
+    db.close()
+    event = {
+        "item": "moe-20",
+        "decision": "exempted",
+        "reviewer": "李四",
+        "reason": "不适用",
+        "date": "2024-11-19",
+    }
+    with Store(path) as store:
+        assert [(e["id"], e["source"]) for e in store.review_events()] == [(7, "reviews.yaml")]
+        assert store.record_reviews([event], "reviews.yaml") == 0  # the file's entry, kept once
+        assert store.record_reviews([event], "web") == store.record_reviews([event], "web") == 1
+        assert "open_gaps" in {r[1] for r in store.db.execute("PRAGMA table_info(audits)")}
+        assert store.db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import re
+import socket
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -385,9 +386,15 @@ def test_users_are_added_from_standard_input_with_a_known_department_and_no_pass
     assert not verify("long-enough-px", row["password"])
 
 
-def test_the_workspace_listens_on_this_machine_unless_told(site):
+def test_the_workspace_listens_on_this_machine_unless_told_and_a_taken_port_is_exit_2(site, capsys):
     args = build_parser().parse_args(["serve", "--config", str(site)])
     assert args.host == "127.0.0.1"
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        assert (
+            auditor(["serve", "--config", str(site), "--port", port]) == 2
+        )  # never 1: cron reads it as gaps
+    assert "--port" in capsys.readouterr().err
 
 
 def test_recheck_never_asks_a_host_outside_the_school_nor_follows_a_redirect_out():
