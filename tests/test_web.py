@@ -30,7 +30,7 @@ from auditor.web import guard, recheck
 from auditor.web.app import create_app
 from auditor.web.passwords import hash_password, verify
 
-HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'
+HOSTILE = '<script>alert("x")</script>"><img src=x onerror=alert(1)>'  # and test_reports.EVIL, in the browser
 PASSWORDS = {"office": "office-secret-1", "caiwu": "caiwu-secret-1", "zhaosheng": "zhaosheng-secret-1",
              "dangban": "dangban-secret-1"}  # fmt: skip
 

@@ -19,6 +19,7 @@ import pytest
 from auditor.cli import main as auditor
 from auditor.demo import local_env
 from tests.conftest import run_auditor
+from tests.test_reports import EVIL  # the hostile title the report tests render
 
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
          "--disable-sync", "--no-first-run"]  # fmt: skip
@@ -93,6 +94,8 @@ def test_office_decides_department_responds_office_sees_it_and_the_next_report_c
     other = next(it for it in findings["items"] if it["owner"] != gap["owner"])
 
     office, office_errors = _sign_in(browser, base, "李四")
+    dialogs: list[str] = []
+    office.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     assert office.locator("svg.trend polyline").count() >= 1  # the trend, drawn on the server
     office.goto(f"{base}/items/{gap['id']}")
     office.select_option("select[name=decision]", "acknowledged")
@@ -108,6 +111,10 @@ def test_office_decides_department_responds_office_sees_it_and_the_next_report_c
     assert answer is not None and answer.status == 404  # another department's item, whatever the URL
     dept_errors.clear()  # (the browser reports that 404 as a console error)
     dept.goto(f"{base}/items/{gap['id']}")
+    dept.check("input[name=kind][value=explained]")  # words a department types are shown, never run
+    dept.fill("textarea[name=text]", EVIL)
+    dept.click("form[action$='/respond'] button[type=submit]")
+    dept.wait_for_selector("p.done")
     dept.check("input[name=kind][value=fixed]")
     url = gap["evidence"][0]["url"] if gap["evidence"] else findings["run"].get("start_url", "")
     dept.fill("input[name=url]", url)
@@ -115,7 +122,12 @@ def test_office_decides_department_responds_office_sees_it_and_the_next_report_c
     dept.wait_for_selector("p.done")
 
     office.goto(f"{base}/items/{gap['id']}")
-    assert url in office.inner_text("body") and "王五" in office.inner_text("body")
+    assert (
+        url in office.inner_text("body")
+        and "王五" in office.inner_text("body")
+        and EVIL in office.inner_text("body")
+    )
+    assert office.evaluate("document.body.getAttribute('data-pwned')") is None and not dialogs
     office.goto(base + "/")
     answers = office.inner_text("section.responses")  # the departments' latest responses
     assert gap["id"] in answers and gap["owner"] in answers and "王五" in answers
