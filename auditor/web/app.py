@@ -5,9 +5,10 @@ checks the role and the item's department on the server; every POST checks its C
 from __future__ import annotations
 
 import io
+import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import date
 from http import HTTPStatus
 from pathlib import Path
@@ -89,8 +90,11 @@ class Workspace:
         return store
 
     def close(self) -> None:
+        """At shutdown: this thread's connection; the worker threads' end with the process (SQLite refuses to
+        close a connection from another thread, and each one's last transaction is already committed)."""
         for store in self._opened:
-            store.close()
+            with suppress(sqlite3.ProgrammingError):
+                store.close()
 
     def departments(self, night: views.Night | None) -> list[str]:
         return views.departments(self.store, [d.name for d in self.cfg.departments.listed], night)
