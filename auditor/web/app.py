@@ -5,10 +5,9 @@ checks the role and the item's department on the server; every POST checks its C
 from __future__ import annotations
 
 import io
-import sqlite3
 import threading
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from datetime import date
 from http import HTTPStatus
 from pathlib import Path
@@ -66,7 +65,6 @@ class Workspace:
         self.latest = views.Latest()
         self._local = threading.local()
         self.signing_in = threading.Lock()  # one sign-in attempt at a time (see _attempt)
-        self._opened: list[Store] = []
         self.env = Environment(
             loader=PackageLoader("auditor.web", "templates"),
             autoescape=select_autoescape(default=True),
@@ -82,19 +80,17 @@ class Workspace:
 
     @property
     def store(self) -> Store:
-        """This thread's connection (SQLite's are not shared between threads; uvicorn's loop is one thread)."""
+        """This thread's connection (SQLite's are not shared between threads): the event loop's, or a worker
+        thread's; held by the thread alone, so it is closed when its thread ends."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store(self.cfg.store)
-            self._opened.append(store)
         return store
 
     def close(self) -> None:
-        """At shutdown: this thread's connection; the worker threads' end with the process (SQLite refuses to
-        close a connection from another thread, and each one's last transaction is already committed)."""
-        for store in self._opened:
-            with suppress(sqlite3.ProgrammingError):
-                store.close()
+        """At shutdown, the event loop's connection (the workers' end with their threads)."""
+        if (store := getattr(self._local, "store", None)) is not None:
+            store.close()
 
     def departments(self, night: views.Night | None) -> list[str]:
         return views.departments(self.store, [d.name for d in self.cfg.departments.listed], night)
