@@ -93,9 +93,8 @@ class Connection:
             self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='runs'").fetchone()
             is None
         )
-        if fresh:
-            self.db.executescript(SCHEMA)
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if fresh:  # in one transaction: all or nothing, and each page written to the journal once
+            self.db.executescript(f"BEGIN; {SCHEMA}; PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
             return
         for number, step in MIGRATIONS:
             if number > version:
