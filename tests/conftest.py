@@ -200,7 +200,7 @@ LONGEST_FIRST = {
     for n, name in enumerate(
         ("test_yearly", "test_queue", "test_province", "test_hostile", "test_crawl", "test_bench_accuracy",
          "test_nightly", "test_evidence", "test_untrusted", "test_revisit", "test_privacy_formats", "test_history",
-         "test_audit", "test_reports", "test_gongshi")
+         "test_audit", "test_reports", "test_gongshi", "test_web_browser", "test_bench_web")
     )
 }  # fmt: skip
 
