@@ -53,11 +53,7 @@ def site(tmp_path_factory) -> Path:
     """A school's config and store: one complete audit with 财务处's two items (one with a hostile title) and
     招生就业处's one, and three users."""
     folder = tmp_path_factory.mktemp("web")
-    config = folder / "site.yaml"
-    config.write_text(yaml.safe_dump({
-        "school": "示例职业技术学院", "start_urls": ["http://www.example.edu.cn/"],
-        "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite",
-    }, allow_unicode=True), encoding="utf-8")  # fmt: skip
+    config = _config(folder, "示例职业技术学院")
     result = AuditResult("示例职业技术学院", "2022-11-15", "complete", "", {"id": 1}, ["moe"], "fp", "t")
     result.items = [
         _item("moe-20", "财务处", "missing", HOSTILE),
@@ -79,6 +75,15 @@ def site(tmp_path_factory) -> Path:
         store.add_user("caiwu", "department", "财务处", hash_password(PASSWORDS["caiwu"]))
         store.add_user("zhaosheng", "department", "招生就业处", hash_password(PASSWORDS["zhaosheng"]))
         store.add_user("dangban", "office", "", hash_password(PASSWORDS["dangban"]))  # the throttle's target
+    return config
+
+
+def _config(folder: Path, school: str) -> Path:
+    """A school's site.yaml with its store beside it."""
+    config = folder / "site.yaml"
+    config.write_text(yaml.safe_dump({"school": school, "start_urls": ["http://www.example.edu.cn/"],
+                                      "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite"},
+                                     allow_unicode=True), encoding="utf-8")  # fmt: skip
     return config
 
 
@@ -446,10 +451,7 @@ def test_a_decision_withdrawn_and_made_again_the_same_day_is_kept_each_time(site
 
 
 def test_a_night_that_could_not_conclude_leaves_the_last_complete_one_standing(tmp_path):
-    config = tmp_path / "site.yaml"
-    config.write_text(yaml.safe_dump({"school": "学院", "start_urls": ["http://www.example.edu.cn/"],
-                                      "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite"},
-                                     allow_unicode=True), encoding="utf-8")  # fmt: skip
+    config = _config(tmp_path, "学院")
     with Store(tmp_path / "auditor.sqlite") as store:
         for day, status in (("2022-11-15", "complete"), ("2022-11-16", "inconclusive")):
             result = AuditResult(
@@ -487,10 +489,7 @@ def test_the_log_cannot_be_rewritten(site):
 
 
 def test_a_store_with_no_audit_yet_says_what_to_run(tmp_path):
-    config = tmp_path / "site.yaml"
-    config.write_text(yaml.safe_dump({"school": "新学院", "start_urls": ["http://www.example.edu.cn/"],
-                                      "allowed_domains": ["example.edu.cn"], "store": "auditor.sqlite"},
-                                     allow_unicode=True), encoding="utf-8")  # fmt: skip
+    config = _config(tmp_path, "新学院")
     with Store(tmp_path / "auditor.sqlite") as store:
         store.add_user("office", "office", "", hash_password(PASSWORDS["office"]))
     office = signed_in(config, "office")
