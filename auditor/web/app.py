@@ -30,6 +30,7 @@ from auditor.checklist import for_site
 from auditor.clock import beijing
 from auditor.config import SiteConfig
 from auditor.errors import InputError
+from auditor.privacy.detect import mask_text
 from auditor.report import xlsx
 from auditor.report.view import (
     decision_label,
@@ -143,6 +144,12 @@ async def _form(request: Request) -> dict[str, str]:
 
 def _text(form: dict[str, str], key: str, most: int = 2000) -> str:
     return form.get(key, "").strip()[:most]
+
+
+def _words(form: dict[str, str], key: str, most: int = 2000) -> str:
+    """What a person typed to be kept and shown (a reason, an answer, a URL): personal data in it masked before
+    it is stored, as everything crawled is — a 身份证号 pasted into an explanation never leaves the store whole."""
+    return mask_text(_text(form, key, most))
 
 
 def _item(ws: Workspace, user: User, item_id: str) -> tuple[views.Night, dict[str, Any]]:
@@ -276,7 +283,10 @@ async def gaps_xlsx(request: Request) -> Response:
     buffer = io.BytesIO()
     xlsx.ledger_of(items, night.findings, user.department or "", buffer)
     ws.store.log(
-        user.name, "export", ip=guard.address(request), detail={"filters": query, "rows": len(items)}
+        user.name,
+        "export",
+        ip=guard.address(request),
+        detail={"filters": {k: mask_text(v) for k, v in query.items()}, "rows": len(items)},
     )
     name = f"zhenggai-taizhang-{night.findings['run']['as_of']}.xlsx"
     return Response(
@@ -327,7 +337,7 @@ async def _acting(
 
 async def decide_item(request: Request) -> Response:
     ws, user, form, _, item = await _acting(request, office_only=True)
-    decision, reason = _text(form, "decision", 30), _text(form, "reason")
+    decision, reason = _text(form, "decision", 30), _words(form, "reason")
     try:
         if decision not in (*DECISIONS, WITHDRAWN):
             raise InputError("decision", None, t("bad_decision"))
@@ -353,7 +363,7 @@ async def decide_item(request: Request) -> Response:
 
 async def assign_item(request: Request) -> Response:
     ws, user, form, night, item = await _acting(request, office_only=True)
-    department, reason = _text(form, "department", 100), _text(form, "reason")
+    department, reason = _text(form, "department", 100), _words(form, "reason")
     if department not in ws.departments(night) or not reason:
         return await item_page(request, error=t("assign_needs"), status=400)
     ws.store.reassign(item["id"], department, user.name, reason, guard.address(request))
@@ -365,7 +375,7 @@ async def respond_item(request: Request) -> Response:
     ws, user, form, night, item = await _acting(request)
     if not user.may_answer(item["owner"]):
         raise HTTPException(403, t("department_only"))
-    kind, url, text = _text(form, "kind", 20), _text(form, "url", 1000), _text(form, "text")
+    kind, url, text = _text(form, "kind", 20), _words(form, "url", 1000), _words(form, "text")
     if kind not in KINDS:
         return await item_page(request, error=t("bad_kind"), status=400)
     if kind == "fixed" and not safe.link(url):
