@@ -15,8 +15,6 @@ The office's reassignments (an item given to another department) are honoured he
 
 from __future__ import annotations
 
-from typing import Any
-
 from auditor.findings import GAPS, AuditResult
 from auditor.store import Store
 
@@ -36,7 +34,7 @@ def verdict(kind: str, status: str, url_crawled: bool | None) -> str:
 
 
 def apply_assignments(result: AuditResult, store: Store) -> None:
-    """Give each reassigned item to its department (the newest reassignment; an empty one gives it back)."""
+    """Give each reassigned item to its department (the newest reassignment of an item wins)."""
     assigned = store.assignments()
     for it in result.items:
         if (a := assigned.get(it.id)) and a["department"]:
@@ -58,12 +56,8 @@ def apply_responses(result: AuditResult, store: Store) -> None:
         if r is None or r["department"] != it.owner or store.closed_since(it.id, r["audit_id"] or 0):
             continue  # another department's answer (before a reassignment), or one a past night settled
         url_crawled = (r["url"] in crawled) if r["url"] else None
-        it.response = response_json(r) | {
+        it.response = {k: r[k] for k in ("id", "kind", "department", "user", "url", "text", "at")} | {
             "url_crawled": url_crawled,
             "verdict": verdict(r["kind"], it.status, url_crawled),
             "checked_on": result.as_of,
         }
-
-
-def response_json(r: Any) -> dict[str, Any]:
-    return {k: r[k] for k in ("id", "kind", "department", "user", "url", "text", "at")}

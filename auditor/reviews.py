@@ -175,7 +175,8 @@ def decide(
 ) -> Review:  # fmt: skip
     """A decision about `item`, checked as every way of making one checks it (the CLI, the workspace), and kept
     as an event from `source`: the item exists and is audited; only a gap can be a false positive or promised;
-    a promise has its day. It records the item's status and fingerprint as the standing audit left them."""
+    a promise has its day; a withdrawal (the workspace's) takes back the item's decision. It records the item's
+    status and fingerprint as the standing audit left them."""
     if decision == "acknowledged" and due is None:
         raise InputError("due", None, say("cli.input.due_needed"), say("cli.input.due_needed_hint"))
     if item not in item_ids:

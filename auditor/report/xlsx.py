@@ -166,6 +166,14 @@ def _item_row(it: dict[str, Any], lang: str) -> list[Any]:
     ]
 
 
+def _items_sheet(ws: Worksheet, items: list[dict[str, Any]], lang: str) -> None:
+    """One row per item, its status coloured and its evidence a link: the findings sheet and the workspace's 台账."""
+    table(ws, [t(k, lang) for k in COLUMNS], [_item_row(it, lang) for it in items])
+    for row, it in zip(ws.iter_rows(min_row=2), items, strict=True):
+        row[3].fill = PatternFill("solid", fgColor=FILL[it["status"]])
+        _link(row[EVIDENCE_COL])
+
+
 def ledger_of(
     items: list[dict[str, Any]], findings: dict[str, Any], scope: str, out: Any, lang: str = "zh"
 ) -> None:
@@ -174,10 +182,7 @@ def ledger_of(
     wb = Workbook()
     ws = wb.active
     ws.title = "整改台账" if lang != "en" else "Ledger"
-    table(ws, [t(k, lang) for k in COLUMNS], [_item_row(it, lang) for it in items])
-    for row, it in zip(ws.iter_rows(min_row=2), items, strict=True):
-        row[3].fill = PatternFill("solid", fgColor=FILL[it["status"]])
-        _link(row[EVIDENCE_COL])
+    _items_sheet(ws, items, lang)
     about = wb.create_sheet("说明" if lang != "en" else "About")
     run = findings["run"]
     for line in (
@@ -197,11 +202,7 @@ def write_xlsx(findings: dict[str, Any], out_dir: Path, lang: str = "zh") -> Pat
     header = [t(k, lang) for k in COLUMNS]
     ws = wb.active
     ws.title = "问题清单" if lang != "en" else "Findings"
-    items = open_gaps(findings) + [it for it in findings["items"] if not it["open"]]
-    table(ws, header, [_item_row(it, lang) for it in items])
-    for row, it in zip(ws.iter_rows(min_row=2), items, strict=True):
-        row[3].fill = PatternFill("solid", fgColor=FILL[it["status"]])
-        _link(row[EVIDENCE_COL])
+    _items_sheet(ws, open_gaps(findings) + [it for it in findings["items"] if not it["open"]], lang)
     used: set[str] = {ws.title}
     for dept, group in by_department(findings).items():
         name = SHEET_BAD.sub("_", safe.document(dept)).strip("'")[:28] or "-"

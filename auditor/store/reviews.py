@@ -23,6 +23,10 @@ class ReviewEvents(Connection):
             )  # fmt: skip
             return db.total_changes - before
 
-    def review_events(self) -> list[sqlite3.Row]:
-        """Every decision kept, in the order they were made (the day, then as recorded)."""
-        return self.db.execute("SELECT * FROM review_events ORDER BY date, id").fetchall()
+    def review_events(self, item: str | None = None) -> list[sqlite3.Row]:
+        """Every decision kept (or one item's), in the order they were made (the day, then as recorded)."""
+        if item is None:
+            return self.db.execute("SELECT * FROM review_events ORDER BY date, id").fetchall()
+        return self.db.execute(
+            "SELECT * FROM review_events WHERE item=? ORDER BY date, id", (item,)
+        ).fetchall()

@@ -31,7 +31,7 @@ class Workspace(Connection):
                 "INSERT INTO users(name, role, department, password, created_at, changed_at) VALUES (?,?,?,?,?,?)",
                 (name, role, department, password_hash, now_iso(), now_iso()),
             )
-            self._log(db, name, "user_added", detail={"role": role, "department": department}, by="cli")
+            self._log(db, name, "user_added", detail={"role": role, "department": department, "by": "cli"})
 
     def set_password(self, name: str, password_hash: str) -> None:
         """A new password ends every session of the user."""
@@ -40,14 +40,14 @@ class Workspace(Connection):
                 "UPDATE users SET password=?, changed_at=? WHERE name=?", (password_hash, now_iso(), name)
             )
             db.execute("DELETE FROM sessions WHERE user=?", (name,))
-            self._log(db, name, "password_changed", by="cli")
+            self._log(db, name, "password_changed", detail={"by": "cli"})
 
     def disable_user(self, name: str) -> None:
         """Disabled: cannot sign in, and every open session ends now."""
         with self.transaction() as db:
             db.execute("UPDATE users SET disabled=1, changed_at=? WHERE name=?", (now_iso(), name))
             db.execute("DELETE FROM sessions WHERE user=?", (name,))
-            self._log(db, name, "user_disabled", by="cli")
+            self._log(db, name, "user_disabled", detail={"by": "cli"})
 
     # sessions ----------------------------------------------------------------------------------------------
     def open_session(self, token_hash: str, user: str, csrf: str, hours: float) -> None:
@@ -74,13 +74,11 @@ class Workspace(Connection):
     # the log -----------------------------------------------------------------------------------------------
     @staticmethod
     def _log(
-        db: sqlite3.Connection, user: str, event: str, item: str = "", ip: str = "", detail: Any = None,
-        by: str = "",
-    ) -> None:  # fmt: skip
-        info = {**(detail or {}), **({"by": by} if by else {})}
+        db: sqlite3.Connection, user: str, event: str, item: str = "", ip: str = "", detail: Any = None
+    ) -> None:
         db.execute(
             "INSERT INTO workspace_log(at, user, event, item, ip, detail) VALUES (?,?,?,?,?,?)",
-            (_utc(), user, event, item, ip, json.dumps(info, ensure_ascii=False)),
+            (_utc(), user, event, item, ip, json.dumps(detail or {}, ensure_ascii=False)),
         )
 
     def log(self, user: str, event: str, item: str = "", ip: str = "", detail: Any = None) -> None:

@@ -40,7 +40,7 @@ def add(store: Store, name: str, role: str, department: str, listed: list[str], 
     if store.user(name) is not None:
         raise InputError("NAME", None, say("users.exists", name=name), say("users.exists_hint"))
     if role == "department":
-        known = views.departments(store, listed, None)
+        known = views.departments(listed, views.Latest().get(store))
         if department not in known:
             raise InputError(
                 "--department", None, say("users.unknown_department", department=department),

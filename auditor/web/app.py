@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -30,10 +31,10 @@ from auditor.checklist import for_site
 from auditor.clock import beijing
 from auditor.config import SiteConfig
 from auditor.errors import InputError
+from auditor.evidence import archive
 from auditor.privacy.detect import mask_text
 from auditor.report import xlsx
 from auditor.report.view import (
-    decision_label,
     rectify_text,
     response_text,
     review_text,
@@ -74,8 +75,7 @@ class Workspace:
         )
         self.env.globals.update(
             t=t, status_label=lambda s: status_label(s, "zh"), review_text=lambda r: review_text(r, "zh"),
-            rectify_text=lambda it: rectify_text(it, "zh"), decision_label=lambda d, due=None: decision_label(d, "zh", due),
-            response_text=lambda r: response_text(r, "zh"), rule_label=lambda r: rule_label(r, "zh"),
+            rectify_text=lambda it: rectify_text(it, "zh"), response_text=lambda r: response_text(r, "zh"), rule_label=lambda r: rule_label(r, "zh"),
             link=safe.link, readable=safe.readable, when=beijing, named=named, school=cfg.school,
         )  # fmt: skip
 
@@ -94,19 +94,12 @@ class Workspace:
             store.close()
 
     def departments(self, night: views.Night | None) -> list[str]:
-        return views.departments(self.store, [d.name for d in self.cfg.departments.listed], night)
+        return views.departments([d.name for d in self.cfg.departments.listed], night)
 
-    def page(
-        self, request: Request, name: str, user: User | None, status: int = 200, **ctx: Any
-    ) -> HTMLResponse:
+    def page(self, name: str, user: User | None, status: int = 200, **ctx: Any) -> HTMLResponse:
         night = ctx.pop("night", None) or (self.latest.get(self.store) if user else None)
         body = self.env.get_template(name).render(
-            request=request,
-            user=user,
-            csrf=user.csrf if user else "",
-            night=night,
-            path=request.url.path,
-            **ctx,
+            user=user, csrf=user.csrf if user else "", night=night, **ctx
         )
         return HTMLResponse(body, status_code=status)
 
@@ -172,7 +165,7 @@ async def login_page(request: Request) -> Response:
 def _login_form(ws: Workspace, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
     """The sign-in form with its CSRF token (the one its cookie holds, or a new one set with it)."""
     token = request.cookies.get(guard.LOGIN_COOKIE) or guard.new_token()
-    response = ws.page(request, "login.html.j2", None, status, login_csrf=token, **ctx)
+    response = ws.page("login.html.j2", None, status, login_csrf=token, **ctx)
     guard.set_login_cookie(response, request, token)
     return response
 
@@ -183,14 +176,12 @@ def _attempt(ws: Workspace, name: str, password: str, ip: str) -> str:
     next attempt is checked, so a burst of simultaneous guesses cannot slip past it."""
     with ws.signing_in:
         row = ws.store.user(name)
-        logged = (
-            name if row is not None else guard.unknown_name(name)
-        )  # a password typed as a name is not kept
+        # a name no user has is logged as its hash: a password typed into the name field is not kept
+        logged = name if row is not None else guard.unknown_name(name)
         if guard.throttled(ws.store, logged, ip):
+            # logged once a window: refusals do not grow the append-only log at a stranger's pace
             if not ws.store.failures_since(guard.WINDOW_MINUTES, logged, ip, "sign_in_throttled"):
-                ws.store.log(
-                    logged, "sign_in_throttled", ip=ip
-                )  # once a window: refusals do not grow the log
+                ws.store.log(logged, "sign_in_throttled", ip=ip)
             return "throttled"
         usable = row is not None and not row["disabled"]
         if not passwords.verify(password, row["password"] if usable else passwords.unknown()) or not usable:
@@ -248,28 +239,27 @@ async def home(request: Request) -> Response:
     if not user.office:
         mine = views.chosen(seen["items"], {"status": "open"})
         answered = ws.store.latest_responses()
-        return ws.page(
-            request, "department.html.j2", user, night=night, f=seen, items=mine, answered=answered
-        )
+        return ws.page("department.html.j2", user, night=night, f=seen, items=mine, answered=answered)
     categories, rows = views.grid(seen)
     return ws.page(
-        request, "dashboard.html.j2", user, night=night, f=seen, s=summary(seen), categories=categories,
+        "dashboard.html.j2", user, night=night, f=seen, s=summary(seen), categories=categories,
         rows=rows, trend=views.trend_svg(ws.store.trend()), changes=seen.get("changes") or {},
         answered=ws.store.latest_responses(),
     )  # fmt: skip
 
 
-def _query(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "") for k in views.FILTERS}
+def _listed(request: Request) -> tuple[Workspace, User, views.Night, dict[str, str], list[dict[str, Any]]]:
+    """The gap list as this user may see it, with the filters asked for (the page and its 台账 alike)."""
+    ws, user, night = _reading(request)
+    query = {k: request.query_params.get(k, "") for k in views.FILTERS}
+    return ws, user, night, query, views.chosen(views.visible(night.items, user), query)
 
 
 async def gaps(request: Request) -> Response:
-    ws, user, night = _reading(request)
-    query = _query(request)
-    items = views.chosen(views.visible(night.items, user), query)
+    ws, user, night, query, items = _listed(request)
     categories = list(dict.fromkeys(it["category"] for it in night.items))
     return ws.page(
-        request, "gaps.html.j2", user, night=night, items=items, query=query, categories=categories,
+        "gaps.html.j2", user, night=night, items=items, query=query, categories=categories,
         departments=ws.departments(night) if user.office else [user.department],
         export="/gaps.xlsx?" + urlencode({k: v for k, v in query.items() if v}),
     )  # fmt: skip
@@ -277,9 +267,7 @@ async def gaps(request: Request) -> Response:
 
 async def gaps_xlsx(request: Request) -> Response:
     """The 整改台账 of what the list shows (same filters, same user's scope), for the office's files."""
-    ws, user, night = _reading(request)
-    query = _query(request)
-    items = views.chosen(views.visible(night.items, user), query)
+    ws, user, night, query, items = _listed(request)
     buffer = io.BytesIO()
     xlsx.ledger_of(items, night.findings, user.department or "", buffer)
     ws.store.log(
@@ -302,9 +290,9 @@ async def item_page(request: Request, message: str = "", error: str = "", status
     night, item = _item(ws, user, request.path_params["item_id"])
     store = ws.store
     return ws.page(
-        request, "item.html.j2", user, status, night=night, it=item, history=views.nights(store, item["id"]),
+        "item.html.j2", user, status, night=night, it=item, history=views.nights(store, item["id"]),
         responses=store.answers(item["id"]), log=views.log_rows(store, item["id"], 50),
-        reviews=[e for e in store.review_events() if e["item"] == item["id"]],
+        reviews=store.review_events(item["id"]),
         departments=ws.departments(night), decisions=DECISIONS, kinds=KINDS, message=message or _done(request),
         error=error, may_respond=user.may_answer(item["owner"]),
     )  # fmt: skip
@@ -343,21 +331,14 @@ async def decide_item(request: Request) -> Response:
             raise InputError("decision", None, t("bad_decision"))
         if not reason:
             raise InputError("reason", None, t("reason_needed"))
-        due_text = _text(form, "due", 10)
-        due = date.fromisoformat(due_text) if due_text else None
-        if decision == WITHDRAWN:
-            ws.store.record_reviews(
-                [{"item": item["id"], "decision": WITHDRAWN, "reviewer": user.name, "reason": reason,
-                  "date": date.today().isoformat()}], "web",
-            )  # fmt: skip
-        else:
-            decide(ws.store, ws.item_ids, item["id"], decision, user.name, reason, due, date.today(), "web")
+        due = date.fromisoformat(due_text) if (due_text := _text(form, "due", 10)) else None
+        decide(ws.store, ws.item_ids, item["id"], decision, user.name, reason, due, date.today(), "web")
     except ValueError:
         return await item_page(request, error=t("bad_date"), status=400)
     except InputError as e:
         return await item_page(request, error=e.message, status=400)
     ws.store.log(user.name, "decision", item["id"], guard.address(request),
-                 {"decision": decision, "reason": reason, "due": _text(form, "due", 10)})  # fmt: skip
+                 {"decision": decision, "reason": reason, "due": due_text})  # fmt: skip
     return _back(item["id"], "decision")
 
 
@@ -411,8 +392,6 @@ async def recheck_item(request: Request) -> Response:
 async def archived_copy(request: Request) -> Response:
     """An evidence's archived copy, as the report's folder holds it: a page rebuilt safe and masked, an inert
     file as served — but never a file holding personal data (its WARC record is the evidence)."""
-    from auditor.evidence import archive
-
     ws: Workspace = request.app.state.ws
     user = _user(request)
     night, item = _item(ws, user, request.path_params["item_id"])
@@ -428,7 +407,7 @@ async def archived_copy(request: Request) -> Response:
         raise HTTPException(404, t("copy_problem", problem=named("archive", problem, "zh")))
     if name.endswith(".html"):
         response: Response = HTMLResponse(payload)
-        guard.secure_headers(response, guard.COPY_CSP)
+        guard.secure_headers(response.headers, guard.COPY_CSP)
         return response
     return Response(payload, media_type=archive.media_type(name),
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
@@ -439,28 +418,28 @@ async def screenshot(request: Request) -> Response:
     user = _user(request)
     _, item = _item(ws, user, request.path_params["item_id"])
     shot = item.get("screenshot")
-    from auditor.evidence import archive
-
     png = archive.folder(ws.cfg.store) / shot["file"] if shot else None
     if png is None or not png.is_file() or png.suffix != ".png":
         raise HTTPException(404, t("no_copy"))
     return Response(png.read_bytes(), media_type="image/png")
 
 
-async def log_page(request: Request) -> Response:
+def _office(request: Request) -> tuple[Workspace, User]:
     ws: Workspace = request.app.state.ws
     user = _user(request)
     if not user.office:
         raise HTTPException(403, t("office_only"))
-    return ws.page(request, "log.html.j2", user, entries=views.log_rows(ws.store, None, 500))
+    return ws, user
+
+
+async def log_page(request: Request) -> Response:
+    ws, user = _office(request)
+    return ws.page("log.html.j2", user, entries=views.log_rows(ws.store, None, 500))
 
 
 async def reviews_yaml(request: Request) -> Response:
     """The decisions honoured now, every source's, as a reviews.yaml (for those who keep the file)."""
-    ws: Workspace = request.app.state.ws
-    user = _user(request)
-    if not user.office:
-        raise HTTPException(403, t("office_only"))
+    ws, _ = _office(request)
     body = reviews.as_file(ws.store)
     return PlainTextResponse(body, headers={"Content-Disposition": 'attachment; filename="reviews.yaml"'})
 
@@ -481,11 +460,9 @@ class Guarded:
 
         async def headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                response = Response(status_code=message["status"])
-                response.raw_headers = list(message.get("headers", []))
-                if not any(k == b"content-security-policy" for k, _ in response.raw_headers):
-                    guard.secure_headers(response)
-                message["headers"] = response.raw_headers
+                answer = MutableHeaders(scope=message)
+                if "content-security-policy" not in answer:  # an archived copy carries its own
+                    guard.secure_headers(answer)
             await send(message)
 
         await self.app(scope, receive, headers)
@@ -496,15 +473,11 @@ async def refused(request: Request, exc: Exception) -> Response:
     if exc.status_code == 303:
         return RedirectResponse(exc.headers["Location"] if exc.headers else "/login", 303)
     ws: Workspace = request.app.state.ws
-    said = exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase
-    detail = (
-        exc.detail
-        if said
-        else t(f"http_{exc.status_code}")
-        if f"web.http_{exc.status_code}" in catalogue()
-        else t("http_other")
-    )
-    return ws.page(request, "refused.html.j2", request.state.user, exc.status_code, detail=detail,
+    detail = exc.detail  # ours are worded; Starlette's own (the status's phrase) are not shown
+    if not detail or detail == HTTPStatus(exc.status_code).phrase:
+        known = f"web.http_{exc.status_code}" in catalogue()
+        detail = t(f"http_{exc.status_code}" if known else "http_other")
+    return ws.page("refused.html.j2", request.state.user, exc.status_code, detail=detail,
                    night=None if request.state.user is None else ws.latest.get(ws.store))  # fmt: skip
 
 

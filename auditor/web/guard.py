@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 
 from starlette.requests import Request
@@ -123,9 +124,9 @@ def throttled(store: Store, name: str, ip: str) -> bool:
     )
 
 
-def secure_headers(response: Response, policy: str = CSP) -> None:
-    response.headers["Content-Security-Policy"] = policy
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "same-origin"
-    response.headers.setdefault("Cache-Control", "no-store")
+def secure_headers(headers: MutableMapping[str, str], policy: str = CSP) -> None:
+    headers["Content-Security-Policy"] = policy
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Referrer-Policy"] = "same-origin"
+    headers.setdefault("Cache-Control", "no-store")

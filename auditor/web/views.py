@@ -20,7 +20,7 @@ FILTERS = ("department", "category", "status", "overdue", "q")
 
 @dataclass
 class Night:
-    """The newest audit's findings (read once per audit, then kept: a year's store has one new audit a day)."""
+    """The standing findings (read once per audit, then kept: a year's store has one new audit a day)."""
 
     audit_id: int  # the standing audit's
     findings: dict[str, Any]
@@ -109,21 +109,18 @@ def nights(store: Store, item_id: str) -> list[dict[str, Any]]:
     spans: list[dict[str, Any]] = []
     for r in store.item_nights(item_id):
         if spans and spans[-1]["status"] == r["status"] and spans[-1]["owner"] == r["owner"]:
-            spans[-1].update(to=r["as_of"], nights=spans[-1]["nights"] + 1, audit_to=r["audit_id"])
+            spans[-1].update(to=r["as_of"], nights=spans[-1]["nights"] + 1)
         else:
-            spans.append({"status": r["status"], "open": bool(r["open"]), "from": r["as_of"], "to": r["as_of"],
-                          "nights": 1, "owner": r["owner"], "due_date": r["due_date"], "audit_to": r["audit_id"]})  # fmt: skip
+            spans.append({"status": r["status"], "from": r["as_of"], "to": r["as_of"], "nights": 1, "owner": r["owner"],
+                          "due_date": r["due_date"]})  # fmt: skip
     return spans[::-1]
 
 
-def departments(store: Store, listed: list[str], night: Night | None) -> list[str]:
+def departments(listed: list[str], night: Night | None) -> list[str]:
     """Every department a user may belong to or an item be given to: the school's list, then each owner the
     standing findings name."""
-    if night is None and (standing := store.standing_audit()) is not None:
-        items = store.findings(standing["id"])["items"]  # type: ignore[index]
-    else:
-        items = night.items if night else []
-    return list(dict.fromkeys([*listed, *sorted({it["owner"] for it in items if it["owner"]})]))
+    owners = sorted({it["owner"] for it in night.items if it["owner"]}) if night else []
+    return list(dict.fromkeys([*listed, *owners]))
 
 
 def log_rows(store: Store, item: str | None = None, most: int = 200) -> list[dict[str, Any]]:
@@ -158,4 +155,4 @@ def trend_svg(rows: list[Any], width: int = 720, height: int = 180) -> dict[str,
         for n in sorted({0, len(rows) // 2, len(rows) - 1})
     ]
     return {"lines": lines, "labels": labels, "top": top, "width": width, "height": height, "left": left,
-            "bottom": bottom, "pad": pad, "last": points[-1], "first": points[0], "nights": len(points)}  # fmt: skip
+            "bottom": bottom, "pad": pad, "last": points[-1], "first": points[0]}  # fmt: skip
